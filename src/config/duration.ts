@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** Parses "90d", "30m", "1500ms", "12h"; returns milliseconds or undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount, unit] = match;
+  return Number(amount) * (units[unit as string] as number);
+}
+
+/** A duration written as text ("90d") in the config; parsed to milliseconds. */
+export const durationSchema = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 90d, 12h, 30m or 10s, got ${JSON.stringify(text)}` });
+    return z.NEVER;
+  }
+  return ms;
+});

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { durationSchema } from './duration.js';
+import { scheduleSchema } from './schedule.js';
+
+/** A Vault KV path below the mount: no leading slash, no `data/` prefix, no `..`. */
+export const secretPathSchema = z
+  .string()
+  .min(1)
+  .regex(/^(?!\/)(?!data\/)(?!.*\.\.)[A-Za-z0-9._\-/]+$/, 'a KV path below the mount, e.g. huawei/iam/alice');
+
+/** An HTTPS (or loopback HTTP) base URL. */
+export const endpointSchema = z.url({ protocol: /^https?$/ });
+
+/**
+ * Fields every target has, whatever its kind. Each connector's schema extends this shape, so
+ * the config has one strict object per kind and a typo in any field is rejected.
+ */
+export const targetCommonShape = {
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" and "-" (no ":"), 1-128 chars'),
+  secretPath: secretPathSchema,
+  policy: z.string().min(1).optional(),
+  schedule: scheduleSchema.optional(),
+  maxAge: durationSchema.optional(),
+  tags: z.array(z.string().min(1)).default([]),
+  /** Custom CA bundle (PEM file) for this target's endpoint; verification stays on. */
+  caFile: z.string().min(1).optional(),
+  /** Turns TLS verification off for this target. Logged loudly at start-up; never the default. */
+  insecureSkipVerify: z.boolean().default(false),
+};

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { Logger } from '../observability/logger.js';
+import type { ConnectorKind } from './kinds.js';
+
+/** A named operator credential read from Vault at run time (`credentials:` in the config). */
+export type CredentialReader = (name: string) => Promise<Record<string, string>>;
+
+export interface ConnectorDeps {
+  logger: Logger;
+  readCredential: CredentialReader;
+}
+
+/** What a connector reports about the target's account policy (IAM password policy). */
+export type AccountPolicy = Record<string, unknown>;
+
+/**
+ * One target's live connection. Every method throws only errors from `rotation/errors.ts`,
+ * each saying what happened to the target (unchanged, unknown, auth failed, ...).
+ */
+export interface Connector {
+  /** Logs in with `password`; throws AuthFailed when the target refuses it. Counts as a probe. */
+  authenticate(password: string): Promise<void>;
+  /** Changes the password. For admin-reset kinds `oldPassword` is ignored. */
+  change(args: { oldPassword: string; newPassword: string }): Promise<void>;
+  /** true: `password` is live; false: refused. Throws on anything else (unreachable, throttled). */
+  verify(password: string): Promise<boolean>;
+  fetchAccountPolicy?(): Promise<AccountPolicy | undefined>;
+  /** Sets the password with an admin credential, without the old one (reconcile). */
+  adminReset?(newPassword: string): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface ConnectorCapabilities {
+  /** The API can prove a password is live (a login). */
+  canVerify: boolean;
+  /** Re-sending the same change is harmless (admin reset): resolves an unknown outcome without a probe. */
+  idempotentChange: boolean;
+}
+
+export interface ConnectorDescriptor<Schema extends z.ZodType = z.ZodType> {
+  kind: ConnectorKind;
+  /** Strict zod schema of a target of this kind (extends `targetCommonShape`). */
+  targetSchema: Schema;
+  /** Minimum time between two changes of one target, in ms (Meeting: 5 minutes). */
+  cooldownMs: number;
+  capabilities: ConnectorCapabilities;
+  create(target: z.infer<Schema>, deps: ConnectorDeps): Connector;
+}
