@@ -14,7 +14,10 @@ export function parseDuration(text: string): number | undefined {
 export const durationSchema = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 90d, 12h, 30m or 10s, got ${JSON.stringify(text)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration like 90d, 12h, 30m or 10s, got ${JSON.stringify(text)}`,
+    });
     return z.NEVER;
   }
   return ms;

@@ -24,7 +24,10 @@ const cronSchedule = z
       },
       { message: 'expected a cron expression like "0 3 * * 0"' },
     ),
-    tz: z.string().refine(isTimeZone, { message: 'expected an IANA time zone like UTC or Europe/Berlin' }).default('UTC'),
+    tz: z
+      .string()
+      .refine(isTimeZone, { message: 'expected an IANA time zone like UTC or Europe/Berlin' })
+      .default('UTC'),
   })
   .strict();
 

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/loadConfig.js';
+import { ConfigError, formatProblem } from '../../config/problems.js';
+import { configWarnings } from '../../config/warnings.js';
+import { CliExit, exitCodes } from '../exitCodes.js';
+import type { GlobalOptions } from '../globals.js';
+
+export function registerConfigCommand(program: Command, globals: () => GlobalOptions): void {
+  const config = program.command('config').description('work with the config file');
+  config
+    .command('validate')
+    .description('check the config file; print every problem with file, path, expected and found')
+    .action(async () => {
+      const file = globals().configPath;
+      try {
+        const parsed = await loadConfig(file);
+        for (const warning of configWarnings(parsed)) process.stderr.write(`${file}: warning: ${warning}\n`);
+        process.stdout.write(`${file}: ok (${parsed.targets.length} targets)\n`);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
+          throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
+        }
+        throw err;
+      }
+    });
+}

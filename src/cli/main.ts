@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerConfigCommand } from './commands/config.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerPendingCommands } from './commands/pending.js';
+import { CliExit, exitCodes } from './exitCodes.js';
+import { readGlobals } from './globals.js';
+
+/**
+ * The CLI only turns flags into options and calls the same library functions the programmatic API
+ * uses; each command lives in its own file under commands/.
+ */
+export function buildProgram(): Command {
+  const program = new Command('rotor')
+    .description('rotor: rotates account passwords on remote systems and keeps them in HashiCorp Vault')
+    .option('--config <path>', 'config file (default config/rotor.yaml, env ROTOR_CONFIG)')
+    .showHelpAfterError()
+    .exitOverride();
+  const globals = () => readGlobals(program.opts<{ config?: string }>());
+  registerDemoCommand(program, globals);
+  registerConfigCommand(program, globals);
+  registerPendingCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return exitCodes.ok;
+  } catch (err) {
+    if (err instanceof CliExit) {
+      if (err.message) process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof CommanderError) {
+      // help and version are not failures; every other parse problem is bad usage.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+        return exitCodes.ok;
+      }
+      return exitCodes.usage;
+    }
+    process.stderr.write(`rotor: ${err instanceof Error ? err.message : String(err)}\n`);
+    return exitCodes.failure;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`rotor: ${String(err)}\n`);
+    process.exitCode = exitCodes.failure;
+  },
+);

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { interpolateValue, type UnsetVariable } from './interpolate.js';
+import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
+import { configSchema, type RotorConfig } from './schema.js';
+
+export const defaultConfigPath = 'config/rotor.yaml';
+
+/** The path a command uses: `--config`, else `ROTOR_CONFIG`, else `config/rotor.yaml`. */
+export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.ROTOR_CONFIG ?? defaultConfigPath;
+}
+
+/** The keys a strict object at `path` accepts, for "did you mean" hints. */
+function knownKeysAt(raw: unknown, path: PropertyKey[]): string[] {
+  let schema: z.ZodType = configSchema;
+  let value: unknown = raw;
+  for (const part of path) {
+    value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined;
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = schema.shape[String(part)] ?? schema;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+  }
+  schema = unwrap(schema);
+  if (schema instanceof z.ZodDiscriminatedUnion && value && typeof value === 'object') {
+    const kind = (value as Record<string, unknown>).kind;
+    const option = (schema.options as z.ZodType[]).find(
+      (o) =>
+        o instanceof z.ZodObject &&
+        (o.shape as Record<string, z.ZodType>).kind instanceof z.ZodLiteral &&
+        ((o.shape as Record<string, z.ZodLiteral>).kind as z.ZodLiteral).value === kind,
+    );
+    if (option instanceof z.ZodObject) return Object.keys(option.shape);
+  }
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s: z.ZodType = schema;
+  for (;;) {
+    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
+    else return s;
+  }
+}
+
+/**
+ * Parses and validates a config document. Collects *every* problem (YAML syntax, unset variables,
+ * schema) before failing, because fixing a config one error per run is miserable.
+ */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): RotorConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: ConfigProblem[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return { file: `${file}:${pos.line}:${pos.col}`, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const unset: UnsetVariable[] = [];
+  const raw = interpolateValue(doc.toJS() ?? {}, env, unset);
+  for (const u of unset) {
+    problems.push({
+      file,
+      path: formatPath(u.path),
+      message: `environment variable ${u.name} is not set (and no default given)`,
+    });
+  }
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = formatPath(issue.path);
+      // An unset variable already explains the empty value it produced.
+      if (unset.some((u) => formatPath(u.path) === path)) continue;
+      problems.push({ file, path, message: describeIssue(issue, (p) => knownKeysAt(raw, p)) });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return (result as { data: RotorConfig }).data;
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RotorConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+    throw new ConfigError([
+      { file, path: '', message: `cannot read config: ${reason} (set --config or ROTOR_CONFIG)` },
+    ]);
+  }
+  return parseConfig(text, file, env);
+}
