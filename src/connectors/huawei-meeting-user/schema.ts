@@ -3,7 +3,9 @@ import { endpointSchema, targetCommonShape } from '../../config/targetCommon.js'
 
 const accountAuth = z.object({ method: z.literal('account') }).strict();
 /** App ID auth: `credential` names a Vault credential holding `{ appId, appKey }`. */
-const appAuth = z.object({ method: z.literal('app'), credential: z.string().min(1), userId: z.string().optional() }).strict();
+const appAuth = z
+  .object({ method: z.literal('app'), credential: z.string().min(1), userId: z.string().optional() })
+  .strict();
 
 export const meetingUserTargetSchema = z
   .object({

@@ -1,0 +1,13 @@
+import type { ConnectorDescriptor } from '../types.js';
+import { createIamUserConnector } from './connector.js';
+import { iamUserTargetSchema } from './schema.js';
+
+/** IAM user login password: verifiable by a login; changes need the old password. */
+export const iamUserConnector: ConnectorDescriptor<typeof iamUserTargetSchema> = {
+  kind: 'huawei-iam-user',
+  targetSchema: iamUserTargetSchema,
+  // IAM's own cooldown is the account's `minimum_password_age`, read through fetchAccountPolicy.
+  cooldownMs: 0,
+  capabilities: { canVerify: true, idempotentChange: false },
+  create: createIamUserConnector,
+};

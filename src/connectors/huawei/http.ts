@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import { got, type RequestError } from 'got';
+import type { Logger } from '../../observability/logger.js';
+import { Misconfigured, OutcomeUnknown, TargetUnchanged, Throttled } from '../../rotation/errors.js';
+import { parseHuaweiError, scrub, type HuaweiErrorBody } from './errorBody.js';
+import type { HuaweiHttpSettings } from './settings.js';
+import { bucketFor, type TokenBucket } from './tokenBucket.js';
+
+/** One request to a Huawei API, as a connector describes it. */
+export interface HuaweiCall {
+  /** Stable name for logs, e.g. `iam.changePassword`. */
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path (and query) below the endpoint. */
+  path: string;
+  headers?: Record<string, string>;
+  json?: unknown;
+  /** @defaultValue `application/json` */
+  contentType?: string;
+  /** A change: a failure after the request may have been received is OutcomeUnknown, not TargetUnchanged. */
+  mutating: boolean;
+  /** Values that must never reach an error message (passwords, tokens of this call). */
+  secrets: readonly string[];
+  /** Adds authentication headers computed over the final request (AK/SK signing). */
+  sign?: (req: { method: string; url: URL; headers: Record<string, string>; body: string }) => Record<string, string>;
+}
+
+export interface HuaweiReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  requestId: string;
+  error: HuaweiErrorBody;
+}
+
+export interface HuaweiHttpOptions {
+  endpoint: string;
+  caFile?: string;
+  insecureSkipVerify: boolean;
+  settings: HuaweiHttpSettings;
+  logger: Logger;
+  /** Called before each request is sent (tests and metrics). */
+  onRequest?: (info: { name: string; requestId: string; method: string; path: string }) => void;
+}
+
+// Keep-alive agents shared by every connector: rotations against one endpoint reuse connections.
+const agent = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 32 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
+};
+
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const preSendTimeouts = new Set(['lookup', 'connect', 'secureConnect']);
+const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
+
+/** Parses Retry-After (seconds or an HTTP date) into ms; 1 s when absent. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return 1000;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? 1000 : Math.max(0, at - now);
+}
+
+/**
+ * The shared transport of the Huawei connectors: TLS verified (custom CA allowed), timeouts, keep-alive,
+ * a UUID X-Request-Id per request, a token bucket per endpoint, and the classification every call shares
+ * (transport failures, 429, 5xx). 4xx replies are returned for the connector to classify.
+ */
+export class HuaweiHttp {
+  private readonly ca?: Buffer;
+  private readonly bucket: TokenBucket;
+
+  constructor(private readonly opts: HuaweiHttpOptions) {
+    if (opts.caFile) this.ca = readFileSync(opts.caFile);
+    const origin = new URL(opts.endpoint).origin;
+    this.bucket = bucketFor(origin, opts.settings.ratePerSecond, opts.settings.rateBurst);
+    if (opts.insecureSkipVerify) {
+      opts.logger.warn({ endpoint: origin }, 'TLS VERIFICATION IS OFF for this target (insecureSkipVerify: true)');
+    }
+  }
+
+  async send(call: HuaweiCall): Promise<HuaweiReply> {
+    for (let attempt = 0; ; attempt++) {
+      const reply = await this.once(call);
+      if (reply.status === 429) {
+        const waitMs = retryAfterMs(reply.headers['retry-after']);
+        // A 429 was refused at the gateway: nothing was applied, so waiting and resending is safe.
+        if (attempt === 0 && waitMs <= this.opts.settings.maxInlineThrottleWaitMs) {
+          await new Promise((r) => setTimeout(r, waitMs));
+          continue;
+        }
+        throw new Throttled(`${call.name}: throttled (429 ${reply.error.code ?? ''})`.trim(), {
+          status: 429,
+          upstreamCode: reply.error.code,
+          requestId: reply.requestId,
+          retryAfterMs: waitMs,
+        });
+      }
+      if (reply.status >= 500) throw this.serverError(call, reply);
+      return reply;
+    }
+  }
+
+  private serverError(call: HuaweiCall, reply: HuaweiReply): Error {
+    const details = { status: reply.status, upstreamCode: reply.error.code, requestId: reply.requestId };
+    const what = `${call.name}: ${reply.status} ${reply.error.code ?? 'without a documented error body'}`;
+    // 503 with a documented body: the service or its gateway refused before processing.
+    if (!call.mutating || (reply.status === 503 && reply.error.style !== 'none')) {
+      return new TargetUnchanged(`${what} (not processed)`, details);
+    }
+    return new OutcomeUnknown(`${what}: the change may have been applied`, details);
+  }
+
+  private async once(call: HuaweiCall): Promise<HuaweiReply> {
+    await this.bucket.take();
+    const requestId = randomUUID();
+    const url = new URL(call.path, this.opts.endpoint);
+    const body = call.json === undefined ? '' : JSON.stringify(call.json);
+    const headers: Record<string, string> = { 'X-Request-Id': requestId, ...call.headers };
+    if (call.json !== undefined) headers['Content-Type'] = call.contentType ?? 'application/json';
+    if (call.sign) Object.assign(headers, call.sign({ method: call.method, url, headers: { ...headers }, body }));
+    const log = { requestId, call: call.name, method: call.method, path: url.pathname };
+    this.opts.onRequest?.({ name: call.name, requestId, method: call.method, path: url.pathname });
+    const started = Date.now();
+    const { settings } = this.opts;
+    try {
+      const res = await got(url, {
+        method: call.method,
+        headers,
+        body: body || undefined,
+        throwHttpErrors: false,
+        followRedirect: false,
+        retry: { limit: 0 },
+        agent,
+        timeout: {
+          lookup: settings.connectTimeoutMs,
+          connect: settings.connectTimeoutMs,
+          secureConnect: settings.connectTimeoutMs,
+          send: settings.responseTimeoutMs,
+          response: settings.responseTimeoutMs,
+        },
+        https: { certificateAuthority: this.ca, rejectUnauthorized: !this.opts.insecureSkipVerify },
+      });
+      let parsed: unknown;
+      try {
+        parsed = res.body ? JSON.parse(res.body) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      const error = res.statusCode >= 400 ? parseHuaweiError(parsed) : { style: 'none' as const };
+      error.message = scrub(error.message, call.secrets);
+      this.opts.logger.debug(
+        { ...log, status: res.statusCode, upstreamCode: error.code, ms: Date.now() - started },
+        'huawei request',
+      );
+      return { status: res.statusCode, headers: res.headers, body: parsed, requestId, error };
+    } catch (err) {
+      const classified = this.transportError(call, err as RequestError, requestId);
+      this.opts.logger.warn({ ...log, ms: Date.now() - started, err: classified }, 'huawei request failed');
+      throw classified;
+    }
+  }
+
+  /** A failure without an HTTP answer: decide whether the request can have reached the service. */
+  private transportError(call: HuaweiCall, err: RequestError, requestId: string): Error {
+    const code = err.code ?? '';
+    const event = (err as RequestError & { event?: string }).event;
+    const details = { requestId };
+    const reason = `${call.name}: ${err.name} ${code}${event ? ` (${event})` : ''}`.trim();
+    if (tlsCodes.test(code))
+      return new Misconfigured(`${reason}: TLS verification failed (set caFile for a private CA)`, details);
+    if (notSentCodes.has(code) || (event !== undefined && preSendTimeouts.has(event))) {
+      return new TargetUnchanged(`${reason}: not sent`, details);
+    }
+    if (!call.mutating) return new TargetUnchanged(`${reason}: no answer`, details);
+    return new OutcomeUnknown(`${reason}: sent, no answer; the change may have been applied`, details);
+  }
+}

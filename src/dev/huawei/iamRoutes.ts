@@ -1,0 +1,206 @@
+import { verifySdkSignature } from './aksk.js';
+import type { SimClock } from './clock.js';
+import { iamCodes } from './codes.js';
+import type { IamDomain, IamState, IamUser } from './iamState.js';
+import { charClasses, containsNameOrReverse, iamSpecials, longestRun } from './rules.js';
+import { gatewayError } from './server.js';
+import type { SimRequest, SimResponse, SimRoute } from './types.js';
+
+const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+
+/** Keystone-style error: `{ error: { code, message, title } }`. */
+export function keystone(status: number, message: string): SimResponse {
+  return { status, body: { error: { code: status, message, title: titles[status] ?? 'Error' } } };
+}
+
+/** IAM-style error: `{ error_msg, error_code }`. */
+export function iamError(status: number, code: string, msg: string): SimResponse {
+  return { status, body: { error_msg: msg, error_code: code } };
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Who is calling: a user token in X-Auth-Token, or an AK/SK signature. */
+export function caller(
+  iam: IamState,
+  clock: SimClock,
+  req: SimRequest,
+): { user: IamUser; projectId?: string } | SimResponse {
+  const token = req.headers['x-auth-token'];
+  if (typeof token === 'string') {
+    const rec = iam.lookupToken(token);
+    const user = rec && iam.users.get(rec.userId);
+    if (!rec || !user) return keystone(401, 'The request you have made requires authentication.');
+    return { user, projectId: rec.projectId };
+  }
+  if (typeof req.headers.authorization === 'string') {
+    const check = verifySdkSignature(req, (ak) => iam.accessKeys.get(ak)?.sk, clock.now());
+    const user = check.ak ? iam.users.get(iam.accessKeys.get(check.ak)?.userId ?? '') : undefined;
+    if (!check.ok || !user)
+      return gatewayError(
+        401,
+        'APIG.0303',
+        `Incorrect IAM authentication information: ${check.reason ?? 'unknown user'}`,
+      );
+    const projectId = req.headers['x-project-id'];
+    return { user, projectId: typeof projectId === 'string' ? projectId : undefined };
+  }
+  return keystone(401, 'The request you have made requires authentication.');
+}
+
+/** The account policy and the documented per-user rules; returns the rejection, if any. */
+export function checkIamPassword(iam: IamState, user: IamUser, pwd: string): SimResponse | undefined {
+  const p = iam.domainById(user.domainId)!.passwordPolicy;
+  const weak = (why: string) =>
+    iamError(400, iamCodes.weakPassword, `The password does not meet the password policy: ${why}.`);
+  if (pwd.length < Math.max(6, p.minimum_password_length)) return weak('too short');
+  if (pwd.length > Math.min(32, p.maximum_password_length)) return weak('too long');
+  if (charClasses(pwd, iamSpecials) < Math.max(2, p.password_char_combination)) return weak('too few character types');
+  if (p.maximum_consecutive_identical_chars > 0 && longestRun(pwd) > p.maximum_consecutive_identical_chars) {
+    return weak('too many identical characters in a row');
+  }
+  if (p.password_not_username_or_invert && containsNameOrReverse(pwd, user.userName))
+    return weak('contains the user name');
+  if ((user.email && pwd.includes(user.email)) || (user.mobile && pwd.includes(user.mobile))) {
+    return weak('contains the e-mail address or mobile number');
+  }
+  if (pwd === user.password)
+    return iamError(400, iamCodes.sameAsOld, 'The new password must be different from the old password.');
+  if (user.history.slice(0, Math.max(0, p.number_of_recent_passwords_disallowed - 1)).includes(pwd)) {
+    return iamError(400, iamCodes.sameAsOld, 'The new password must not be one of the recently used passwords.');
+  }
+  return undefined;
+}
+
+export function iamRoutes(iam: IamState, clock: SimClock): SimRoute[] {
+  return [
+    { id: 'iam.token', method: 'POST', pattern: /^\/v3\/auth\/tokens$/, handle: (req) => createToken(iam, req) },
+    {
+      id: 'iam.changePassword',
+      method: 'POST',
+      pattern: /^\/v3\/users\/(?<userId>[^/]+)\/password$/,
+      handle: (req) => changePassword(iam, clock, req),
+    },
+    {
+      id: 'iam.passwordPolicy',
+      method: 'GET',
+      pattern: /^\/v3\.0\/OS-SECURITYPOLICY\/domains\/(?<domainId>[^/]+)\/password-policy$/,
+      handle: (req) => readPolicy(iam, clock, req, (d) => ({ password_policy: d.passwordPolicy })),
+    },
+    {
+      id: 'iam.loginPolicy',
+      method: 'GET',
+      pattern: /^\/v3\.0\/OS-SECURITYPOLICY\/domains\/(?<domainId>[^/]+)\/login-policy$/,
+      handle: (req) => readPolicy(iam, clock, req, (d) => ({ login_policy: d.loginPolicy })),
+    },
+    {
+      id: 'iam.adminUpdateUser',
+      method: 'PUT',
+      pattern: /^\/v3\.0\/OS-USER\/users\/(?<userId>[^/]+)$/,
+      handle: (req) => adminUpdateUser(iam, clock, req),
+    },
+  ];
+}
+
+function createToken(iam: IamState, req: SimRequest): SimResponse {
+  const identity = obj(obj(req.json)?.auth)?.identity;
+  const methods = obj(identity)?.methods;
+  const pu = obj(obj(obj(identity)?.password)?.user);
+  if (!Array.isArray(methods) || !methods.includes('password') || !pu) {
+    return keystone(400, 'Expecting to find identity in auth. The server could not comply with the request.');
+  }
+  const name = str(pu.name);
+  const password = str(pu.password);
+  const domainName = str(obj(pu.domain)?.name);
+  const domain = domainName !== undefined ? iam.domains.get(domainName) : iam.domainById(str(obj(pu.domain)?.id) ?? '');
+  if (!name || password === undefined || !obj(pu.domain))
+    return keystone(400, 'Invalid input for field identity/password/user.');
+  const user = domain && iam.findUser(domain, name);
+  if (!user) return keystone(401, 'The username or password is wrong.');
+  if (iam.isLocked(user)) return keystone(401, 'The account is locked.');
+  if (user.password !== password) {
+    iam.strike(user);
+    return keystone(401, 'The username or password is wrong.');
+  }
+  const scope = obj(obj(obj(req.json)?.auth)?.scope);
+  const projectId = str(obj(scope?.project)?.id);
+  if (projectId !== undefined && iam.projects.get(projectId)?.domainId !== user.domainId) {
+    return keystone(401, 'The request you have made requires authentication.');
+  }
+  user.failedLogins = [];
+  const { token, record } = iam.issueToken(user.userId, projectId);
+  const d = iam.domainById(user.domainId)!;
+  const body = {
+    token: {
+      methods: ['password'],
+      expires_at: new Date(record.expiresAt).toISOString(),
+      issued_at: new Date(record.issuedAt).toISOString(),
+      user: { id: user.userId, name: user.userName, domain: { id: d.id, name: d.name }, password_expires_at: '' },
+      ...(projectId
+        ? { project: { id: projectId, name: iam.projects.get(projectId)!.name, domain: { id: d.id, name: d.name } } }
+        : { domain: { id: d.id, name: d.name } }),
+      roles: [],
+      ...(req.query.has('nocatalog') ? {} : { catalog: [] }),
+    },
+  };
+  return { status: 201, headers: { 'X-Subject-Token': token }, body };
+}
+
+function changePassword(iam: IamState, clock: SimClock, req: SimRequest): SimResponse {
+  const who = caller(iam, clock, req);
+  if ('status' in who) return who;
+  const user = iam.users.get(req.params.userId ?? '');
+  if (!user) return keystone(404, `Could not find user: ${req.params.userId ?? ''}.`);
+  if (who.user.userId !== user.userId) return keystone(403, 'You are not authorized to perform the requested action.');
+  if (req.json === undefined) return iamError(400, iamCodes.invalidBody, 'Request body is invalid.');
+  const body = obj(obj(req.json)?.user);
+  const next = str(body?.password);
+  const original = str(body?.original_password);
+  if (next === undefined || original === undefined)
+    return iamError(400, iamCodes.missingParameter, 'Missing parameters.');
+  if (iam.isLocked(user)) return keystone(401, 'The account is locked.');
+  if (original !== user.password) {
+    iam.strike(user);
+    return iamError(400, iamCodes.incorrectPassword, 'The original password is incorrect.');
+  }
+  const age = iam.domainById(user.domainId)!.passwordPolicy.minimum_password_age;
+  if (user.lastChangeAt !== undefined && clock.now() - user.lastChangeAt < age * 60_000) {
+    return iamError(400, iamCodes.minimumAge, 'The password cannot be changed within the minimum password age.');
+  }
+  const rejected = checkIamPassword(iam, user, next);
+  if (rejected) return rejected;
+  iam.setPassword(user, next);
+  return { status: 204 };
+}
+
+function readPolicy(iam: IamState, clock: SimClock, req: SimRequest, pick: (d: IamDomain) => unknown): SimResponse {
+  const who = caller(iam, clock, req);
+  if ('status' in who) return who;
+  const domain = iam.domainById(req.params.domainId ?? '');
+  if (!domain) return keystone(404, 'Could not find domain.');
+  if (who.user.domainId !== domain.id) return keystone(403, 'You are not authorized to perform the requested action.');
+  return { status: 200, body: pick(domain) };
+}
+
+function adminUpdateUser(iam: IamState, clock: SimClock, req: SimRequest): SimResponse {
+  const who = caller(iam, clock, req);
+  if ('status' in who) return who;
+  const user = iam.users.get(req.params.userId ?? '');
+  if (!user) return keystone(404, `Could not find user: ${req.params.userId ?? ''}.`);
+  if (!who.user.admin || who.user.domainId !== user.domainId) {
+    return keystone(403, 'You are not authorized to perform the requested action.');
+  }
+  const next = str(obj(obj(req.json)?.user)?.password);
+  if (next === undefined) return iamError(400, iamCodes.invalidBody, 'Request body is invalid.');
+  const rejected = checkIamPassword(iam, user, next);
+  if (rejected) return rejected;
+  iam.setPassword(user, next);
+  user.lockedUntil = undefined;
+  const d = iam.domainById(user.domainId)!;
+  return {
+    status: 200,
+    body: { user: { id: user.userId, name: user.userName, domain_id: d.id, enabled: true, pwd_status: false } },
+  };
+}

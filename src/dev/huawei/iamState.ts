@@ -1,0 +1,185 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { SimClock } from './clock.js';
+
+/** IAM's `password_policy` object, with the documented defaults of a new account. */
+export interface IamPasswordPolicy {
+  minimum_password_length: number;
+  maximum_password_length: number;
+  password_char_combination: number;
+  maximum_consecutive_identical_chars: number;
+  number_of_recent_passwords_disallowed: number;
+  /** Minutes between two changes. */
+  minimum_password_age: number;
+  password_validity_period: number;
+  password_not_username_or_invert: boolean;
+  password_requirements: string;
+}
+
+export interface IamLoginPolicy {
+  /** Failed logins within `period` minutes that lock the user. */
+  login_failed_times: number;
+  period: number;
+  /** Minutes the user stays locked. */
+  lockout_duration: number;
+}
+
+export interface IamDomain {
+  id: string;
+  name: string;
+  passwordPolicy: IamPasswordPolicy;
+  loginPolicy: IamLoginPolicy;
+}
+
+export interface IamUser {
+  userId: string;
+  userName: string;
+  domainId: string;
+  password: string;
+  /** Earlier passwords, newest first. */
+  history: string[];
+  email?: string;
+  mobile?: string;
+  admin: boolean;
+  lastChangeAt?: number;
+  failedLogins: number[];
+  lockedUntil?: number;
+}
+
+export interface IamToken {
+  userId: string;
+  issuedAt: number;
+  expiresAt: number;
+  projectId?: string;
+}
+
+export interface SeedIamUser {
+  userId?: string;
+  userName: string;
+  domainName: string;
+  password: string;
+  email?: string;
+  mobile?: string;
+  /** May reset other users' passwords (`PUT /v3.0/OS-USER/users/{id}`). */
+  admin?: boolean;
+}
+
+export const defaultPasswordPolicy: IamPasswordPolicy = {
+  minimum_password_length: 8,
+  maximum_password_length: 32,
+  password_char_combination: 2,
+  maximum_consecutive_identical_chars: 0,
+  number_of_recent_passwords_disallowed: 1,
+  minimum_password_age: 0,
+  password_validity_period: 0,
+  password_not_username_or_invert: true,
+  password_requirements: '',
+};
+
+/** Tokens live 24 hours. */
+export const iamTokenTtlMs = 24 * 3600_000;
+
+/** Per-account IAM state: domains, users, tokens, access keys and projects. */
+export class IamState {
+  readonly domains = new Map<string, IamDomain>();
+  readonly users = new Map<string, IamUser>();
+  readonly tokens = new Map<string, IamToken>();
+  readonly accessKeys = new Map<string, { sk: string; userId: string }>();
+  readonly projects = new Map<string, { domainId: string; name: string }>();
+
+  constructor(private readonly clock: SimClock) {}
+
+  domain(name: string): IamDomain {
+    let d = this.domains.get(name);
+    if (!d) {
+      d = {
+        id: randomUUID().replace(/-/g, ''),
+        name,
+        passwordPolicy: { ...defaultPasswordPolicy },
+        loginPolicy: { login_failed_times: 5, period: 15, lockout_duration: 15 },
+      };
+      this.domains.set(name, d);
+    }
+    return d;
+  }
+
+  domainById(id: string): IamDomain | undefined {
+    return [...this.domains.values()].find((d) => d.id === id);
+  }
+
+  seedUser(seed: SeedIamUser): IamUser {
+    const d = this.domain(seed.domainName);
+    const user: IamUser = {
+      userId: seed.userId ?? randomUUID().replace(/-/g, ''),
+      userName: seed.userName,
+      domainId: d.id,
+      password: seed.password,
+      history: [],
+      email: seed.email,
+      mobile: seed.mobile,
+      admin: seed.admin ?? false,
+      failedLogins: [],
+    };
+    this.users.set(user.userId, user);
+    return user;
+  }
+
+  findUser(domain: IamDomain, name: string): IamUser | undefined {
+    return [...this.users.values()].find((u) => u.domainId === domain.id && u.userName === name);
+  }
+
+  seedAccessKey(ak: string, sk: string, userId: string): void {
+    this.accessKeys.set(ak, { sk, userId });
+  }
+
+  seedProject(id: string, domainName: string, name = 'cn-north-4'): void {
+    this.projects.set(id, { domainId: this.domain(domainName).id, name });
+  }
+
+  issueToken(userId: string, projectId?: string): { token: string; record: IamToken } {
+    const now = this.clock.now();
+    const record: IamToken = { userId, issuedAt: now, expiresAt: now + iamTokenTtlMs, projectId };
+    const token = `MIIsim${randomBytes(48).toString('base64url')}`;
+    this.tokens.set(token, record);
+    return { token, record };
+  }
+
+  /** A live token's record; expired tokens are dropped. */
+  lookupToken(token: string | undefined): IamToken | undefined {
+    if (!token) return undefined;
+    const rec = this.tokens.get(token);
+    if (!rec) return undefined;
+    if (rec.expiresAt <= this.clock.now()) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    return rec;
+  }
+
+  /** A password change invalidates every token of the user at once. */
+  revokeTokens(userId: string): void {
+    for (const [t, rec] of this.tokens) if (rec.userId === userId) this.tokens.delete(t);
+  }
+
+  /** Records a failed login; locks the user when the login policy says so. */
+  strike(user: IamUser): void {
+    const now = this.clock.now();
+    const policy = this.domainById(user.domainId)!.loginPolicy;
+    user.failedLogins = [...user.failedLogins.filter((t) => now - t < policy.period * 60_000), now];
+    if (user.failedLogins.length >= policy.login_failed_times) {
+      user.lockedUntil = now + policy.lockout_duration * 60_000;
+      user.failedLogins = [];
+    }
+  }
+
+  isLocked(user: IamUser): boolean {
+    return user.lockedUntil !== undefined && user.lockedUntil > this.clock.now();
+  }
+
+  setPassword(user: IamUser, password: string): void {
+    user.history.unshift(user.password);
+    user.history = user.history.slice(0, 10);
+    user.password = password;
+    user.lastChangeAt = this.clock.now();
+    this.revokeTokens(user.userId);
+  }
+}

@@ -1,0 +1,172 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { SimFault, SimRequest, SimRequestRecord, SimResponse, SimRoute } from './types.js';
+
+/** Headers whose values are credentials: the request log keeps only their scheme. */
+const secretHeaders = new Set(['authorization', 'x-auth-token', 'x-access-token', 'x-subject-token']);
+
+function redactHeader(name: string, value: string): string {
+  if (!secretHeaders.has(name)) return value;
+  const scheme = /^(Basic|HMAC-SHA256|SDK-HMAC-SHA256)\s/.exec(value)?.[1];
+  return scheme ? `${scheme} [redacted]` : '[redacted]';
+}
+
+export function bodyFieldPaths(value: unknown, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return prefix ? [prefix] : [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+    bodyFieldPaths(v, prefix ? `${prefix}.${k}` : k),
+  );
+}
+
+function errorCodeOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as { error_code?: unknown; error?: { code?: unknown } };
+  if (typeof b.error_code === 'string') return b.error_code;
+  if (b.error && (typeof b.error.code === 'number' || typeof b.error.code === 'string')) return String(b.error.code);
+  return undefined;
+}
+
+/** An APIG-style gateway error body (`{error_msg, error_code, request_id}`). */
+export function gatewayError(status: number, code: string, msg: string, headers: Record<string, string> = {}) {
+  return { status, headers, body: { error_msg: msg, error_code: code, request_id: randomUUID().replace(/-/g, '') } };
+}
+
+export interface Dispatcher {
+  server: Server;
+  requestLog: SimRequestRecord[];
+  counters: Map<string, number>;
+  faults: SimFault[];
+  now: () => number;
+}
+
+/** An HTTP server over a route table, with fault injection, a request log and per-route counters. */
+export function makeDispatcher(
+  routes: SimRoute[],
+  extra: (req: SimRequest) => Promise<SimResponse | undefined>,
+  now: () => number,
+): Dispatcher {
+  const requestLog: SimRequestRecord[] = [];
+  const counters = new Map<string, number>();
+  const faults: SimFault[] = [];
+
+  function takeFault(routeId: string): SimFault | undefined {
+    const idx = faults.findIndex((f) => f.route === '*' || f.route === routeId);
+    if (idx < 0) return undefined;
+    const fault = faults[idx]!;
+    const times = (fault.times ?? 1) - 1;
+    if (times <= 0) faults.splice(idx, 1);
+    else fault.times = times;
+    return fault;
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, rawBody: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim.local');
+    let json: unknown;
+    try {
+      json = rawBody ? JSON.parse(rawBody) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const base: SimRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      rawBody,
+      json,
+      params: {},
+    };
+    const admin = await extra(base);
+    if (admin) return write(res, admin);
+
+    const match = routes
+      .filter((r) => r.method === base.method)
+      .map((r) => ({ r, m: r.pattern.exec(base.path) }))
+      .find((x) => x.m !== null);
+    const routeId = match?.r.id ?? 'unknown';
+    counters.set(routeId, (counters.get(routeId) ?? 0) + 1);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      headers[k] = redactHeader(k, Array.isArray(v) ? v.join(', ') : (v ?? ''));
+    const record: SimRequestRecord = {
+      route: routeId,
+      method: base.method,
+      path: base.path,
+      query: url.search,
+      headers,
+      contentType: req.headers['content-type'],
+      bodyFields: bodyFieldPaths(json),
+      status: 0,
+      at: now(),
+    };
+    requestLog.push(record);
+
+    if (!match) {
+      record.status = 404;
+      return write(
+        res,
+        gatewayError(404, 'APIG.0101', 'The API does not exist or has not been published in the environment.'),
+      );
+    }
+    const fault = takeFault(routeId);
+    if (fault) record.fault = fault.kind;
+    if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms ?? 100));
+    if (fault?.kind === 'hang') return; // never answer: the client's timeout decides
+    if (fault?.kind === 'drop') return void req.socket.destroy();
+    if (fault?.kind === 'throttle') {
+      const retryAfter = String(fault.retryAfterS ?? 1);
+      const out = gatewayError(
+        429,
+        'APIG.0308',
+        'The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second',
+        { 'Retry-After': retryAfter },
+      );
+      record.status = 429;
+      record.errorCode = 'APIG.0308';
+      return write(res, out);
+    }
+    if (fault?.kind === 'status') {
+      const status = fault.status ?? 503;
+      record.status = status;
+      if (fault.body === 'none') return write(res, { status });
+      record.errorCode = 'APIG.0201';
+      return write(res, gatewayError(status, 'APIG.0201', 'Backend unavailable.'));
+    }
+
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(match.m?.groups ?? {})) params[k] = decodeURIComponent(v);
+    const out = await match.r.handle({ ...base, params });
+    // The change is applied; now lose the answer, as a reset connection after processing would.
+    if (fault?.kind === 'applyThenDrop') return void req.socket.destroy();
+    record.status = out.status;
+    record.errorCode = errorCodeOf(out.body);
+    write(res, out);
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      serve(req, res, Buffer.concat(chunks).toString('utf8')).catch((err: unknown) => {
+        write(
+          res,
+          gatewayError(500, 'SIM.0000', `simulator error: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      });
+    });
+  });
+  return { server, requestLog, counters, faults, now };
+}
+
+function write(res: ServerResponse, out: SimResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { 'X-Request-Id': randomUUID().replace(/-/g, ''), ...out.headers };
+  if (out.body === undefined) {
+    res.writeHead(out.status, headers);
+    res.end();
+    return;
+  }
+  const payload = JSON.stringify(out.body);
+  res.writeHead(out.status, { 'Content-Type': 'application/json;charset=UTF-8', ...headers });
+  res.end(payload);
+}
