@@ -18,7 +18,10 @@ const appRoleAuth = z
     mountPath: z.string().default('approle'),
   })
   .strict()
-  .refine((a) => (a.roleId ?? a.roleIdFile) !== undefined, { message: 'expected roleId or roleIdFile', path: ['roleId'] })
+  .refine((a) => (a.roleId ?? a.roleIdFile) !== undefined, {
+    message: 'expected roleId or roleIdFile',
+    path: ['roleId'],
+  })
   .refine((a) => (a.secretId ?? a.secretIdFile) !== undefined, {
     message: 'expected secretId or secretIdFile',
     path: ['secretId'],

@@ -11,6 +11,8 @@ export interface SecretVersion {
   version: number;
   customMetadata: Record<string, string>;
   createdTime: string;
+  /** True when this version was soft-deleted or destroyed: `data` is empty, only the version number is known. */
+  deleted?: boolean;
 }
 
 /** rotor's write-ahead note of a rotation in flight, at `{mount}/data/{statePrefix}/{targetId}`. */

@@ -1,0 +1,231 @@
+import { silentLogger, type Logger } from '../observability/logger.js';
+import { Conflict, Misconfigured, isRotorError } from '../rotation/errors.js';
+import type { VaultConfig } from './schema.js';
+import type { PendingRecord, PromoteArgs, SecretStore, SecretVersion } from './types.js';
+import { checkKv2Mount, notKv2Message } from './kvMount.js';
+import { kvMetadataSchema, kvReadSchema, kvWriteSchema, pendingRecordSchema } from './kvResponses.js';
+import { makeAuthenticator } from './vaultAuth.js';
+import { isRouteNotFound, type VaultOp } from './vaultErrors.js';
+import { VaultSession, type SessionOptions } from './vaultSession.js';
+import { checkAccess, readHealth, type AccessProblem, type VaultHealth } from './vaultChecks.js';
+
+export interface SecretMetadata {
+  currentVersion: number;
+  oldestVersion: number;
+  maxVersions: number;
+  customMetadata: Record<string, string>;
+  versions: { version: number; createdTime: string; deletionTime: string; destroyed: boolean }[];
+}
+
+/** The Vault KV v2 implementation of `SecretStore`, plus the checks `rotor config validate` and health use. */
+export interface VaultStore extends SecretStore {
+  readonly mount: string;
+  /** Fails with Misconfigured when `mount` is not a KV v2 mount of that exact name. */
+  checkMount(): Promise<void>;
+  readMetadata(secretPath: string): Promise<SecretMetadata | null>;
+  /** Which capabilities rotor's token lacks on the paths it will use for these secrets (empty = all good). */
+  checkAccess(secretPaths: string[]): Promise<AccessProblem[]>;
+  health(): Promise<VaultHealth>;
+}
+
+export interface VaultStoreDeps extends SessionOptions {
+  logger?: Logger;
+  /** Check the mount's engine and version at start. @defaultValue true */
+  checkMount?: boolean;
+}
+
+/** One secret path segment list, URL-encoded; leading/trailing slashes are not part of a secret path. */
+function clean(path: string): string {
+  const segments = path.split('/').filter((s) => s.length > 0);
+  if (segments.length === 0 || segments.some((s) => s === '.' || s === '..')) {
+    throw new Misconfigured(`"${path}" is not a usable Vault secret path`);
+  }
+  return segments.map(encodeURIComponent).join('/');
+}
+
+type RawRead =
+  { kind: 'missing' } | { kind: 'gone'; version: number; meta: SecretVersion } | { kind: 'live'; meta: SecretVersion };
+
+export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps = {}): Promise<VaultStore> {
+  const logger = (deps.logger ?? silentLogger).child({ component: 'vault' });
+  const session = new VaultSession(config, makeAuthenticator(config.auth), logger, deps);
+  const { mount } = config;
+  const data = (p: string) => `${mount}/data/${clean(p)}`;
+  const metadata = (p: string) => `${mount}/metadata/${clean(p)}`;
+  const pendingPath = (targetId: string) => `${config.statePrefix}/${targetId}`;
+
+  async function read(path: string, version?: number, action = 'read secret'): Promise<RawRead> {
+    const op: VaultOp = { action, path, capability: 'read' };
+    const suffix = version === undefined ? '' : `?version=${version}`;
+    const answer = await session.call(op, (c) => c.read(`${path}${suffix}`), true);
+    if (answer.status === 404 && isRouteNotFound(answer.body)) {
+      throw new Misconfigured(`Vault has no handler for ${path}: is "${mount}" a KV version 2 mount?`, { status: 404 });
+    }
+    const parsed = kvReadSchema.safeParse(answer.body);
+    if (!parsed.success) {
+      if (answer.status === 404) return { kind: 'missing' };
+      throw new Misconfigured(notKv2Message(mount));
+    }
+    const { data: fields, metadata: m } = parsed.data.data;
+    const meta: SecretVersion = {
+      data: fields ?? {},
+      password: typeof fields?.password === 'string' ? fields.password : undefined,
+      version: m.version,
+      customMetadata: m.custom_metadata ?? {},
+      createdTime: m.created_time,
+    };
+    // A deleted or destroyed version answers 404 with its metadata and `data: null`.
+    if (answer.status === 404 || fields === null)
+      return { kind: 'gone', version: m.version, meta: { ...meta, deleted: true } };
+    return { kind: 'live', meta };
+  }
+
+  /** A check-and-set write; a 400 is a lost race only if the key's version really moved on. */
+  async function casWrite(path: string, body: Record<string, unknown>, cas: number, action: string) {
+    const op: VaultOp = { action, path, capability: 'create/update' };
+    try {
+      const answer = await session.call(op, (c) => c.write(path, { options: { cas }, data: body }));
+      const parsed = kvWriteSchema.safeParse(answer.body);
+      // KV v1 stores the whole body as an ordinary secret and answers 204 with no version.
+      if (!parsed.success) throw new Misconfigured(notKv2Message(mount));
+      return parsed.data.data;
+    } catch (err) {
+      if (!isRotorError(err, 'Misconfigured') || err.details.status !== 400) throw err;
+      const current = await currentVersion(path.replace(`${mount}/data/`, `${mount}/metadata/`)).catch(() => undefined);
+      if (current !== undefined && current === cas) throw err;
+      const now = current === undefined ? 'another version' : `version ${current}`;
+      throw new Conflict(`check-and-set on ${path} lost: expected version ${cas}, Vault has ${now}`, { status: 400 });
+    }
+  }
+
+  async function currentVersion(metaPath: string): Promise<number> {
+    const op: VaultOp = { action: 'read metadata', path: metaPath, capability: 'read' };
+    const answer = await session.call(op, (c) => c.read(metaPath), true);
+    if (answer.status === 404) return 0;
+    return kvMetadataSchema.parse(answer.body).data.current_version;
+  }
+
+  const store: VaultStore = {
+    mount,
+
+    async readSecret(secretPath) {
+      const r = await read(data(secretPath));
+      if (r.kind === 'missing') return null;
+      // A soft-deleted current version still holds the version number that the next cas must name.
+      return r.meta;
+    },
+
+    async readSecretVersion(secretPath, version) {
+      const r = await read(data(secretPath), version);
+      return r.kind === 'live' ? r.meta : null;
+    },
+
+    async passwordHistory(secretPath, count) {
+      const meta = await store.readMetadata(secretPath);
+      if (!meta || count <= 0) return [];
+      const older = meta.versions
+        .filter((v) => v.version < meta.currentVersion && !v.destroyed && v.deletionTime === '')
+        .sort((a, b) => b.version - a.version);
+      const out: string[] = [];
+      for (const v of older) {
+        if (out.length >= count) break;
+        const r = await read(data(secretPath), v.version, 'read password history');
+        if (r.kind === 'live' && r.meta.password !== undefined) out.push(r.meta.password);
+      }
+      return out;
+    },
+
+    async readPending(targetId) {
+      const path = data(pendingPath(targetId));
+      const r = await read(path, undefined, 'read pending record');
+      if (r.kind !== 'live') return null;
+      const parsed = pendingRecordSchema.safeParse(r.meta.data);
+      if (!parsed.success) throw new Misconfigured(`the pending record at ${path} is not one rotor wrote`);
+      return { record: parsed.data, version: r.meta.version };
+    },
+
+    async writePending(targetId, record: PendingRecord, cas) {
+      const written = await casWrite(data(pendingPath(targetId)), { ...record }, cas, 'write pending record');
+      return written.version;
+    },
+
+    async deletePending(targetId) {
+      const path = metadata(pendingPath(targetId));
+      // Deleting the metadata removes every version, so no earlier password stays readable there.
+      await session.call({ action: 'delete pending record', path, capability: 'delete' }, (c) => c.delete(path));
+    },
+
+    async promote(secretPath, args: PromoteArgs) {
+      const path = data(secretPath);
+      // Keep every other field of the version the rotation started from; a concurrent writer makes cas fail.
+      const base = args.cas > 0 ? await read(path, args.cas, 'read secret before promote') : undefined;
+      const fields = base?.kind === 'live' ? base.meta.data : {};
+      const written = await casWrite(path, { ...fields, password: args.password }, args.cas, 'promote new password');
+      await stamp(secretPath, args, written.custom_metadata ?? {});
+      return written.version;
+    },
+
+    async readMetadata(secretPath) {
+      const path = metadata(secretPath);
+      const op: VaultOp = { action: 'read metadata', path, capability: 'read' };
+      const answer = await session.call(op, (c) => c.read(path), true);
+      if (answer.status === 404) return null;
+      const parsed = kvMetadataSchema.safeParse(answer.body);
+      if (!parsed.success) throw new Misconfigured(notKv2Message(mount));
+      const m = parsed.data.data;
+      return {
+        currentVersion: m.current_version,
+        oldestVersion: m.oldest_version,
+        maxVersions: m.max_versions,
+        customMetadata: m.custom_metadata ?? {},
+        versions: Object.entries(m.versions).map(([n, v]) => ({
+          version: Number(n),
+          createdTime: v.created_time,
+          deletionTime: v.deletion_time,
+          destroyed: v.destroyed,
+        })),
+      };
+    },
+
+    checkMount: () => checkKv2Mount(session, mount),
+    checkAccess: (secretPaths) => checkAccess(session, config, secretPaths.map(clean)),
+    health: () => readHealth(session, config.timeoutMs),
+
+    async close() {
+      session.close();
+    },
+  };
+
+  /**
+   * Stamps rotation facts into custom_metadata, after the password write. The password is already the
+   * current version by then, so a failure here is logged and not thrown: throwing would make the caller
+   * retry a promote whose cas can no longer match.
+   */
+  async function stamp(secretPath: string, args: PromoteArgs, existing: Record<string, string>): Promise<void> {
+    const path = metadata(secretPath);
+    const custom_metadata = {
+      ...existing,
+      rotated_at: args.rotatedAt.toISOString(),
+      rotation_id: args.rotationId,
+      rotor_target: args.targetId,
+    };
+    try {
+      const op: VaultOp = { action: 'stamp custom_metadata', path, capability: 'update' };
+      await session.call(op, (c) => c.write(path, { custom_metadata }));
+    } catch (err) {
+      logger.warn(
+        { err, path, rotationId: args.rotationId },
+        'vault: password promoted but custom_metadata not stamped',
+      );
+    }
+  }
+
+  await session.start();
+  try {
+    if (deps.checkMount !== false) await store.checkMount();
+  } catch (err) {
+    session.close();
+    throw err;
+  }
+  return store;
+}

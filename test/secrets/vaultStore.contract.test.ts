@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { PendingRecord } from '../../src/secrets/index.js';
+import { errorTexts, seed, vaultUnderTest, type VaultUnderTest } from './vaultUnderTest.js';
+
+/**
+ * The contract every Vault the store talks to must honour: the emulator by default, a real Vault when
+ * VAULT_ADDR and VAULT_TOKEN are set (see docs/vault.md).
+ */
+let vut: VaultUnderTest;
+
+beforeAll(async () => {
+  vut = await vaultUnderTest();
+});
+afterAll(async () => {
+  await vut.close();
+});
+
+const pending = (password: string, step = 'prepared'): PendingRecord => ({
+  password,
+  rotation_id: 'rot-1',
+  started_at: '2025-01-01T00:00:00.000Z',
+  step,
+  from_version: 1,
+});
+
+describe(`reading secrets (${realVaultLabel()})`, () => {
+  it('reads the current password with every other field and the version', async () => {
+    const path = vut.secretPath('read-current');
+    await seed(vut, path, { password: 'old-1', username: 'alice' });
+    const version = await seed(vut, path, { password: 'old-2', username: 'alice', note: 'x' });
+    const store = await vut.store();
+
+    const secret = await store.readSecret(path);
+
+    expect(secret).toMatchObject({ password: 'old-2', version, data: { username: 'alice', note: 'x' } });
+    expect(secret?.createdTime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('answers null for a secret that does not exist, and for a version that does not exist', async () => {
+    const store = await vut.store();
+    const path = vut.secretPath('never-written');
+
+    expect(await store.readSecret(path)).toBeNull();
+    await seed(vut, path, { password: 'p' });
+    expect(await store.readSecretVersion(path, 7)).toBeNull();
+  });
+});
+
+describe('promoting a new password', () => {
+  it('keeps every other field, keeps the previous password as the previous version, and stamps custom_metadata', async () => {
+    const path = vut.secretPath('promote');
+    const v1 = await seed(vut, path, { password: 'before', username: 'alice', port: 22 });
+    await vut.admin.write(`secret/metadata/${path}`, { custom_metadata: { owner: 'team-a' } });
+    const store = await vut.store();
+
+    const v2 = await store.promote(path, {
+      password: 'after',
+      cas: v1,
+      rotationId: 'rot-42',
+      targetId: 'iam-alice',
+      rotatedAt: new Date('2025-03-01T10:00:00.000Z'),
+    });
+
+    expect(v2).toBe(v1 + 1);
+    const current = await store.readSecret(path);
+    expect(current).toMatchObject({ password: 'after', version: v2, data: { username: 'alice', port: 22 } });
+    expect(current?.customMetadata).toEqual({
+      owner: 'team-a',
+      rotated_at: '2025-03-01T10:00:00.000Z',
+      rotation_id: 'rot-42',
+      rotor_target: 'iam-alice',
+    });
+    expect((await store.readSecretVersion(path, v1))?.password).toBe('before');
+  });
+
+  it('creates the secret when it does not exist yet (cas 0)', async () => {
+    const path = vut.secretPath('promote-new');
+    const store = await vut.store();
+    const at = new Date();
+
+    const version = await store.promote(path, {
+      password: 'first',
+      cas: 0,
+      rotationId: 'r',
+      targetId: 't',
+      rotatedAt: at,
+    });
+
+    expect(await store.readSecret(path)).toMatchObject({ version, password: 'first', data: { password: 'first' } });
+  });
+
+  it('lets exactly one of two promotes racing on the same version win; the other gets Conflict', async () => {
+    const path = vut.secretPath('race');
+    const v1 = await seed(vut, path, { password: 'start' });
+    const store = await vut.store();
+    const args = (password: string) => ({
+      password,
+      cas: v1,
+      rotationId: password,
+      targetId: 't',
+      rotatedAt: new Date(),
+    });
+
+    const results = await Promise.allSettled([
+      store.promote(path, args('racer-a-pw')),
+      store.promote(path, args('racer-b-pw')),
+    ]);
+
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]?.reason).toMatchObject({ name: 'Conflict' });
+    expect(errorTexts(lost[0]?.reason)).not.toMatch(/racer-[ab]-pw/);
+    const winner = (await store.readSecret(path))?.password;
+    expect(['racer-a-pw', 'racer-b-pw']).toContain(winner);
+  });
+
+  it('refuses a promote based on a stale version with Conflict and leaves the secret alone', async () => {
+    const path = vut.secretPath('stale');
+    const v1 = await seed(vut, path, { password: 'one' });
+    await seed(vut, path, { password: 'two-by-someone-else' });
+    const store = await vut.store();
+
+    const err = await store
+      .promote(path, { password: 'stale-pw', cas: v1, rotationId: 'r', targetId: 't', rotatedAt: new Date() })
+      .catch((e: unknown) => e);
+
+    expect(err).toMatchObject({ name: 'Conflict' });
+    expect(errorTexts(err)).not.toContain('stale-pw');
+    expect((await store.readSecret(path))?.password).toBe('two-by-someone-else');
+  });
+});
+
+describe('pending records', () => {
+  it('are created only once (cas 0), updated with cas, and deleted with every version', async () => {
+    const store = await vut.store();
+    const target = `pending-${vut.runId}`;
+
+    const v1 = await store.writePending(target, pending('pending-pw-1'), 0);
+    const second = await store.writePending(target, pending('pending-pw-x'), 0).catch((e: unknown) => e);
+    const v2 = await store.writePending(target, pending('pending-pw-1', 'changed'), v1);
+
+    expect(second).toMatchObject({ name: 'Conflict' });
+    expect(errorTexts(second)).not.toContain('pending-pw');
+    expect(await store.readPending(target)).toEqual({ record: pending('pending-pw-1', 'changed'), version: v2 });
+
+    await store.deletePending(target);
+
+    expect(await store.readPending(target)).toBeNull();
+    expect(await store.readMetadata(`rotor/state/${vut.runId}/${target}`)).toBeNull();
+    expect(await store.writePending(target, pending('pending-pw-2'), 0)).toBe(1);
+  });
+});
+
+function realVaultLabel(): string {
+  return process.env.VAULT_ADDR && process.env.VAULT_TOKEN ? `real Vault at ${process.env.VAULT_ADDR}` : 'emulator';
+}
