@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
+import type { ConnectorPasswordRules } from '../policy/connectorRules.js';
 import type { ConnectorKind } from './kinds.js';
 
 /** A named operator credential read from Vault at run time (`credentials:` in the config). */
@@ -35,12 +36,16 @@ export interface ConnectorCapabilities {
   canVerify: boolean;
   /** Re-sending the same change is harmless (admin reset): resolves an unknown outcome without a probe. */
   idempotentChange: boolean;
+  /** Why the password cannot be verified, for every audit record of a kind without verify (CBH). */
+  unverifiedReason?: string;
 }
 
 export interface ConnectorDescriptor<Schema extends z.ZodType = z.ZodType> {
   kind: ConnectorKind;
   /** Strict zod schema of a target of this kind (extends `targetCommonShape`). */
   targetSchema: Schema;
+  /** The password rules the target's API enforces (from `policy/connectorRules.ts`). */
+  rules: ConnectorPasswordRules;
   /** Minimum time between two changes of one target, in ms (Meeting: 5 minutes). */
   cooldownMs: number;
   capabilities: ConnectorCapabilities;

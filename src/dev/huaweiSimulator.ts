@@ -1,14 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import type { ConnectorKind } from '../connectors/kinds.js';
-import { SimClock } from './huawei/clock.js';
-import { IamState, type IamLoginPolicy, type IamPasswordPolicy, type SeedIamUser } from './huawei/iamState.js';
-import { iamRoutes } from './huawei/iamRoutes.js';
-import { makeDispatcher } from './huawei/server.js';
 import { simAdmin } from './huawei/admin.js';
+import { CbhSim, type SeedCbhInstance } from './huawei/cbh.js';
+import { SimClock } from './huawei/clock.js';
+import { iamRoutes } from './huawei/iamRoutes.js';
+import { IamState, type IamLoginPolicy, type IamPasswordPolicy, type SeedIamUser } from './huawei/iamState.js';
+import { MeetingSim, type SeedMeetingAccount } from './huawei/meeting.js';
+import { makeDispatcher } from './huawei/server.js';
 import type { SimFault, SimRequestRecord } from './huawei/types.js';
 
-export type { SimFault, SimRequestRecord } from './huawei/types.js';
+export type { SimFault, SimFaultKind, SimRequestRecord } from './huawei/types.js';
 export type { IamPasswordPolicy, IamLoginPolicy, SeedIamUser } from './huawei/iamState.js';
+export type { SeedMeetingAccount } from './huawei/meeting.js';
+export type { SeedCbhInstance } from './huawei/cbh.js';
 
 export interface HuaweiSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -23,6 +27,7 @@ export interface HuaweiSimulatorOptions {
  */
 export interface HuaweiSimulator {
   url: string;
+  /** Cooldowns, token expiry and lockouts read this clock: `clock.advance(ms)` instead of sleeping. */
   clock: SimClock;
   iam: {
     state: IamState;
@@ -35,7 +40,19 @@ export interface HuaweiSimulator {
     expireTokens(userId?: string): void;
     livePassword(userId: string): string | undefined;
   };
-  /** The password the target would accept right now, per kind and id (IAM user id, Meeting account, CBH server id). */
+  meeting: {
+    state: MeetingSim;
+    seedAccount(seed: SeedMeetingAccount): { account: string; userId: string };
+    seedApp(args: { appId: string; appKey: string; corpId?: string }): void;
+    expireTokens(account?: string): void;
+    livePassword(account: string): string | undefined;
+  };
+  cbh: {
+    state: CbhSim;
+    seedInstance(seed: SeedCbhInstance): void;
+    livePassword(serverId: string): string | undefined;
+  };
+  /** The password the target would accept right now: IAM user id, Meeting account, CBH server id. */
   livePassword(kind: ConnectorKind, id: string): string | undefined;
   /** Every request, oldest first. */
   requestLog: SimRequestRecord[];
@@ -43,6 +60,7 @@ export interface HuaweiSimulator {
   requests(route: string): SimRequestRecord[];
   /** Requests per route id. */
   counters(): Record<string, number>;
+  /** Adds a fault; it applies to the next `times` (default 1) matching requests. */
   inject(fault: SimFault): void;
   clearFaults(): void;
   close(): Promise<void>;
@@ -51,44 +69,64 @@ export interface HuaweiSimulator {
 export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): Promise<HuaweiSimulator> {
   const clock = new SimClock();
   const iamState = new IamState(clock);
+  const meeting = new MeetingSim(clock);
+  const cbh = new CbhSim(iamState, clock);
 
-  const sim: Omit<
-    HuaweiSimulator,
-    'url' | 'requestLog' | 'requests' | 'counters' | 'inject' | 'clearFaults' | 'close'
-  > = {
-    clock,
-    iam: {
-      state: iamState,
-      seedUser: (seed) => {
-        const u = iamState.seedUser(seed);
-        return { userId: u.userId, domainId: u.domainId };
-      },
-      seedAccessKey: ({ ak, sk, userId }) => iamState.seedAccessKey(ak, sk, userId),
-      seedProject: ({ projectId, domainName, name }) => iamState.seedProject(projectId, domainName, name),
-      setPasswordPolicy: (domainName, policy) => Object.assign(iamState.domain(domainName).passwordPolicy, policy),
-      setLoginPolicy: (domainName, policy) => Object.assign(iamState.domain(domainName).loginPolicy, policy),
-      expireTokens: (userId) => {
-        for (const rec of iamState.tokens.values()) if (!userId || rec.userId === userId) rec.expiresAt = clock.now();
-      },
-      livePassword: (userId) => iamState.users.get(userId)?.password,
+  const iam: HuaweiSimulator['iam'] = {
+    state: iamState,
+    seedUser: (seed) => {
+      const u = iamState.seedUser(seed);
+      return { userId: u.userId, domainId: u.domainId };
     },
-    livePassword: (kind, id) => {
-      if (kind === 'huawei-iam-user') return iamState.users.get(id)?.password;
-      return undefined;
+    seedAccessKey: ({ ak, sk, userId }) => iamState.seedAccessKey(ak, sk, userId),
+    seedProject: ({ projectId, domainName, name }) => iamState.seedProject(projectId, domainName, name),
+    setPasswordPolicy: (domainName, policy) => void Object.assign(iamState.domain(domainName).passwordPolicy, policy),
+    setLoginPolicy: (domainName, policy) => void Object.assign(iamState.domain(domainName).loginPolicy, policy),
+    expireTokens: (userId) => {
+      for (const rec of iamState.tokens.values()) if (!userId || rec.userId === userId) rec.expiresAt = clock.now();
     },
+    livePassword: (userId) => iamState.users.get(userId)?.password,
+  };
+  const meetingApi: HuaweiSimulator['meeting'] = {
+    state: meeting,
+    seedAccount: (seed) => {
+      const a = meeting.seedAccount(seed);
+      return { account: a.account, userId: a.userId };
+    },
+    seedApp: ({ appId, appKey, corpId }) => meeting.seedApp(appId, appKey, corpId),
+    expireTokens: (account) => meeting.expireTokens(account),
+    livePassword: (account) => meeting.accounts.get(account)?.password,
+  };
+  const cbhApi: HuaweiSimulator['cbh'] = {
+    state: cbh,
+    seedInstance: (seed) => void cbh.seedInstance(seed),
+    livePassword: (serverId) => cbh.instances.get(serverId)?.adminPassword,
+  };
+  const livePasswords: Record<ConnectorKind, (id: string) => string | undefined> = {
+    'huawei-iam-user': iam.livePassword,
+    'huawei-meeting-user': meetingApi.livePassword,
+    'huawei-cbh-admin': cbhApi.livePassword,
   };
 
-  const routes = [...iamRoutes(iamState, clock)];
-  let dispatcher: ReturnType<typeof makeDispatcher> | undefined;
-  const admin = simAdmin({
-    clock,
-    faults: () => dispatcher!.faults,
-    requestLog: () => dispatcher!.requestLog,
-    counters: () => Object.fromEntries(dispatcher!.counters),
-    seed: { iamUser: (s) => sim.iam.seedUser(s) },
-  });
-  dispatcher = makeDispatcher(routes, admin, () => clock.now());
-  const d = dispatcher;
+  const routes = [...iamRoutes(iamState, clock), ...meeting.routes(), ...cbh.routes()];
+  const d = makeDispatcher(
+    routes,
+    (state) =>
+      simAdmin({
+        clock,
+        faults: () => state.faults,
+        requestLog: () => state.requestLog,
+        counters: () => Object.fromEntries(state.counters),
+        seed: {
+          'iam-user': (s: SeedIamUser) => iam.seedUser(s),
+          'iam-access-key': (s: { ak: string; sk: string; userId: string }) => iam.seedAccessKey(s),
+          'meeting-account': (s: SeedMeetingAccount) => meetingApi.seedAccount(s),
+          'meeting-app': (s: { appId: string; appKey: string; corpId?: string }) => meetingApi.seedApp(s),
+          'cbh-instance': (s: SeedCbhInstance) => cbhApi.seedInstance(s),
+        },
+      }),
+    () => clock.now(),
+  );
   const server = d.server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -98,8 +136,12 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
 
   return {
-    ...sim,
     url: `http://${host}:${addr.port}`,
+    clock,
+    iam,
+    meeting: meetingApi,
+    cbh: cbhApi,
+    livePassword: (kind, id) => livePasswords[kind](id),
     requestLog: d.requestLog,
     requests: (route) => d.requestLog.filter((r) => r.route === route),
     counters: () => Object.fromEntries(d.counters),

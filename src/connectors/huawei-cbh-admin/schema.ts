@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endpointSchema, targetCommonShape } from '../../config/targetCommon.js';
+import { huaweiTargetExtras } from '../huawei/settings.js';
 
 export const cbhAdminTargetSchema = z
   .object({
@@ -13,6 +14,7 @@ export const cbhAdminTargetSchema = z
     /** Credential name (under `credentials:`): `{ ak, sk }` or `{ userName, password, domainName }`. */
     operator: z.string().min(1),
     apiVersion: z.enum(['v1', 'v2']).default('v1'),
+    ...huaweiTargetExtras,
   })
   .strict();
 

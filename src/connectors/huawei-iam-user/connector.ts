@@ -6,18 +6,11 @@ import {
   TargetUnchanged,
   isRotorError,
 } from '../../rotation/errors.js';
-import type { AccountPolicy, Connector, ConnectorDeps } from '../types.js';
+import { accountPasswordPolicySchema, type AccountPasswordPolicy } from '../../policy/connectorRules.js';
+import type { Connector, ConnectorDeps } from '../types.js';
 import { HuaweiHttp, type HuaweiReply } from '../huawei/http.js';
-import {
-  describe,
-  detailsOf,
-  iamContentType,
-  iamPasswordLogin,
-  isPasswordRefused,
-  lockedOut,
-  type IamLogin,
-} from '../huawei/iamToken.js';
-import { ProbeBudget } from '../huawei/probeBudget.js';
+import { describe, detailsOf, iamContentType, iamPasswordLogin, lockedOut, type IamLogin } from '../huawei/iamToken.js';
+import { isPasswordRefused, loginGuardFor } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import type { IamUserTarget } from './schema.js';
 import { adminResetIamUser } from './adminReset.js';
@@ -34,18 +27,23 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
     settings: target.http,
     logger: deps.logger,
   });
-  const probes = new ProbeBudget(target.maxLoginProbes, target.id);
+  const guard = loginGuardFor(
+    `iam|${new URL(target.endpoint).host}|${target.domainName}|${target.userName}`,
+    target.maxRefusedLogins,
+    target.refusedLoginWindowMs,
+  );
   const tokens = new TokenCache();
   let domainId: string | undefined;
 
   async function login(password: string): Promise<IamLogin> {
-    probes.take();
-    const result = await iamPasswordLogin(http, {
-      userName: target.userName,
-      password,
-      domainName: target.domainName,
-      projectId: target.projectId,
-    });
+    const result = await guard.login(() =>
+      iamPasswordLogin(http, {
+        userName: target.userName,
+        password,
+        domainName: target.domainName,
+        projectId: target.projectId,
+      }),
+    );
     domainId = result.domainId ?? domainId;
     tokens.set({ token: result.token, expiresAt: result.expiresAt, password });
     return result;
@@ -57,11 +55,12 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
     try {
       return { token: (await login(password)).token, cached: false };
     } catch (err) {
-      // The current password was refused: nothing was changed, and the engine must not resend it blindly.
-      if (isRotorError(err, 'AuthFailed'))
+      // The current password was refused: nothing changed. A lockout or the guard's cap stays AuthFailed.
+      if (isPasswordRefused(err) && isRotorError(err)) {
         throw new TargetUnchanged(`${target.id}: current password refused: ${err.message}`, err.details, {
           cause: err,
         });
+      }
       throw err;
     }
   }
@@ -122,7 +121,7 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
       }
     },
 
-    async fetchAccountPolicy(): Promise<AccountPolicy | undefined> {
+    async fetchAccountPolicy(): Promise<AccountPasswordPolicy | undefined> {
       const cached = tokens.peek();
       if (!cached || !domainId) {
         throw new Misconfigured(`${target.id}: reading the account password policy needs a token: authenticate first`);
@@ -135,8 +134,10 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
         mutating: false,
         secrets: [cached.token],
       });
-      const policy = (reply.body as { password_policy?: AccountPolicy } | undefined)?.password_policy;
-      if (reply.status === 200 && policy) return policy;
+      const parsed = accountPasswordPolicySchema.safeParse(
+        (reply.body as { password_policy?: unknown } | undefined)?.password_policy,
+      );
+      if (reply.status === 200 && parsed.success) return parsed.data;
       // A user without permission to read the policy is common: the configured policy still applies.
       if (reply.status === 403) {
         deps.logger.warn(

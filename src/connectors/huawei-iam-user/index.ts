@@ -1,3 +1,4 @@
+import { connectorRules } from '../../policy/connectorRules.js';
 import type { ConnectorDescriptor } from '../types.js';
 import { createIamUserConnector } from './connector.js';
 import { iamUserTargetSchema } from './schema.js';
@@ -6,6 +7,7 @@ import { iamUserTargetSchema } from './schema.js';
 export const iamUserConnector: ConnectorDescriptor<typeof iamUserTargetSchema> = {
   kind: 'huawei-iam-user',
   targetSchema: iamUserTargetSchema,
+  rules: connectorRules['huawei-iam-user'],
   // IAM's own cooldown is the account's `minimum_password_age`, read through fetchAccountPolicy.
   cooldownMs: 0,
   capabilities: { canVerify: true, idempotentChange: false },

@@ -1,4 +1,4 @@
-import { AuthFailed, Misconfigured, TargetUnchanged, isRotorError } from '../../rotation/errors.js';
+import { AuthFailed, Misconfigured, TargetUnchanged } from '../../rotation/errors.js';
 import type { HuaweiHttp, HuaweiReply } from './http.js';
 
 export interface IamLoginArgs {
@@ -30,11 +30,6 @@ export function describe(reply: HuaweiReply): string {
 
 export function detailsOf(reply: HuaweiReply) {
   return { status: reply.status, upstreamCode: reply.error.code, requestId: reply.requestId };
-}
-
-/** The login answered 401 for the password itself (not a lockout, not rotor's probe cap). */
-export function isPasswordRefused(err: unknown): boolean {
-  return isRotorError(err, 'AuthFailed') && err.details.status === 401 && !/locked/i.test(err.message);
 }
 
 /**

@@ -27,8 +27,11 @@ export type HuaweiHttpSettings = z.infer<typeof huaweiHttpSettingsSchema>;
 export const huaweiTargetExtras = {
   http: huaweiHttpSettingsSchema.prefault({}),
   /**
-   * Password logins (token by password, account auth) one connector instance may make — each wrong
-   * one is a lockout strike, so a rotation never spends more than this. @defaultValue 4
+   * Refused password logins (a wrong current password, a failed probe) allowed per account within
+   * `refusedLoginWindowMs`. Each one is a lockout strike; 2 stays below IAM's strictest lockout
+   * (3 failures). @defaultValue 2
    */
-  maxLoginProbes: z.number().int().min(1).max(10).default(4),
+  maxRefusedLogins: z.number().int().min(1).max(10).default(2),
+  /** @defaultValue 3600000 (60 minutes, IAM's longest failure-counting period) */
+  refusedLoginWindowMs: z.number().int().positive().default(3_600_000),
 };

@@ -1,5 +1,4 @@
 import type { SimClock } from './clock.js';
-import type { SeedIamUser } from './iamState.js';
 import type { SimFault, SimFaultKind, SimRequest, SimRequestRecord, SimResponse } from './types.js';
 
 const faultKinds: SimFaultKind[] = ['latency', 'throttle', 'status', 'applyThenDrop', 'drop', 'hang'];
@@ -9,7 +8,8 @@ export interface SimAdminDeps {
   faults: () => SimFault[];
   requestLog: () => SimRequestRecord[];
   counters: () => Record<string, number>;
-  seed: { iamUser: (s: SeedIamUser) => unknown } & Record<string, (s: never) => unknown>;
+  /** Seeders by name: `POST /__sim/seed/{name}` with the seed as body. */
+  seed: Record<string, (s: never) => unknown>;
 }
 
 function isFault(v: unknown): v is SimFault {

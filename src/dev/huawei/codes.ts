@@ -21,6 +21,8 @@ export const meetingCodes = {
   wrongOldPassword: 'USG.206030006',
   /** From Huawei's API error centre ("Invalid password format."). */
   invalidFormat: 'USG.206030014',
+  /** Not documented (next to 206030014 in the error centre): same as, or too close to, the old password. */
+  tooClose: 'USG.206030013',
   /** Not documented: login refused (wrong account or password). */
   loginFailed: 'USG.206010000',
   /** Not documented: the 5-minute cooldown. */

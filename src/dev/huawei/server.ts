@@ -42,12 +42,13 @@ export interface Dispatcher {
 /** An HTTP server over a route table, with fault injection, a request log and per-route counters. */
 export function makeDispatcher(
   routes: SimRoute[],
-  extra: (req: SimRequest) => Promise<SimResponse | undefined>,
+  extra: (d: Omit<Dispatcher, 'server'>) => (req: SimRequest) => Promise<SimResponse | undefined>,
   now: () => number,
 ): Dispatcher {
   const requestLog: SimRequestRecord[] = [];
   const counters = new Map<string, number>();
   const faults: SimFault[] = [];
+  const admin = extra({ requestLog, counters, faults, now });
 
   function takeFault(routeId: string): SimFault | undefined {
     const idx = faults.findIndex((f) => f.route === '*' || f.route === routeId);
@@ -76,8 +77,8 @@ export function makeDispatcher(
       json,
       params: {},
     };
-    const admin = await extra(base);
-    if (admin) return write(res, admin);
+    const adminReply = await admin(base);
+    if (adminReply) return write(res, adminReply);
 
     const match = routes
       .filter((r) => r.method === base.method)

@@ -1,0 +1,69 @@
+import { AuthFailed, isRotorError } from '../../rotation/errors.js';
+
+/** A login answered 401 for the password itself (not a lockout, not this guard's cap). */
+export function isPasswordRefused(err: unknown): boolean {
+  return isRotorError(err, 'AuthFailed') && err.details.status === 401 && !/locked/i.test(err.message);
+}
+
+/**
+ * Caps refused password logins per account within a window. Each refused login is a lockout strike
+ * (IAM locks after 3 failures within up to 60 minutes at its strictest; Meeting locks too), so rotor
+ * stops sending passwords before the target would lock the account — whatever the caller retries.
+ * Guards are shared per account across connector instances, since one process may create several.
+ */
+export class LoginGuard {
+  private refused: number[] = [];
+
+  constructor(
+    private readonly account: string,
+    private readonly maxRefused: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  private recent(): number[] {
+    const t = this.now();
+    this.refused = this.refused.filter((at) => t - at < this.windowMs);
+    return this.refused;
+  }
+
+  /** Throws AuthFailed, without sending anything, once the cap is reached. */
+  check(): void {
+    if (this.recent().length >= this.maxRefused) {
+      throw new AuthFailed(
+        `${this.account}: ${this.maxRefused} refused logins within ${Math.round(this.windowMs / 60_000)} min; not sending another password`,
+      );
+    }
+  }
+
+  /** Sends one password login through the guard: refused by the cap, or counted when the target refuses it. */
+  async login<T>(attempt: () => Promise<T>): Promise<T> {
+    this.check();
+    try {
+      return await attempt();
+    } catch (err) {
+      if (isPasswordRefused(err)) this.recordRefused();
+      throw err;
+    }
+  }
+
+  recordRefused(): void {
+    this.refused.push(this.now());
+  }
+
+  get refusedCount(): number {
+    return this.recent().length;
+  }
+}
+
+const guards = new Map<string, LoginGuard>();
+
+export function loginGuardFor(key: string, maxRefused: number, windowMs: number): LoginGuard {
+  const k = `${key}|${maxRefused}|${windowMs}`;
+  let g = guards.get(k);
+  if (!g) {
+    g = new LoginGuard(key, maxRefused, windowMs);
+    guards.set(k, g);
+  }
+  return g;
+}
