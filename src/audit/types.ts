@@ -1,12 +1,13 @@
 /**
  * An audit event: what happened, to which target, on whose behalf. Never a secret — only ids,
- * steps, outcomes and error codes.
+ * steps, outcomes and error codes (`assertNoSecret` refuses the rest before anything is written).
  */
 export type AuditEventType =
   | 'rotation.requested'
   | 'rotation.started'
   | 'rotation.step'
   | 'rotation.succeeded'
+  /** `outcome`: `retry_scheduled` (another attempt will follow) or `failed` (final). */
   | 'rotation.failed'
   | 'rotation.recovered'
   | 'rotation.out_of_sync'
@@ -35,4 +36,22 @@ export interface AuditEvent {
 
 export interface AuditSink {
   append(event: Omit<AuditEvent, 'time'>): Promise<void>;
+}
+
+/**
+ * An event as stored in the hash chain. `hash` = sha256 (hex) of the canonical JSON of every other
+ * field, `prevHash` included, so changing, removing or moving any event breaks every later link.
+ */
+export interface ChainedAuditEvent extends AuditEvent {
+  /** 1, 2, 3, ... without gaps across the whole log (trimmed events included). */
+  seq: number;
+  /** `hash` of the event with `seq - 1`; 64 zeros for seq 1. */
+  prevHash: string;
+  hash: string;
+}
+
+/** Where a verifiable stretch of the chain starts: the last event before it (seq 0 = the beginning). */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
 }

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger.js';
+import { appendScript, auditKeys } from './appendScript.js';
+import { makeAuditArchiver, type AuditArchiver } from './auditArchiver.js';
+import { compareStreamIds, headFields, parseHead, readHead, streamPages, toStreamEvents } from './auditStream.js';
+import { chainEvent, verifyChain, type ChainVerdict } from './chain.js';
+import { writeChainFile } from './chainFile.js';
+import { assertNoSecret } from './secretGuard.js';
+import type { AuditEvent, AuditSink, ChainAnchor, ChainedAuditEvent } from './types.js';
+
+export interface AuditRetention {
+  /** Keep at most this many events in Redis. */
+  maxEvents?: number;
+  /** Drop events older than this (ms) from Redis. */
+  maxAgeMs?: number;
+}
+
+export interface RedisAuditLogOptions {
+  redis: Redis;
+  /** The config's `redis.prefix`: the log lives at `{prefix}:audit:events` (stream) and `{prefix}:audit:head`. */
+  prefix: string;
+  logger: Logger;
+  /** Mirror the whole chain into this JSON Lines file, fsynced. Set it in one process per log. */
+  archiveFile?: string;
+  /** Trim old events from Redis (the chain stays verifiable from its anchor). @defaultValue keep everything */
+  retention?: AuditRetention;
+  /** Most events chained in one Redis call. @defaultValue 100 */
+  maxBatch?: number;
+}
+
+export type AuditVerdict = ChainVerdict & { anchor: ChainAnchor };
+
+export interface AuditLog extends AuditSink {
+  /** Events whose time lies in [since, until], in chain order. */
+  read(range?: { since?: Date; until?: Date }): Promise<ChainedAuditEvent[]>;
+  /** Checks the chain kept in Redis from its anchor to its head. */
+  verify(): Promise<AuditVerdict>;
+  /** Writes the chain as a JSON Lines file that `verifyChainFile` checks offline. */
+  export(file: string): Promise<{ count: number; head: ChainAnchor }>;
+  /** Resolves when every accepted event is in Redis and, with an archive, on disk. */
+  flush(): Promise<void>;
+  /** Flushes and closes the archive file; the Redis connection belongs to the caller. */
+  close(): Promise<void>;
+}
+
+interface Queued {
+  event: AuditEvent;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const scriptSha = createHash('sha1').update(appendScript).digest('hex');
+/** Clock skew allowed between event times (writer clocks) and stream ids (Redis clock) when reading a range. */
+const skewMs = 5 * 60_000;
+
+export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
+  const { redis, logger } = options;
+  const keys = auditKeys(options.prefix);
+  const maxBatch = options.maxBatch ?? 100;
+  const maxEvents = checkLimit('retention.maxEvents', options.retention?.maxEvents);
+  const maxAgeMs = checkLimit('retention.maxAgeMs', options.retention?.maxAgeMs);
+  const archiver: AuditArchiver | undefined = options.archiveFile
+    ? makeAuditArchiver({ redis, prefix: options.prefix, file: options.archiveFile, logger })
+    : undefined;
+  const queue: Queued[] = [];
+  let draining: Promise<void> | undefined;
+  let head: ChainAnchor | undefined;
+  // The archive claims its place (and holds retention back) before this log writes anything.
+  let archiveStarted: Promise<unknown> | undefined;
+
+  /**
+   * One writer per process, in call order: events of one rotation keep their order in the chain,
+   * and only other processes can race us for the head (the script settles those races).
+   */
+  async function drain(): Promise<void> {
+    if (archiver) await (archiveStarted ??= archiver.sync().catch(() => undefined));
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, maxBatch);
+        try {
+          await writeBatch(batch.map((q) => q.event));
+          batch.forEach((q) => q.resolve());
+        } catch (err) {
+          head = undefined;
+          batch.forEach((q) => q.reject(err));
+        }
+      }
+    } finally {
+      draining = undefined;
+    }
+    if (archiver) await archiver.sync().catch(() => undefined);
+  }
+
+  async function writeBatch(events: AuditEvent[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const from = head ?? (await readHead(redis, keys.head)).head;
+      let tip = from;
+      const records = events.map((event) => {
+        const chained = chainEvent(event, tip);
+        tip = { seq: chained.seq, hash: chained.hash };
+        return JSON.stringify(chained);
+      });
+      const args = [from.seq, from.hash, maxEvents, maxAgeMs, tip.seq, tip.hash].map(String).concat(records);
+      const reply = (await runScript(args)) as [number, string | number, string?];
+      if (reply[0] === 1) {
+        head = tip;
+        return;
+      }
+      // Another process moved the head: chain again on top of it.
+      head = { seq: Number(reply[1]), hash: String(reply[2]) };
+      if (attempt >= 100) throw new Error(`audit: could not append after ${attempt} attempts (head keeps moving)`);
+      if (attempt > 3) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+
+  async function runScript(args: string[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(scriptSha, 2, keys.stream, keys.head, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return redis.eval(appendScript, 2, keys.stream, keys.head, ...args);
+    }
+  }
+
+  /**
+   * Reads the kept stretch: the head record and the first page in one transaction (so the anchor
+   * matches the first event even while retention trims), then the rest up to the head read last.
+   */
+  async function readChain(): Promise<{ anchor: ChainAnchor; head: ChainAnchor; events: unknown[] }> {
+    const replies = await redis
+      .multi()
+      .hmget(keys.head, ...headFields)
+      .xrange(keys.stream, '-', '+', 'COUNT', 1000)
+      .exec();
+    const [headReply, firstReply] = (replies ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    const first = toStreamEvents(firstReply as Array<[string, string[]]>);
+    const entries = [...first];
+    const lastId = () => entries[entries.length - 1]?.id;
+    if (first.length === 1000) {
+      for await (const page of streamPages(redis, keys.stream, { afterId: lastId() })) entries.push(...page);
+    }
+    const after = await readHead(redis, keys.head);
+    const seen = lastId();
+    if (after.headId && (!seen || compareStreamIds(after.headId, seen) > 0)) {
+      // Appended while we read: read up to the head we now know, and no further.
+      for await (const page of streamPages(redis, keys.stream, { afterId: seen, endId: after.headId })) {
+        entries.push(...page);
+      }
+    }
+    const anchor = parseHead(headReply as Array<string | null>).anchor;
+    return { anchor, head: after.head, events: entries.map((e) => e.event) };
+  }
+
+  return {
+    append(event) {
+      const full: AuditEvent = { ...event, time: new Date().toISOString() };
+      try {
+        assertNoSecret(full);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ event: full, resolve, reject });
+        draining ??= drain();
+      });
+    },
+
+    async read(range = {}) {
+      const since = range.since?.getTime();
+      const until = range.until?.getTime();
+      const startId = since === undefined ? '-' : String(Math.max(0, since - skewMs));
+      const endId = until === undefined ? '+' : String(until + skewMs);
+      const out: ChainedAuditEvent[] = [];
+      for await (const page of streamPages(redis, keys.stream, { startId, endId })) {
+        for (const { event } of page) {
+          const e = event as ChainedAuditEvent | null;
+          if (e === null || typeof e.time !== 'string') continue;
+          const t = Date.parse(e.time);
+          if ((since === undefined || t >= since) && (until === undefined || t <= until)) out.push(e);
+        }
+      }
+      return out;
+    },
+
+    async verify() {
+      let chain = await readChain();
+      let verdict = verifyChain(chain.events, chain.anchor, chain.head);
+      if (!verdict.ok) {
+        // Retention may have trimmed past our first page while we read: one fresh look settles it.
+        const now = await readHead(redis, keys.head);
+        if (now.anchor.seq !== chain.anchor.seq) {
+          chain = await readChain();
+          verdict = verifyChain(chain.events, chain.anchor, chain.head);
+        }
+      }
+      return { ...verdict, anchor: chain.anchor };
+    },
+
+    async export(file) {
+      const chain = await readChain();
+      async function* pages(): AsyncGenerator<ChainedAuditEvent[]> {
+        yield chain.events as ChainedAuditEvent[];
+      }
+      return writeChainFile(file, chain.anchor, pages());
+    },
+
+    async flush() {
+      while (draining) await draining;
+      if (archiver) await archiver.sync();
+    },
+
+    async close() {
+      await this.flush();
+      await archiver?.close();
+    },
+  };
+}
+
+function checkLimit(name: string, value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`audit: ${name} must be a positive whole number, got ${String(value)}`);
+  }
+  return value;
+}
