@@ -150,7 +150,8 @@ export function effectivePolicy(input: EffectivePolicyInput): EffectivePolicy {
     undefined,
   );
   const maxRun = runBound?.value;
-  if (runBound !== undefined && alphabet !== '' && required <= length) {
+  // Only once the rest holds: the estimate assumes every required class has characters and fits.
+  if (runBound !== undefined && conflicts.length === 0) {
     const failure = maxRunFailureBound({ classes, alphabet, length, maxRun });
     if (failure > MAX_RUN_FAILURE_LIMIT) {
       conflicts.push(

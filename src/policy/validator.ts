@@ -129,9 +129,10 @@ function contactStrings(ctx: PasswordContext): string[] {
   const mobile = ctx.mobile?.trim();
   if (mobile) {
     out.push(mobile.toLowerCase());
-    // "+86 138-0013-8000" appears in a password as its digits, so compare those too.
+    // "+86 138-0013-8000" or "0086-13800138000" shows up in a password as bare digits, with or without
+    // the country code: refuse the digits, and the digits without up to 4 leading ones (keeping ≥ 6).
     const digits = mobile.replace(/\D/g, '');
-    if (digits.length > 0) out.push(digits);
+    for (let drop = 0; drop <= 4 && digits.length - drop >= 6; drop += 1) out.push(digits.slice(drop));
   }
   return out;
 }
