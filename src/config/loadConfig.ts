@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, type UnsetVariable } from './interpolate.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { configSchema, type RotorConfig } from './schema.js';
@@ -68,14 +69,17 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       message: `environment variable ${u.name} is not set (and no default given)`,
     });
   }
-  const result = configSchema.safeParse(raw, { reportInput: true });
+  const result = configSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = formatPath(issue.path);
       // An unset variable already explains the empty value it produced.
       if (unset.some((u) => formatPath(u.path) === path)) continue;
-      problems.push({ file, path, message: describeIssue(issue, (p) => knownKeysAt(raw, p)) });
+      problems.push({ file, path, message: describeIssue(issue, raw, (p) => knownKeysAt(raw, p)) });
     }
+  }
+  for (const issue of crossReferenceIssues(raw)) {
+    problems.push({ file, path: formatPath(issue.path), message: issue.message });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return (result as { data: RotorConfig }).data;

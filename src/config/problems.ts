@@ -9,7 +9,7 @@ export interface ConfigProblem {
 }
 
 /** Fields whose values must never be echoed back in an error, even a wrong one. */
-const secretField = /(password|token|secret|^sk$|^ak$|key|jwt)/i;
+const secretField = /^(password|token|secret|secretId|sk|ak|appKey|jwt)$/i;
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -27,6 +27,16 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${String(value)}`;
+}
+
+/** The value the document has at `path` (what was found), or undefined when it has none. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
 }
 
 function closest(word: string, candidates: string[]): string | undefined {
@@ -55,12 +65,14 @@ function closest(word: string, candidates: string[]): string | undefined {
 
 /** Turns one zod issue into a sentence that names what was expected and what was found. */
 export function describeIssue(
-  issue: z.core.$ZodIssue & { input?: unknown },
+  issue: z.core.$ZodIssue,
+  raw: unknown,
   knownKeys: (path: PropertyKey[]) => string[],
-) {
+): string {
   const last = issue.path[issue.path.length - 1];
-  const hideValue = typeof last === 'string' && secretField.test(last);
-  const found = hideValue ? 'a value (hidden: secret field)' : describe(issue.input);
+  const value = valueAt(raw, issue.path);
+  const hideValue = typeof last === 'string' && secretField.test(last) && value !== undefined;
+  const found = hideValue ? 'a value (hidden: secret field)' : describe(value);
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${issue.expected}, got ${found}`;

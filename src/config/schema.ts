@@ -33,39 +33,7 @@ export const configSchema = z
     credentials: z.record(z.string().min(1), credentialSchema).default({}),
     targets: z.array(targetSchema).default([]),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
-    config.targets.forEach((target, index) => {
-      const first = seen.get(target.id);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['targets', index, 'id'],
-          message: `expected a unique target id, got "${target.id}" (also targets[${first}].id)`,
-        });
-      } else {
-        seen.set(target.id, index);
-      }
-      if (target.policy !== undefined && !(target.policy in config.policies)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['targets', index, 'policy'],
-          message: `expected one of the policies defined under policies: (${Object.keys(config.policies).join(' | ') || 'none defined'}), got "${target.policy}"`,
-        });
-      }
-      for (const field of ['operator', 'adminCredential'] as const) {
-        const name = field in target ? (target as Record<string, unknown>)[field] : undefined;
-        if (typeof name === 'string' && !(name in config.credentials)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['targets', index, field],
-            message: `expected one of the credentials defined under credentials: (${Object.keys(config.credentials).join(' | ') || 'none defined'}), got "${name}"`,
-          });
-        }
-      }
-    });
-  });
+  .strict();
 
 export type RotorConfig = z.infer<typeof configSchema>;
 export type { TargetConfig } from '../connectors/targetSchema.js';
