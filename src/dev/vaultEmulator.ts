@@ -49,7 +49,7 @@ export interface VaultEmulator {
   tokenTtl(token: string): number | undefined;
   enableKv(path: string, version: 1 | 2): void;
   disableMount(path: string): void;
-  /** Registers an AppRole; returns its role_id and a secret_id. */
+  /** Registers an AppRole at `auth/approle`; returns its role_id and a new secret_id. */
   addAppRole(
     name: string,
     spec: { policies: string[]; tokenTtl?: number; tokenMaxTtl?: number },
@@ -163,11 +163,11 @@ export async function startVaultEmulator(opts: VaultEmulatorOptions = {}): Promi
     disableMount: (path) => void core.mounts.delete(`${path.replace(/^\/|\/$/g, '')}/`),
     addAppRole(name, spec) {
       const secretId = randomBytes(18).toString('hex');
-      const existing = core.appRoles.get(name);
+      const existing = core.appRoles.get(`approle/${name}`);
       const roleId = existing?.roleId ?? newRoleId();
       const secretIds = existing?.secretIds ?? new Set<string>();
       secretIds.add(secretId);
-      core.appRoles.set(name, { roleId, secretIds, ...spec });
+      core.appRoles.set(`approle/${name}`, { roleId, secretIds, ...spec });
       return { roleId, secretId };
     },
     addKubernetesRole(name, spec) {

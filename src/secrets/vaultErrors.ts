@@ -8,7 +8,7 @@ export interface VaultOp {
   /** The Vault API path, e.g. `secret/data/huawei/iam/alice`. */
   path: string;
   /** The ACL capability the call needs on `path`. */
-  capability: 'read' | 'create' | 'update' | 'create/update' | 'delete' | 'list';
+  capability: 'read' | 'create' | 'update' | 'delete' | 'list';
 }
 
 const httpErrorSchema = z.object({
@@ -76,7 +76,7 @@ export function classifyVaultError(err: unknown, op: VaultOp, timeoutMs?: number
   const { status } = http;
   const details = { status };
   if (status === 403) {
-    return new PermissionDenied(`Vault denied ${where}: the token needs "${op.capability}" on ${op.path}`, details);
+    return new PermissionDenied(`Vault denied ${op.action}: the token needs "${op.capability}" on ${op.path}`, details);
   }
   if (status === 503) return new Unavailable(`Vault is sealed or not ready (503) during ${where}`, details);
   if (status === 429) return new Unavailable(`Vault rate-limited ${where} (429)`, details);

@@ -82,7 +82,8 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
 
   /** A check-and-set write; a 400 is a lost race only if the key's version really moved on. */
   async function casWrite(path: string, body: Record<string, unknown>, cas: number, action: string) {
-    const op: VaultOp = { action, path, capability: 'create/update' };
+    // Vault checks "create" when the key does not exist yet (cas 0) and "update" when it does.
+    const op: VaultOp = { action, path, capability: cas === 0 ? 'create' : 'update' };
     try {
       const answer = await session.call(op, (c) => c.write(path, { options: { cas }, data: body }));
       const parsed = kvWriteSchema.safeParse(answer.body);

@@ -153,6 +153,52 @@ describe('pending records', () => {
   });
 });
 
+describe('password history and deleted versions', () => {
+  it('lists older passwords newest first and skips versions that were deleted or destroyed', async () => {
+    const path = vut.secretPath('history');
+    for (const password of ['h1', 'h2', 'h3', 'h4', 'h5']) await seed(vut, path, { password });
+    await vut.admin.write(`secret/delete/${path}`, { versions: [3] });
+    await vut.admin.write(`secret/destroy/${path}`, { versions: [2] });
+    const store = await vut.store();
+
+    expect(await store.passwordHistory(path, 10)).toEqual(['h4', 'h1']);
+    expect(await store.passwordHistory(path, 1)).toEqual(['h4']);
+    expect(await store.readSecretVersion(path, 3)).toBeNull();
+    expect(await store.passwordHistory(vut.secretPath('no-history'), 3)).toEqual([]);
+  });
+
+  it('reads a deleted current version as deleted with its version number, so the next promote can still name it', async () => {
+    const path = vut.secretPath('deleted-current');
+    await seed(vut, path, { password: 'd1', keep: 'me' });
+    const v2 = await seed(vut, path, { password: 'd2' });
+    await vut.admin.delete(`secret/data/${path}`);
+    const store = await vut.store();
+
+    const current = await store.readSecret(path);
+    const v3 = await store.promote(path, {
+      password: 'd3',
+      cas: v2,
+      rotationId: 'r',
+      targetId: 't',
+      rotatedAt: new Date(),
+    });
+
+    expect(current).toMatchObject({ version: v2, deleted: true, password: undefined, data: {} });
+    expect(await store.readSecret(path)).toMatchObject({ version: v3, password: 'd3', data: { password: 'd3' } });
+  });
+
+  it('keeps at most max_versions versions, so the oldest passwords fall out of the history', async () => {
+    const path = vut.secretPath('max-versions');
+    await vut.admin.write(`secret/metadata/${path}`, { max_versions: 3 });
+    for (const password of ['m1', 'm2', 'm3', 'm4', 'm5']) await seed(vut, path, { password });
+    const store = await vut.store();
+
+    expect(await store.passwordHistory(path, 10)).toEqual(['m4', 'm3']);
+    expect(await store.readSecretVersion(path, 2)).toBeNull();
+    expect(await store.readMetadata(path)).toMatchObject({ currentVersion: 5, oldestVersion: 3, maxVersions: 3 });
+  });
+});
+
 function realVaultLabel(): string {
   return process.env.VAULT_ADDR && process.env.VAULT_TOKEN ? `real Vault at ${process.env.VAULT_ADDR}` : 'emulator';
 }

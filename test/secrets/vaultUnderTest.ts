@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import vault from 'node-vault';
 import type NodeVault from 'node-vault';
 import { startVaultEmulator, type VaultEmulator } from '../../src/dev/vaultEmulator.js';
@@ -23,11 +24,15 @@ export interface VaultUnderTest {
   store(overrides?: Partial<StoreSettings>, deps?: VaultStoreDeps): Promise<VaultStore>;
   /** Secret path for a test, below `huawei/` (the prefix the documented policy grants). */
   secretPath(name: string): string;
+  /** Runs at close, newest first: removes policies, mounts and auth methods a test created. */
+  onClose(cleanup: () => Promise<unknown>): void;
   close(): Promise<void>;
 }
 
 export interface StoreSettings {
   token: string;
+  /** Replaces the token auth entirely (AppRole, Kubernetes). */
+  auth: Record<string, unknown>;
   mount: string;
   timeoutMs: number;
 }
@@ -47,6 +52,7 @@ export async function vaultUnderTest(): Promise<VaultUnderTest> {
     requestOptions: { timeout: 5000 },
   });
   const stores: VaultStore[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
   const statePrefix = `rotor/state/${runId}`;
 
   return {
@@ -59,7 +65,7 @@ export async function vaultUnderTest(): Promise<VaultUnderTest> {
     async store(overrides = {}, deps = {}) {
       const config = vaultConfigSchema.parse({
         address,
-        auth: { method: 'token', token: overrides.token ?? rootToken },
+        auth: overrides.auth ?? { method: 'token', token: overrides.token ?? rootToken },
         mount: overrides.mount ?? 'secret',
         statePrefix,
         timeoutMs: overrides.timeoutMs ?? 3000,
@@ -69,8 +75,10 @@ export async function vaultUnderTest(): Promise<VaultUnderTest> {
       return store;
     },
     secretPath: (name) => `huawei/${runId}/${name}`,
+    onClose: (cleanup) => void cleanups.unshift(cleanup),
     async close() {
       await Promise.all(stores.map((s) => s.close()));
+      for (const cleanup of cleanups) await cleanup().catch(() => undefined);
       if (emulator) {
         await emulator.close();
         return;
@@ -105,6 +113,7 @@ export async function seed(vut: VaultUnderTest, secretPath: string, data: Record
 export async function tokenWithPolicy(vut: VaultUnderTest, name: string, hcl: string, ttl = '10m'): Promise<string> {
   const policy = `${name}-${vut.runId}`;
   await vut.admin.write(`sys/policies/acl/${policy}`, { policy: hcl });
+  vut.onClose(() => vut.admin.delete(`sys/policies/acl/${policy}`));
   const created = (await vut.admin.write('auth/token/create', { policies: [policy], ttl })) as {
     auth: { client_token: string };
   };
@@ -115,4 +124,12 @@ export async function tokenWithPolicy(vut: VaultUnderTest, name: string, hcl: st
 export function errorTexts(err: unknown): string {
   const e = err as Error;
   return `${e.message}\n${JSON.stringify(e)}\n${String(e.stack)}`;
+}
+
+/** The HCL policy block of docs/vault.md: the contract suite checks that it is enough. */
+export function documentedPolicy(): string {
+  const doc = readFileSync(new URL('../../docs/vault.md', import.meta.url), 'utf8');
+  const block = /```hcl\n([\s\S]*?)```/.exec(doc);
+  if (!block?.[1]) throw new Error('docs/vault.md has no hcl block');
+  return block[1];
 }

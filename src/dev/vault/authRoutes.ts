@@ -1,8 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { VaultCore } from './core.js';
-import { envelope, errorResponse, noContent, noHandler, ok, parseDurationSeconds, permissionDenied } from './http.js';
+import {
+  envelope,
+  errorResponse,
+  noContent,
+  noHandler,
+  notFound,
+  ok,
+  parseDurationSeconds,
+  permissionDenied,
+} from './http.js';
 import type { EmuRequest, EmuResponse } from './http.js';
 import type { Acl } from './policy.js';
-import type { TokenEntry } from './tokens.js';
+import { newRoleId, type TokenEntry } from './tokens.js';
 
 function loginResponse(core: VaultCore, entry: TokenEntry): EmuResponse {
   core.counters.logins += 1;
@@ -21,11 +31,12 @@ export function handleLogin(core: VaultCore, req: EmuRequest, mount: string): Em
     const roleId = str(req.body.role_id);
     if (!roleId) return errorResponse(400, 'missing role_id');
     const secretId = str(req.body.secret_id);
-    const found = [...core.appRoles.entries()].find(([, r]) => r.roleId === roleId);
+    const found = [...core.appRoles.entries()].find(([k, r]) => k.startsWith(`${mount}/`) && r.roleId === roleId);
     if (!found || !secretId || !found[1].secretIds.has(secretId)) {
       return errorResponse(400, 'invalid role or secret ID');
     }
-    const [name, role] = found;
+    const [key, role] = found;
+    const name = key.slice(mount.length + 1);
     const entry = core.tokens.create({
       policies: ['default', ...role.policies],
       ttl: role.tokenTtl,
@@ -95,7 +106,8 @@ export function handleTokenPath(core: VaultCore, req: EmuRequest, self: TokenEnt
       const entry = core.tokens.create({
         id: typeof req.body.id === 'string' && acl.root ? req.body.id : undefined,
         policies,
-        ttl: parseDurationSeconds(req.body.ttl),
+        ttl: parseDurationSeconds(req.body.period) ?? parseDurationSeconds(req.body.ttl),
+        periodic: parseDurationSeconds(req.body.period) !== undefined,
         explicitMaxTtl: parseDurationSeconds(req.body.explicit_max_ttl),
         renewable: typeof req.body.renewable === 'boolean' ? req.body.renewable : undefined,
         displayName: typeof req.body.display_name === 'string' ? `token-${req.body.display_name}` : 'token',
@@ -115,4 +127,33 @@ export function handleTokenPath(core: VaultCore, req: EmuRequest, self: TokenEnt
     default:
       return noHandler(req.path);
   }
+}
+
+/** AppRole administration (`auth/<mount>/role/<name>`, `/role-id`, `/secret-id`), as an operator sets it up. */
+export function handleAppRoleAdmin(core: VaultCore, req: EmuRequest, mount: string, rest: string): EmuResponse {
+  const m = /^role\/([^/]+)(?:\/(role-id|secret-id))?$/.exec(rest);
+  if (!m?.[1]) return noHandler(req.path);
+  const key = `${mount}/${m[1]}`;
+  const role = core.appRoles.get(key);
+  if (m[2] === undefined) {
+    if (req.method === 'DELETE') {
+      core.appRoles.delete(key);
+      return noContent;
+    }
+    if (req.method !== 'POST' && req.method !== 'PUT') return role ? ok({ token_policies: role.policies }) : notFound;
+    core.appRoles.set(key, {
+      roleId: role?.roleId ?? newRoleId(),
+      secretIds: role?.secretIds ?? new Set(),
+      policies: stringList(req.body.token_policies ?? req.body.policies) ?? role?.policies ?? [],
+      tokenTtl: parseDurationSeconds(req.body.token_ttl) ?? role?.tokenTtl,
+      tokenMaxTtl: parseDurationSeconds(req.body.token_max_ttl) ?? role?.tokenMaxTtl,
+    });
+    return noContent;
+  }
+  if (!role) return errorResponse(400, `role "${m[1]}" does not exist`);
+  if (m[2] === 'role-id') return ok({ role_id: role.roleId });
+  if (req.method !== 'POST' && req.method !== 'PUT') return noHandler(req.path);
+  const secretId = randomUUID();
+  role.secretIds.add(secretId);
+  return ok({ secret_id: secretId, secret_id_accessor: randomUUID(), secret_id_ttl: 0, secret_id_num_uses: 0 });
 }

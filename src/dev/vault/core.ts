@@ -1,10 +1,11 @@
 import type { EmuRequest, EmuResponse } from './http.js';
 import { errorResponse, invalidToken, noHandler, permissionDenied, sealedResponse } from './http.js';
 import { KvV1Engine } from './kv1.js';
-import { KvV2Engine, type SecretsEngine } from './kv2.js';
+import type { SecretsEngine } from './engine.js';
+import { KvV2Engine } from './kv2.js';
 import { Acl, defaultPolicyHcl, parsePolicy, type Capability, type PathRule } from './policy.js';
 import { TokenStore, type AppRole, type KubernetesRole, type TokenEntry } from './tokens.js';
-import { handleLogin, handleTokenPath } from './authRoutes.js';
+import { handleAppRoleAdmin, handleLogin, handleTokenPath } from './authRoutes.js';
 import { handleSys } from './sysRoutes.js';
 
 export interface Counters {
@@ -27,6 +28,7 @@ export class VaultCore {
     ['approle', 'approle'],
     ['kubernetes', 'kubernetes'],
   ]);
+  /** AppRoles keyed by `<auth mount>/<role name>`. */
   readonly appRoles = new Map<string, AppRole>();
   readonly kubernetesRoles = new Map<string, KubernetesRole>();
   readonly counters: Counters = { requests: 0, logins: 0, renewals: 0 };
@@ -87,6 +89,10 @@ export class VaultCore {
 
     if (mount) return mount.engine.handle(req, subPath);
     if (req.path.startsWith('auth/token/')) return handleTokenPath(this, req, entry, acl);
+    const authAdmin = /^auth\/([^/]+)\/(role\/.+)$/.exec(req.path);
+    if (authAdmin?.[1] && this.authMounts.get(authAdmin[1]) === 'approle') {
+      return handleAppRoleAdmin(this, req, authAdmin[1], authAdmin[2] ?? '');
+    }
     if (req.path.startsWith('sys/')) return handleSys(this, req, acl);
     return noHandler(req.path);
   }

@@ -1,6 +1,6 @@
 import type { Capability } from './policy.js';
 import { noContent, notFound, ok, type EmuRequest, type EmuResponse } from './http.js';
-import type { SecretsEngine } from './kv2.js';
+import type { SecretsEngine } from './engine.js';
 
 /**
  * KV version 1: one unversioned JSON object per path. It accepts a KV v2 shaped write as an ordinary

@@ -86,6 +86,23 @@ function mounts(core: VaultCore, req: EmuRequest, name: string): EmuResponse {
   return noContent;
 }
 
+/** `sys/auth/<path>`: enables (POST `{type}`) or disables (DELETE) an AppRole or Kubernetes auth mount. */
+function authMounts(core: VaultCore, req: EmuRequest, name: string): EmuResponse {
+  const path = name.replace(/^\/|\/$/g, '');
+  if (req.method === 'DELETE') {
+    core.authMounts.delete(path);
+    for (const key of core.appRoles.keys()) if (key.startsWith(`${path}/`)) core.appRoles.delete(key);
+    return noContent;
+  }
+  if (req.method !== 'POST' && req.method !== 'PUT') return noHandler(req.path);
+  if (core.authMounts.has(path)) return errorResponse(400, `path is already in use at ${path}/`);
+  const type = req.body.type;
+  if (type !== 'approle' && type !== 'kubernetes')
+    return errorResponse(400, `unknown auth method type: ${String(type)}`);
+  core.authMounts.set(path, type);
+  return noContent;
+}
+
 function policies(core: VaultCore, req: EmuRequest, name: string): EmuResponse {
   const key = name.toLowerCase();
   if (req.method === 'GET') {
@@ -130,5 +147,6 @@ export function handleSys(core: VaultCore, req: EmuRequest, acl: Acl | undefined
   if (rest.startsWith('policies/acl/')) return policies(core, req, rest.slice('policies/acl/'.length));
   if (rest.startsWith('policy/')) return policies(core, req, rest.slice('policy/'.length));
   if (rest === 'capabilities-self') return capabilitiesSelf(req, acl);
+  if (rest.startsWith('auth/')) return authMounts(core, req, rest.slice('auth/'.length));
   return noHandler(req.path);
 }

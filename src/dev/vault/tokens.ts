@@ -33,6 +33,8 @@ export interface NewToken {
   path?: string;
   meta?: Record<string, string> | null;
   orphan?: boolean;
+  /** A periodic token: every renewal grants `ttl` again, with no max TTL. */
+  periodic?: boolean;
 }
 
 /** Service tokens look like Vault >= 1.10's: `hvs.` and 24 base62-ish characters. */
@@ -51,9 +53,8 @@ export class TokenStore {
     const root = spec.policies.includes('root');
     const now = this.now();
     const ttl = root && spec.ttl === undefined ? 0 : (spec.ttl ?? this.defaultTtl);
-    const caps = [spec.explicitMaxTtl, spec.maxTtl, root ? undefined : systemMaxTtlSeconds].filter(
-      (v): v is number => v !== undefined && v > 0,
-    );
+    const systemMax = root || spec.periodic ? undefined : systemMaxTtlSeconds;
+    const caps = [spec.explicitMaxTtl, spec.maxTtl, systemMax].filter((v): v is number => v !== undefined && v > 0);
     const maxTtl = caps.length ? Math.min(...caps) : 0;
     const effectiveTtl = ttl > 0 && maxTtl > 0 ? Math.min(ttl, maxTtl) : ttl;
     const entry: TokenEntry = {
