@@ -54,6 +54,8 @@ export interface HuaweiSimulator {
   };
   /** The password the target would accept right now: IAM user id, Meeting account, CBH server id. */
   livePassword(kind: ConnectorKind, id: string): string | undefined;
+  /** Every password, token and key seeded, set or issued so far: what no log line may contain. */
+  secrets(): string[];
   /** Every request, oldest first. */
   requestLog: SimRequestRecord[];
   /** The requests one route received (e.g. `iam.changePassword`). */
@@ -142,6 +144,7 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
     meeting: meetingApi,
     cbh: cbhApi,
     livePassword: (kind, id) => livePasswords[kind](id),
+    secrets: () => [...clock.secrets],
     requestLog: d.requestLog,
     requests: (route) => d.requestLog.filter((r) => r.route === route),
     counters: () => Object.fromEntries(d.counters),

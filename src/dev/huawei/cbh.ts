@@ -52,6 +52,7 @@ export class CbhSim {
       changes: 0,
     };
     this.instances.set(s.serverId, inst);
+    this.clock.secrets.add(s.adminPassword);
     return inst;
   }
 
@@ -100,6 +101,7 @@ export class CbhSim {
       return err(400, cbhCodes.parameterError, 'Incorrect request parameter.');
     }
     inst.adminPassword = p;
+    this.clock.secrets.add(p);
     inst.lastChangeAt = this.clock.now();
     inst.changes++;
     if (req.params.version === 'v2') return { status: 200 };

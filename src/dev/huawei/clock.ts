@@ -3,6 +3,12 @@
  * lockouts all read it, so tests can move time forward instead of sleeping.
  */
 export class SimClock {
+  /**
+   * Every password, token and key the simulator has seen or issued: what no log line may contain.
+   * Kept on the clock because every service already shares it.
+   */
+  readonly secrets = new Set<string>();
+
   private offsetMs = 0;
 
   now(): number {

@@ -120,6 +120,7 @@ export class IamState {
       failedLogins: [],
     };
     this.users.set(user.userId, user);
+    this.clock.secrets.add(seed.password);
     return user;
   }
 
@@ -129,6 +130,7 @@ export class IamState {
 
   seedAccessKey(ak: string, sk: string, userId: string): void {
     this.accessKeys.set(ak, { sk, userId });
+    this.clock.secrets.add(sk);
   }
 
   seedProject(id: string, domainName: string, name = 'cn-north-4'): void {
@@ -139,6 +141,7 @@ export class IamState {
     const now = this.clock.now();
     const record: IamToken = { userId, issuedAt: now, expiresAt: now + iamTokenTtlMs, projectId };
     const token = `MIIsim${randomBytes(48).toString('base64url')}`;
+    this.clock.secrets.add(token);
     this.tokens.set(token, record);
     return { token, record };
   }
@@ -179,6 +182,7 @@ export class IamState {
     user.history.unshift(user.password);
     user.history = user.history.slice(0, 10);
     user.password = password;
+    this.clock.secrets.add(password);
     user.lastChangeAt = this.clock.now();
     this.revokeTokens(user.userId);
   }

@@ -61,11 +61,13 @@ export class MeetingSim {
       failedLogins: [],
     };
     this.accounts.set(a.account, a);
+    this.clock.secrets.add(s.password);
     return a;
   }
 
   seedApp(appId: string, appKey: string, corpId = 'corp'): void {
     this.apps.set(appId, { appKey, corpId });
+    this.clock.secrets.add(appKey);
   }
 
   expireTokens(account?: string): void {
@@ -98,6 +100,8 @@ export class MeetingSim {
   private issue(corpId: string, account: MeetingAccount | undefined): SimResponse {
     const now = this.clock.now();
     const accessToken = `stb${randomBytes(24).toString('base64url')}`;
+    const refreshToken = `rfr${randomBytes(24).toString('base64url')}`;
+    this.clock.secrets.add(accessToken).add(refreshToken);
     this.tokens.set(accessToken, {
       corpId,
       account: account?.account,
@@ -115,7 +119,7 @@ export class MeetingSim {
         validPeriod: tokenTtlS,
         expireTime: Math.floor(now / 1000) + tokenTtlS,
         createTime: now,
-        refreshToken: `rfr${randomBytes(24).toString('base64url')}`,
+        refreshToken,
         tokenType: 0,
         refreshValidPeriod: 30 * 24 * 3600,
         refreshExpireTime: Math.floor(now / 1000) + 30 * 24 * 3600,
@@ -227,6 +231,7 @@ export class MeetingSim {
     if (rejected) return rejected;
     a.history = [a.password, ...a.history].slice(0, 5);
     a.password = b.newPwd;
+    this.clock.secrets.add(b.newPwd);
     a.lastChangeAt = this.clock.now();
     for (const [tok, rec] of this.tokens) if (rec.account === a.account && tok !== token) this.tokens.delete(tok);
     return { status: 200 };
