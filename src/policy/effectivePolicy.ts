@@ -46,59 +46,9 @@ export function effectivePolicy(input: EffectivePolicyInput): EffectivePolicy {
   const account = input.accountPolicy;
   const conflicts: string[] = [];
 
-  // Length range: every lower bound must not exceed any upper bound.
-  const lows: Bound[] = [];
-  const highs: Bound[] = [];
-  if (cfg?.length !== undefined) {
-    const fixed = { value: cfg.length, what: `length ${cfg.length}`, fromPolicy: true };
-    lows.push(fixed);
-    highs.push(fixed);
-  }
-  if (cfg?.minLength !== undefined) lows.push(policyBound('minLength', cfg.minLength));
-  if (cfg?.maxLength !== undefined) highs.push(policyBound('maxLength', cfg.maxLength));
-  if (rules !== undefined) {
-    lows.push(externalBound(`${kind} minimum ${rules.minLength}`, rules.minLength));
-    highs.push(externalBound(`${kind} maximum ${rules.maxLength}`, rules.maxLength));
-  }
-  const accMin = account?.minimum_password_length;
-  const accMax = account?.maximum_password_length;
-  if (accMin !== undefined) lows.push(accountBound('minimum_password_length', accMin));
-  if (accMax !== undefined && accMax > 0) highs.push(accountBound('maximum_password_length', accMax));
-  const minStated = cfg?.length !== undefined || cfg?.minLength !== undefined || accMin !== undefined;
-  if (rules !== undefined && !minStated && rules.defaultMinLength > rules.minLength) {
-    lows.push(externalBound(`${kind} default minimum ${rules.defaultMinLength}`, rules.defaultMinLength));
-  }
-  for (const lo of lows) {
-    for (const hi of highs) {
-      if (lo === hi || lo.value <= hi.value) continue;
-      conflicts.push(
-        hi.fromPolicy && !lo.fromPolicy ? `${hi.what} is below ${lo.what}` : `${lo.what} exceeds ${hi.what}`,
-      );
-    }
-  }
-  const minLength = Math.max(1, ...lows.map((b) => b.value));
-  const tightestHigh = highs.reduce<Bound>(
-    (best, b) => (b.value < best.value ? b : best),
-    externalBound(`the maximum length ${MAX_POLICY_LENGTH}`, MAX_POLICY_LENGTH),
-  );
-  const maxLength = tightestHigh.value;
+  const { minLength, maxLength, tightestHigh, topStated } = lengthRange(cfg, input.kind, account, conflicts);
 
-  // Character classes: the configured choice, narrowed by the target's special set and by `exclude`.
-  const excluded = cfg?.exclude ?? '';
-  const targetSpecials = rules?.specialChars ?? ASCII_PUNCTUATION;
-  const wantedSpecials = cfg?.specialChars ?? targetSpecials;
-  const keep = (c: string) => !excluded.includes(c);
-  const chars: Record<ClassName, string> = {
-    lower: filterChars(LOWER, keep),
-    upper: filterChars(UPPER, keep),
-    digits: filterChars(DIGITS, keep),
-    special: filterChars(wantedSpecials, (c) => targetSpecials.includes(c) && keep(c)),
-  };
-  for (const cls of classNames) {
-    const min = cfg?.[cls] ?? 0;
-    if (min > 0 && chars[cls] === '')
-      conflicts.push(`${cls} ${min} but ${emptyClassCause(cls, cfg, kind, targetSpecials)}`);
-  }
+  const chars = classAlphabets(cfg, input.kind, conflicts);
   const alphabet = classNames.map((c) => chars[c]).join('');
   if (alphabet === '') conflicts.push('exclude and specialChars leave no allowed character');
 
@@ -123,8 +73,7 @@ export function effectivePolicy(input: EffectivePolicyInput): EffectivePolicy {
   // minimums' sum) clamped into whatever range the target and the account allow.
   const ranged = cfg?.minLength !== undefined || cfg?.maxLength !== undefined;
   const length =
-    cfg?.length ??
-    (ranged && highs.length > 0 ? maxLength : clamp(Math.max(DEFAULT_LENGTH, required), minLength, maxLength));
+    cfg?.length ?? (ranged && topStated ? maxLength : clamp(Math.max(DEFAULT_LENGTH, required), minLength, maxLength));
   const lengthBound = cfg?.length !== undefined ? policyBound('length', cfg.length) : tightestHigh;
   if (required > length) {
     const raised = required > declared ? ` once minClasses ${minClasses} adds the missing classes` : '';
@@ -187,6 +136,84 @@ export function effectivePolicy(input: EffectivePolicyInput): EffectivePolicy {
     // The configured name rule also covers e-mail and mobile, "where the target config gives them".
     mustNotContainContact: mustNotContainNames || (rules?.mustNotContainContact ?? false),
   };
+}
+
+/**
+ * The accepted length range. Every lower bound (configured length or minLength, the connector's minimum,
+ * the account's minimum, IAM's default minimum when nobody states one) must not exceed any upper bound;
+ * each pair that does is one conflict.
+ */
+function lengthRange(
+  cfg: PolicyConfig | undefined,
+  kind: ConnectorKind | undefined,
+  account: AccountPasswordPolicy | undefined,
+  conflicts: string[],
+) {
+  const rules = kind === undefined ? undefined : connectorRules[kind];
+  const lows: Bound[] = [];
+  const highs: Bound[] = [];
+  if (cfg?.length !== undefined) {
+    const fixed = policyBound('length', cfg.length);
+    lows.push(fixed);
+    highs.push(fixed);
+  }
+  if (cfg?.minLength !== undefined) lows.push(policyBound('minLength', cfg.minLength));
+  if (cfg?.maxLength !== undefined) highs.push(policyBound('maxLength', cfg.maxLength));
+  if (rules !== undefined) {
+    lows.push(externalBound(`${kind} minimum ${rules.minLength}`, rules.minLength));
+    highs.push(externalBound(`${kind} maximum ${rules.maxLength}`, rules.maxLength));
+  }
+  const accMin = account?.minimum_password_length;
+  const accMax = account?.maximum_password_length;
+  if (accMin !== undefined) lows.push(accountBound('minimum_password_length', accMin));
+  // IAM reports 0 (or nothing) when the account sets no maximum.
+  if (accMax !== undefined && accMax > 0) highs.push(accountBound('maximum_password_length', accMax));
+  const minStated = cfg?.length !== undefined || cfg?.minLength !== undefined || accMin !== undefined;
+  if (rules !== undefined && !minStated && rules.defaultMinLength > rules.minLength) {
+    lows.push(externalBound(`${kind} default minimum ${rules.defaultMinLength}`, rules.defaultMinLength));
+  }
+  for (const lo of lows) {
+    for (const hi of highs) {
+      if (lo === hi || lo.value <= hi.value) continue;
+      conflicts.push(
+        hi.fromPolicy && !lo.fromPolicy ? `${hi.what} is below ${lo.what}` : `${lo.what} exceeds ${hi.what}`,
+      );
+    }
+  }
+  const tightestHigh = highs.reduce<Bound>(
+    (best, b) => (b.value < best.value ? b : best),
+    externalBound(`the maximum length ${MAX_POLICY_LENGTH}`, MAX_POLICY_LENGTH),
+  );
+  return {
+    minLength: Math.max(1, ...lows.map((b) => b.value)),
+    maxLength: tightestHigh.value,
+    tightestHigh,
+    topStated: highs.length > 0,
+  };
+}
+
+/**
+ * Each class's allowed characters: the configured choice, narrowed by the target's special set and by
+ * `exclude`. A class with a minimum but no characters left is a conflict, named with its cause.
+ */
+function classAlphabets(cfg: PolicyConfig | undefined, kind: ConnectorKind | undefined, conflicts: string[]) {
+  const excluded = cfg?.exclude ?? '';
+  const targetSpecials = kind === undefined ? ASCII_PUNCTUATION : connectorRules[kind].specialChars;
+  const wantedSpecials = cfg?.specialChars ?? targetSpecials;
+  const keep = (c: string) => !excluded.includes(c);
+  const chars: Record<ClassName, string> = {
+    lower: filterChars(LOWER, keep),
+    upper: filterChars(UPPER, keep),
+    digits: filterChars(DIGITS, keep),
+    special: filterChars(wantedSpecials, (c) => targetSpecials.includes(c) && keep(c)),
+  };
+  for (const cls of classNames) {
+    const min = cfg?.[cls] ?? 0;
+    if (min > 0 && chars[cls] === '') {
+      conflicts.push(`${cls} ${min} but ${emptyClassCause(cls, cfg, kind ?? '', targetSpecials)}`);
+    }
+  }
+  return chars;
 }
 
 function parseConfigured(name: string, configured: PolicyConfigInput | undefined): PolicyConfig | undefined {
