@@ -45,7 +45,9 @@ export interface VaultEmulator {
   setPolicy(name: string, hcl: string): void;
   createToken(spec?: EmulatorTokenSpec): string;
   revokeToken(token: string): void;
-  /** Remaining TTL in seconds (0 = never expires), or undefined when the token is not valid. */
+  /** Revokes every token but the root token (as after a storage restore, or an operator's mass revocation). */
+  revokeAllTokens(): void;
+  /** Remaining TTL in whole seconds, truncated as Vault does (0 = never expires), or undefined when the token is not valid. */
   tokenTtl(token: string): number | undefined;
   enableKv(path: string, version: 1 | 2): void;
   disableMount(path: string): void;
@@ -155,6 +157,7 @@ export async function startVaultEmulator(opts: VaultEmulatorOptions = {}): Promi
       }).id;
     },
     revokeToken: (token) => core.tokens.revoke(token),
+    revokeAllTokens: () => core.tokens.revokeAllExcept(rootToken),
     tokenTtl(token) {
       const entry = core.tokens.lookup(token);
       return entry ? core.tokens.ttlSeconds(entry) : undefined;

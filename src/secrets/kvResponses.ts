@@ -65,7 +65,11 @@ export const authResponseSchema = z.object({
 });
 
 export const lookupSelfSchema = z.object({
-  data: z.object({ ttl: z.number().int().nonnegative(), renewable: z.boolean().optional().default(false) }),
+  data: z.object({
+    ttl: z.number().int().nonnegative(),
+    creation_ttl: z.number().int().nonnegative().optional(),
+    renewable: z.boolean().optional().default(false),
+  }),
 });
 
 export const healthSchema = z.object({

@@ -5,13 +5,21 @@ import type { VaultConfig } from './schema.js';
 import { authResponseSchema } from './kvResponses.js';
 import { classifyVaultError, httpErrorOf } from './vaultErrors.js';
 
+export interface LoginResult {
+  token: string;
+  granted?: { ttl: number; renewable: boolean };
+}
+
 /** How the session gets a token. */
 export interface Authenticator {
   readonly method: VaultConfig['auth']['method'];
   /** AppRole and Kubernetes can fetch a fresh token; a configured token cannot be replaced. */
   readonly canLogin: boolean;
-  /** Puts a token on the client; returns its TTL when the login answered one (seconds, 0 = none). */
-  login(client: NodeVault.client): Promise<{ ttl: number; renewable: boolean } | undefined>;
+  /**
+   * Gets a token, using `client` (which holds no token) for the login call. Returns the token and, when
+   * the login answered one, its TTL (seconds, 0 = none); undefined TTL means "ask lookup-self".
+   */
+  login(client: NodeVault.client): Promise<LoginResult>;
 }
 
 /** Reads a credential file; the error names the setting and the errno, never the content. */
@@ -29,14 +37,8 @@ async function readCredential(file: string, setting: string): Promise<string> {
   }
 }
 
-async function loginWith(
-  client: NodeVault.client,
-  path: string,
-  call: () => Promise<unknown>,
-): Promise<{ ttl: number; renewable: boolean }> {
+async function loginWith(client: NodeVault.client, path: string, call: () => Promise<unknown>): Promise<LoginResult> {
   let raw: unknown;
-  // Log in without the old token: an expired token in the header must not taint the login request.
-  client.token = '';
   try {
     raw = await call();
   } catch (err) {
@@ -49,8 +51,10 @@ async function loginWith(
   }
   const parsed = authResponseSchema.safeParse(raw);
   if (!parsed.success) throw new Misconfigured(`Vault's answer to ${path} carried no token`);
-  client.token = parsed.data.auth.client_token;
-  return { ttl: parsed.data.auth.lease_duration, renewable: parsed.data.auth.renewable };
+  // node-vault keeps the token it logged in with; the login client must stay token-less.
+  client.token = '';
+  const { client_token: token, lease_duration: ttl, renewable } = parsed.data.auth;
+  return { token, granted: { ttl, renewable } };
 }
 
 export function makeAuthenticator(auth: VaultConfig['auth']): Authenticator {
@@ -59,9 +63,8 @@ export function makeAuthenticator(auth: VaultConfig['auth']): Authenticator {
       return {
         method: 'token',
         canLogin: false,
-        async login(client) {
-          client.token = auth.token;
-          return undefined;
+        async login() {
+          return { token: auth.token };
         },
       };
     case 'approle':

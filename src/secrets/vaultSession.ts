@@ -52,9 +52,14 @@ function readCaFile(file: string): string {
  */
 export class VaultSession {
   readonly client: NodeVault.client;
+  /** Holds no token: an expired token in the header must not taint a login request. */
+  private readonly loginClient: NodeVault.client;
+  /** Bumped at every login, so a request that failed with an older token just retries. */
+  private generation = 0;
   private loginInFlight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private lastTtl = 0;
+  /** The TTL the current token was issued with: a renewal granting less has reached the max TTL. */
+  private issuedTtl = 0;
   private closed = false;
   private readonly renewFraction: number;
 
@@ -65,6 +70,7 @@ export class VaultSession {
     options: SessionOptions = {},
   ) {
     this.client = makeClient(config);
+    this.loginClient = makeClient(config);
     this.renewFraction = options.renewFraction ?? 2 / 3;
   }
 
@@ -74,15 +80,16 @@ export class VaultSession {
   }
 
   async call(op: VaultOp, fn: (c: NodeVault.client) => Promise<unknown>, accept404 = false): Promise<VaultAnswer> {
-    const tokenUsed = this.client.token;
+    const generationUsed = this.generation;
     try {
       return { status: 200, body: await fn(this.client) };
     } catch (err) {
       const http = httpErrorOf(err);
       if (http?.status === 404 && accept404) return { status: 404, body: http.body };
       if (http?.status !== 403 || !this.auth.canLogin || this.closed) throw await this.explain(err, op);
-      // Another request may already have logged in again since this one started.
-      if (this.client.token === tokenUsed) await this.relogin(op);
+      // Another request may be logging in, or have logged in, since this one started: then just retry.
+      if (this.loginInFlight) await this.loginInFlight;
+      else if (this.generation === generationUsed) await this.relogin(op);
     }
     try {
       return { status: 200, body: await fn(this.client) };
@@ -128,9 +135,12 @@ export class VaultSession {
   }
 
   private async doLogin(): Promise<void> {
-    const granted = await this.auth.login(this.client);
+    const { token, granted } = await this.auth.login(this.loginClient);
+    this.client.token = token;
+    this.generation += 1;
     if (granted) {
       this.logger.debug({ method: this.auth.method, ttl: granted.ttl }, 'vault: logged in');
+      this.issuedTtl = granted.ttl;
       this.schedule(granted.ttl, granted.renewable);
       return;
     }
@@ -149,7 +159,9 @@ export class VaultSession {
     }
     const parsed = lookupSelfSchema.safeParse(raw);
     if (!parsed.success) throw new Misconfigured('Vault answered auth/token/lookup-self without a TTL');
-    this.schedule(parsed.data.data.ttl, parsed.data.data.renewable);
+    const { ttl, creation_ttl: creationTtl, renewable } = parsed.data.data;
+    this.issuedTtl = creationTtl ?? ttl;
+    this.schedule(ttl, renewable);
   }
 
   /** Plans the next renewal (or login) at `renewFraction` of the TTL; a token without TTL needs nothing. */
@@ -157,27 +169,25 @@ export class VaultSession {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.closed || ttl <= 0) return;
-    // A renewal that grants less than before has hit the token's max TTL: only a new login goes further.
-    const capped = ttl < this.lastTtl;
-    this.lastTtl = ttl;
-    const useLogin = this.auth.canLogin && (!renewable || capped);
     if (!renewable && !this.auth.canLogin) {
       this.logger.warn({ ttl }, 'vault: the configured token is not renewable and will expire');
       return;
     }
-    const delay = Math.max(100, Math.floor(ttl * 1000 * this.renewFraction));
-    this.timer = setTimeout(() => void this.refresh(useLogin, ttl), delay);
+    // A renewal that grants less than the token was issued with has hit its max TTL: only a login goes further.
+    const next = this.auth.canLogin && (!renewable || ttl < this.issuedTtl) ? 'login' : 'renew';
+    this.later(next, ttl, Math.floor(ttl * 1000 * this.renewFraction));
+  }
+
+  private later(next: 'login' | 'renew', ttl: number, delayMs: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => void this.refresh(next, ttl), Math.max(100, delayMs));
     this.timer.unref();
   }
 
-  private async refresh(useLogin: boolean, ttl: number): Promise<void> {
+  private async refresh(next: 'login' | 'renew', ttl: number): Promise<void> {
     if (this.closed) return;
     try {
-      if (useLogin) {
-        this.lastTtl = 0;
-        await this.login();
-        return;
-      }
+      if (next === 'login') return await this.login();
       const raw: unknown = await this.client.tokenRenewSelf();
       const auth = (raw as { auth?: { lease_duration?: unknown; renewable?: unknown } } | undefined)?.auth;
       const leaseDuration = typeof auth?.lease_duration === 'number' ? auth.lease_duration : 0;
@@ -185,27 +195,19 @@ export class VaultSession {
       this.schedule(leaseDuration, auth?.renewable === true);
     } catch (err) {
       if (this.closed) return;
-      const status = httpErrorOf(err)?.status;
-      if (status === 403 && this.auth.canLogin) {
-        this.lastTtl = 0;
-        await this.login().catch((loginErr: unknown) => this.retryLater(loginErr, ttl));
+      const denied = httpErrorOf(err)?.status === 403;
+      if (denied && !this.auth.canLogin) {
+        this.logger.error('vault: the configured token is no longer valid; rotor can neither renew nor replace it');
         return;
       }
-      this.retryLater(err, ttl);
+      const error = classifyVaultError(err, {
+        action: next === 'login' ? 'log in again' : 'renew the Vault token',
+        path: 'auth/token/renew-self',
+        capability: 'update',
+      });
+      this.logger.warn({ err: error }, 'vault: token renewal failed, trying again soon');
+      // Soon, but not in a tight loop: meanwhile requests that meet a dead token log in on their own.
+      this.later(denied ? 'login' : next, ttl, Math.floor((ttl * 1000 * (1 - this.renewFraction)) / 2));
     }
-  }
-
-  /** A failed renewal is tried again soon; requests meanwhile re-login on 403 if they can. */
-  private retryLater(err: unknown, ttl: number): void {
-    const error = classifyVaultError(err, {
-      action: 'renew the Vault token',
-      path: 'auth/token/renew-self',
-      capability: 'update',
-    });
-    this.logger.warn({ err: error }, 'vault: token renewal failed');
-    if (this.closed) return;
-    const delay = Math.max(100, Math.floor((ttl * 1000 * (1 - this.renewFraction)) / 2));
-    this.timer = setTimeout(() => void this.refresh(this.auth.canLogin, ttl), delay);
-    this.timer.unref();
   }
 }

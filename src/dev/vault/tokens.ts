@@ -92,8 +92,12 @@ export class TokenStore {
     this.tokens.delete(id);
   }
 
+  revokeAllExcept(keep: string): void {
+    for (const id of [...this.tokens.keys()]) if (id !== keep) this.tokens.delete(id);
+  }
+
   ttlSeconds(entry: TokenEntry): number {
-    return entry.expiresAt === null ? 0 : Math.max(0, Math.round((entry.expiresAt - this.now()) / 1000));
+    return entry.expiresAt === null ? 0 : Math.max(0, Math.floor((entry.expiresAt - this.now()) / 1000));
   }
 
   /** Extends the TTL to `increment` (or the creation TTL) from now, capped by the token's max. */
@@ -105,12 +109,12 @@ export class TokenStore {
     if (entry.maxExpiresAt !== null && expiresAt > entry.maxExpiresAt) {
       expiresAt = entry.maxExpiresAt;
       warnings.push(
-        `TTL of "${wanted}s" exceeded the effective max_ttl of "${Math.round((expiresAt - now) / 1000)}s"; ` +
+        `TTL of "${wanted}s" exceeded the effective max_ttl of "${Math.floor((expiresAt - now) / 1000)}s"; ` +
           'TTL value is capped accordingly',
       );
     }
     entry.expiresAt = expiresAt;
-    return { leaseDuration: Math.max(0, Math.round((expiresAt - now) / 1000)), warnings };
+    return { leaseDuration: Math.max(0, Math.floor((expiresAt - now) / 1000)), warnings };
   }
 
   /** The `auth` block of a login, create or renew response. */
