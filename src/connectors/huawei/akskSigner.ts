@@ -39,10 +39,8 @@ export function signSdkHmacSha256(
   all['x-sdk-date'] = date;
   const names = Object.keys(all).sort();
   const canonicalHeaders = names.map((n) => `${n}:${all[n]}\n`).join('');
-  const path = req.url.pathname
-    .split('/')
-    .map((seg) => encode(decodeURIComponent(seg)))
-    .join('/');
+  // Segments are encoded as they appear in the URL (an escaped `%20` becomes `%2520`), as the SDK signer does.
+  const path = req.url.pathname.split('/').map(encode).join('/');
   const keys = [...new Set(req.url.searchParams.keys())].sort();
   const query = keys
     .flatMap((k) =>
