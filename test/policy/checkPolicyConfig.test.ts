@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   checkPolicyConfig,
+  policySchema,
   generateForPolicy,
   PolicyConflictError,
   validatePassword,
@@ -14,10 +15,10 @@ const policies = {
 };
 
 describe('checkPolicyConfig', () => {
-  it('finds nothing wrong with the architecture example', () => {
+  it('finds nothing wrong with the architecture example, as the config loader parses it', () => {
     expect(
       checkPolicyConfig({
-        policies: { strong: policies.strong },
+        policies: { strong: policySchema.parse(policies.strong) },
         targets: [
           { id: 'iam-alice', kind: 'huawei-iam-user', policy: 'strong' },
           { id: 'meeting-bob', kind: 'huawei-meeting-user' },
