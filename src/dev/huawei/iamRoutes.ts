@@ -2,7 +2,7 @@ import { verifySdkSignature } from './aksk.js';
 import type { SimClock } from './clock.js';
 import { iamCodes } from './codes.js';
 import type { IamDomain, IamState, IamUser } from './iamState.js';
-import { charClasses, containsNameOrReverse, iamSpecials, longestRun } from './rules.js';
+import { charClasses, iamSpecials, isNameOrReverse, longestRun } from './rules.js';
 import { gatewayError } from './server.js';
 import type { SimRequest, SimResponse, SimRoute } from './types.js';
 
@@ -61,8 +61,8 @@ export function checkIamPassword(iam: IamState, user: IamUser, pwd: string): Sim
   if (p.maximum_consecutive_identical_chars > 0 && longestRun(pwd) > p.maximum_consecutive_identical_chars) {
     return weak('too many identical characters in a row');
   }
-  if (p.password_not_username_or_invert && containsNameOrReverse(pwd, user.userName))
-    return weak('contains the user name');
+  if (p.password_not_username_or_invert && isNameOrReverse(pwd, user.userName))
+    return weak('is the user name or its reverse');
   if ((user.email && pwd.includes(user.email)) || (user.mobile && pwd.includes(user.mobile))) {
     return weak('contains the e-mail address or mobile number');
   }

@@ -33,6 +33,13 @@ export function differingChars(a: string, b: string): number {
   return n;
 }
 
+/** IAM's `password_not_username_or_invert`: the password may not *be* the name or its reverse. */
+export function isNameOrReverse(pwd: string, name: string): boolean {
+  const p = pwd.toLowerCase();
+  const n = name.toLowerCase();
+  return p === n || p === [...n].reverse().join('');
+}
+
 export function containsNameOrReverse(pwd: string, name: string): boolean {
   if (!name) return false;
   const p = pwd.toLowerCase();

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startHuaweiSimulator, type HuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
+import { call, iamLogin } from './huaweiSimHelpers.js';
+
+describe('simulated IAM', () => {
+  let sim: HuaweiSimulator;
+  beforeAll(async () => {
+    sim = await startHuaweiSimulator();
+  });
+  afterAll(() => sim.close());
+
+  async function tokenOf(user: string, password: string, domain = 'sim-iam'): Promise<string> {
+    const r = await iamLogin(sim.url, user, password, domain);
+    expect(r.status).toBe(201);
+    return r.headers.get('x-subject-token')!;
+  }
+  const change = (userId: string, token: string, password: string, original: string) =>
+    call(
+      sim.url,
+      'POST',
+      `/v3/users/${userId}/password`,
+      { user: { password, original_password: original } },
+      { 'X-Auth-Token': token },
+    );
+
+  it('answers a token request with 201, the token in X-Subject-Token and the token body', async () => {
+    const { userId } = sim.iam.seedUser({ userName: 'tok', domainName: 'sim-iam', password: 'Tok-Passw0rd!' });
+    const r = await iamLogin(sim.url, 'tok', 'Tok-Passw0rd!', 'sim-iam');
+    expect(r.status).toBe(201);
+    expect(r.headers.get('x-subject-token')).toMatch(/^MII/);
+    expect(r.body.token).toMatchObject({
+      methods: ['password'],
+      user: { id: userId, name: 'tok', domain: { name: 'sim-iam' } },
+    });
+  });
+
+  it("locks a user after the login policy's failures and unlocks after the lockout duration", async () => {
+    sim.iam.seedUser({ userName: 'lock', domainName: 'sim-lock', password: 'Lock-Passw0rd!' });
+    sim.iam.setLoginPolicy('sim-lock', { login_failed_times: 3, lockout_duration: 15 });
+    for (let i = 0; i < 3; i++) {
+      const r = await iamLogin(sim.url, 'lock', 'wrong', 'sim-lock');
+      expect(r.body).toEqual({
+        error: { code: 401, message: 'The username or password is wrong.', title: 'Unauthorized' },
+      });
+    }
+    const locked = await iamLogin(sim.url, 'lock', 'Lock-Passw0rd!', 'sim-lock');
+    expect(locked.status).toBe(401);
+    expect(locked.body).toMatchObject({ error: { message: 'The account is locked.' } });
+    sim.clock.advance(15 * 60_000 + 1);
+    expect((await iamLogin(sim.url, 'lock', 'Lock-Passw0rd!', 'sim-lock')).status).toBe(201);
+  });
+
+  it('revokes every token of the user when the password changes', async () => {
+    const { userId } = sim.iam.seedUser({ userName: 'rev', domainName: 'sim-iam', password: 'Rev-Passw0rd!' });
+    const first = await tokenOf('rev', 'Rev-Passw0rd!');
+    const second = await tokenOf('rev', 'Rev-Passw0rd!');
+    expect((await change(userId, first, 'Rev-Passw0rd#2', 'Rev-Passw0rd!')).status).toBe(204);
+    const reuse = await change(userId, second, 'Rev-Passw0rd#3', 'Rev-Passw0rd#2');
+    expect(reuse.status).toBe(401);
+    expect(reuse.body).toMatchObject({ error: { code: 401, title: 'Unauthorized' } });
+  });
+
+  it('expires tokens after 24 hours of simulated time', async () => {
+    const { userId } = sim.iam.seedUser({ userName: 'exp', domainName: 'sim-iam', password: 'Exp-Passw0rd!' });
+    const t = await tokenOf('exp', 'Exp-Passw0rd!');
+    sim.clock.advance(24 * 3600_000);
+    expect((await change(userId, t, 'Exp-Passw0rd#2', 'Exp-Passw0rd!')).status).toBe(401);
+  });
+
+  it('refuses a token of another user with 403 and an unknown user with 404', async () => {
+    sim.iam.seedUser({ userName: 'a1', domainName: 'sim-iam', password: 'A1-Passw0rd!' });
+    const { userId: other } = sim.iam.seedUser({ userName: 'a2', domainName: 'sim-iam', password: 'A2-Passw0rd!' });
+    const t = await tokenOf('a1', 'A1-Passw0rd!');
+    expect((await change(other, t, 'New-Passw0rd#1', 'A2-Passw0rd!')).status).toBe(403);
+    expect((await change('nobody', t, 'New-Passw0rd#1', 'x')).status).toBe(404);
+  });
+
+  it('enforces the account password policy with the documented IAM error shape', async () => {
+    const { userId } = sim.iam.seedUser({
+      userName: 'pol',
+      domainName: 'sim-pol',
+      password: 'Pol-Passw0rd!',
+      email: 'pol@x.io',
+    });
+    sim.iam.setPasswordPolicy('sim-pol', {
+      minimum_password_length: 12,
+      password_char_combination: 3,
+      maximum_consecutive_identical_chars: 2,
+      number_of_recent_passwords_disallowed: 2,
+      minimum_password_age: 10,
+    });
+    const t = await tokenOf('pol', 'Pol-Passw0rd!', 'sim-pol');
+    const refused = async (pwd: string, code: string) => {
+      const r = await change(userId, t, pwd, 'Pol-Passw0rd!');
+      expect([r.status, r.body.error_code]).toEqual([400, code]);
+      expect(typeof r.body.error_msg).toBe('string');
+    };
+    await refused('Short-1!', '1118');
+    await refused('alllowercase1', '1118');
+    await refused('Triple-aaa-Pw1', '1118');
+    await refused('Has-pol@x.io-1', '1118');
+    await refused('Pol-Passw0rd!', '1108');
+    const wrongOld = await change(userId, t, 'Good-Passw0rd#12', 'not-it');
+    expect([wrongOld.status, wrongOld.body.error_code]).toEqual([400, '1103']);
+    expect((await change(userId, t, 'Good-Passw0rd#12', 'Pol-Passw0rd!')).status).toBe(204);
+    // Minimum password age: a second change within 10 minutes is refused.
+    const t2 = await tokenOf('pol', 'Good-Passw0rd#12', 'sim-pol');
+    const soon = await change(userId, t2, 'Next-Passw0rd#34', 'Good-Passw0rd#12');
+    expect([soon.status, soon.body.error_code]).toEqual([400, '1119']);
+    sim.clock.advance(10 * 60_000);
+    // The previous password is among the 2 recent ones and may not come back.
+    const back = await change(userId, t2, 'Pol-Passw0rd!', 'Good-Passw0rd#12');
+    expect([back.status, back.body.error_code]).toEqual([400, '1108']);
+  });
+
+  it('serves the password policy only to users of that account', async () => {
+    const { domainId } = sim.iam.seedUser({ userName: 'reader', domainName: 'sim-read', password: 'Read-Passw0rd!' });
+    const t = await tokenOf('reader', 'Read-Passw0rd!', 'sim-read');
+    const path = `/v3.0/OS-SECURITYPOLICY/domains/${domainId}/password-policy`;
+    const ok = await call(sim.url, 'GET', path, undefined, { 'X-Auth-Token': t });
+    expect(ok.body).toMatchObject({ password_policy: { minimum_password_length: 8, maximum_password_length: 32 } });
+    const login = await call(sim.url, 'GET', path.replace('password-policy', 'login-policy'), undefined, {
+      'X-Auth-Token': t,
+    });
+    expect(login.body).toMatchObject({ login_policy: { login_failed_times: 5 } });
+    const stranger = await tokenOf('tok', 'Tok-Passw0rd!');
+    expect((await call(sim.url, 'GET', path, undefined, { 'X-Auth-Token': stranger })).status).toBe(403);
+  });
+
+  it('lets only an admin of the same account reset a password without the old one', async () => {
+    const { userId } = sim.iam.seedUser({ userName: 'victim', domainName: 'sim-adm', password: 'Victim-Pa55!' });
+    sim.iam.seedUser({ userName: 'boss', domainName: 'sim-adm', password: 'Boss-Passw0rd!', admin: true });
+    sim.iam.seedUser({ userName: 'peer', domainName: 'sim-adm', password: 'Peer-Passw0rd!' });
+    const put = async (token: string) =>
+      call(
+        sim.url,
+        'PUT',
+        `/v3.0/OS-USER/users/${userId}`,
+        { user: { password: 'Reset-Pa55#1' } },
+        { 'X-Auth-Token': token },
+      );
+    expect((await put(await tokenOf('peer', 'Peer-Passw0rd!', 'sim-adm'))).status).toBe(403);
+    const ok = await put(await tokenOf('boss', 'Boss-Passw0rd!', 'sim-adm'));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ user: { id: userId, name: 'victim' } });
+    expect(sim.iam.livePassword(userId)).toBe('Reset-Pa55#1');
+  });
+});
