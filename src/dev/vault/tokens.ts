@@ -117,8 +117,8 @@ export class TokenStore {
     return { leaseDuration: Math.max(0, Math.floor((expiresAt - now) / 1000)), warnings };
   }
 
-  /** The `auth` block of a login, create or renew response. */
-  authBlock(entry: TokenEntry, leaseDuration = this.ttlSeconds(entry)) {
+  /** The `auth` block of a login, create or renew response: a new token reports the TTL it was issued with. */
+  authBlock(entry: TokenEntry, leaseDuration = entry.creationTtl) {
     return {
       client_token: entry.id,
       accessor: entry.accessor,
