@@ -1,0 +1,101 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ComplianceReport } from '../audit/complianceReport.js';
+
+/** How a rotation attempt ended, as counted by `rotor_rotations_total{outcome}`. */
+export type RotationOutcomeLabel = 'succeeded' | 'failed' | 'retry_scheduled' | 'out_of_sync' | 'recovered' | 'skipped';
+
+/** BullMQ job states reported by `rotor_queue_depth{state}`. */
+export type QueueState = 'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'paused' | 'prioritized';
+
+export interface MetricsOptions {
+  /** Also export Node.js process metrics (CPU, memory, event loop lag). @defaultValue true */
+  defaultMetrics?: boolean;
+  /** Read at every scrape to fill `rotor_queue_depth` (e.g. the rotate queue's `getJobCounts()`). */
+  queueDepth?: () => Promise<Partial<Record<QueueState, number>>>;
+}
+
+export interface RotorMetrics {
+  /** rotor's own registry (not prom-client's global one), served at `/metrics`. */
+  registry: Registry;
+  countRotation(kind: string, outcome: RotationOutcomeLabel): void;
+  /** Duration of one step (`lock`, `load`, `prepare`, `commit`, `verify`, `finalize`, `total`, ...). */
+  observeStep(kind: string, step: string, seconds: number): void;
+  setOldestPasswordAge(kind: string, seconds: number): void;
+  setTargetsOutOfSync(count: number): void;
+  setQueueDepth(state: QueueState, count: number): void;
+  /** Sets the age and out-of-sync gauges from a compliance report (what the scheduler's sweep computes). */
+  recordCompliance(report: ComplianceReport): void;
+}
+
+/**
+ * Label values must come from small fixed sets (kinds, steps, outcomes): a free-form value would
+ * blow up cardinality and could carry something that must never leave the process.
+ */
+function label(value: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value) ? value : 'invalid';
+}
+
+export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const rotations = new Counter({
+    name: 'rotor_rotations_total',
+    help: 'Rotation attempts by connector kind and outcome.',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'rotor_rotation_duration_seconds',
+    help: 'Time spent in each rotation step, by connector kind.',
+    labelNames: ['kind', 'step'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const oldest = new Gauge({
+    name: 'rotor_oldest_password_age_seconds',
+    help: 'Age of the oldest managed password, by connector kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const outOfSync = new Gauge({
+    name: 'rotor_targets_out_of_sync',
+    help: 'Targets whose live password is unknown and wait for rotor reconcile.',
+    registers: [registry],
+  });
+  const queueDepth = options.queueDepth;
+  const depth = new Gauge({
+    name: 'rotor_queue_depth',
+    help: 'Rotation jobs in the queue, by state.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      if (!queueDepth) return;
+      // A scrape must not fail because Redis is slow: keep the last known figures instead.
+      const counts = await queueDepth().catch(() => undefined);
+      for (const [state, count] of Object.entries(counts ?? {})) {
+        if (typeof count === 'number') this.set({ state: label(state) }, count);
+      }
+    },
+  });
+  outOfSync.set(0);
+
+  return {
+    registry,
+    countRotation: (kind, outcome) => rotations.inc({ kind: label(kind), outcome: label(outcome) }),
+    observeStep: (kind, step, seconds) => duration.observe({ kind: label(kind), step: label(step) }, seconds),
+    setOldestPasswordAge: (kind, seconds) => oldest.set({ kind: label(kind) }, seconds),
+    setTargetsOutOfSync: (count) => outOfSync.set(count),
+    setQueueDepth: (state, count) => depth.set({ state: label(state) }, count),
+    recordCompliance(report) {
+      const byKind = new Map<string, number>();
+      for (const t of report.targets) {
+        if (t.ageMs === undefined) continue;
+        byKind.set(t.kind, Math.max(byKind.get(t.kind) ?? 0, t.ageMs / 1000));
+      }
+      oldest.reset();
+      for (const [kind, seconds] of byKind) oldest.set({ kind: label(kind) }, seconds);
+      outOfSync.set(report.summary.outOfSync.length);
+    },
+  };
+}
