@@ -42,8 +42,6 @@ export interface HuaweiHttpOptions {
   insecureSkipVerify: boolean;
   settings: HuaweiHttpSettings;
   logger: Logger;
-  /** Called before each request is sent (tests and metrics). */
-  onRequest?: (info: { name: string; requestId: string; method: string; path: string }) => void;
 }
 
 // Keep-alive agents shared by every connector: rotations against one endpoint reuse connections.
@@ -124,7 +122,6 @@ export class HuaweiHttp {
     if (call.json !== undefined) headers['Content-Type'] = call.contentType ?? 'application/json';
     if (call.sign) Object.assign(headers, call.sign({ method: call.method, url, headers: { ...headers }, body }));
     const log = { requestId, call: call.name, method: call.method, path: url.pathname };
-    this.opts.onRequest?.({ name: call.name, requestId, method: call.method, path: url.pathname });
     const started = Date.now();
     const { settings } = this.opts;
     try {
