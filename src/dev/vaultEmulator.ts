@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { VaultCore, type Counters } from './vault/core.js';
@@ -21,6 +22,8 @@ export interface VaultEmulatorOptions {
   mounts?: Record<string, 1 | 2>;
   /** Clock, for tests that move time. */
   now?: () => number;
+  /** Serve HTTPS with this PEM key and certificate (to exercise `vault.caFile`). */
+  tls?: { key: string; cert: string };
 }
 
 export interface EmulatorTokenSpec {
@@ -105,7 +108,7 @@ export async function startVaultEmulator(opts: VaultEmulatorOptions = {}): Promi
   let hangPattern: RegExp | null = null;
   const held = new Set<ServerResponse>();
 
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://emulator');
       const body = await readBody(req);
@@ -123,7 +126,8 @@ export async function startVaultEmulator(opts: VaultEmulatorOptions = {}): Promi
     })().catch(() => {
       if (!res.headersSent) send(res, errorResponse(500, 'internal error'));
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, handler) : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
@@ -132,7 +136,7 @@ export async function startVaultEmulator(opts: VaultEmulatorOptions = {}): Promi
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${host}:${address.port}`,
     rootToken,
     counters: core.counters,
     async close() {

@@ -37,17 +37,21 @@ const rotorPolicy = `path "secret/*" { capabilities = ["read", "create", "update
 emulatorOnly(`an unavailable Vault${skipReason}`, () => {
   it('is Unavailable while sealed — at start and on use — and health says sealed', async () => {
     const store = await vut.store();
+    const path = vut.secretPath('sealed');
     emu().seal();
     try {
-      const onUse = await store.readSecret(vut.secretPath('sealed')).catch((e: unknown) => e);
+      const args = { password: 'sealed-new-pw', cas: 0, rotationId: 'r', targetId: 't', rotatedAt: new Date() };
+      const onUse = await store.promote(path, args).catch((e: unknown) => e);
       const atStart = await vut.store().catch((e: unknown) => e);
       expect(onUse).toMatchObject({ name: 'Unavailable', details: { status: 503 } });
+      expect(errorTexts(onUse)).not.toContain('sealed-new-pw');
+      expect(errorTexts(onUse)).not.toContain(vut.rootToken);
       expect(atStart).toMatchObject({ name: 'Unavailable' });
       expect(await store.health()).toMatchObject({ sealed: true });
     } finally {
       emu().unseal();
     }
-    expect(await store.readSecret(vut.secretPath('sealed'))).toBeNull();
+    expect(await store.readSecret(path)).toBeNull();
   });
 
   it('is Unavailable once timeoutMs passes without an answer, and the error holds no secret', async () => {

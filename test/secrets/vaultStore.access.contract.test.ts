@@ -124,12 +124,12 @@ describe('the least-privilege policy in docs/vault.md', () => {
     const store = await vut.store({ token });
     const operators = `huawei/operators/${vut.runId}`;
     const v1 = await seed(vut, operators, { userName: 'op', password: 'operator-pw' });
+    vut.onClose(() => vut.admin.delete(`secret/metadata/${operators}`));
 
     const err = await store.promote(operators, promoteArgs('overwrite-pw', v1)).catch((e: unknown) => e);
 
     expect((await store.readSecret(operators))?.password).toBe('operator-pw');
     expect(err).toMatchObject({ name: 'PermissionDenied' });
-    await vut.admin.delete(`secret/metadata/${operators}`);
   });
 
   it('names what a read-only token is missing', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { vaultUnderTest, type VaultUnderTest } from './vaultUnderTest.js';
+import { errorTexts, vaultUnderTest, type VaultUnderTest } from './vaultUnderTest.js';
 
 /** Contract: a mount that is not KV version 2 is said plainly, at start and on use. */
 let vut: VaultUnderTest;
@@ -28,6 +28,7 @@ describe('the configured mount', () => {
 
     expect(err).toMatchObject({ name: 'Misconfigured' });
     expect((err as Error).message).toMatch(new RegExp(`"${mount}" .*KV version 1.*rotor needs KV version 2`));
+    expect(errorTexts(err)).not.toContain(vut.rootToken);
   });
 
   it('is recognised as KV version 1 from the answer to a write when the start check is skipped', async () => {
@@ -61,6 +62,7 @@ describe('the configured mount', () => {
 
     expect(err).toMatchObject({ name: 'Misconfigured' });
     expect((err as Error).message).toContain('lies inside the mount "secret"');
+    expect(errorTexts(err)).not.toContain(vut.rootToken);
   });
 
   it('is reported as a missing route when the start check is skipped and the mount does not exist', async () => {
