@@ -85,12 +85,9 @@ describe.each(fixtures)('connector conformance: $kind', (f: KindFixture) => {
     const started = Date.now();
     await c.change({ oldPassword: f.oldPassword, newPassword: f.newPassword });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(
-      sim
-        .requests(f.changeRoute)
-        .slice(-2)
-        .map((r) => [r.status, r.errorCode ?? null])[0],
-    ).toEqual([429, 'APIG.0308']);
+    const [throttled, retried] = sim.requests(f.changeRoute).slice(-2);
+    expect([throttled?.status, throttled?.errorCode]).toEqual([429, 'APIG.0308']);
+    expect([200, 204]).toContain(retried?.status);
     expect(sim.livePassword(f.kind, seeded.liveId)).toBe(f.newPassword);
   });
 
