@@ -89,7 +89,11 @@ export class VaultSession {
       if (http?.status !== 403 || !this.auth.canLogin || this.closed) throw await this.explain(err, op);
       // Another request may be logging in, or have logged in, since this one started: then just retry.
       if (this.loginInFlight) await this.loginInFlight;
-      else if (this.generation === generationUsed) await this.relogin(op);
+      else if (this.generation === generationUsed) {
+        // A live token was refused by policy: a new login (and one more token in Vault) would not help.
+        if ((await this.tokenState()) === 'valid') throw classifyVaultError(err, op, this.config.timeoutMs);
+        await this.relogin(op);
+      }
     }
     try {
       return { status: 200, body: await fn(this.client) };
@@ -109,16 +113,20 @@ export class VaultSession {
   /** A 403 means either a dead token or a missing grant: ask Vault which, so the message says the right fix. */
   private async explain(err: unknown, op: VaultOp): Promise<Error> {
     const classified = classifyVaultError(err, op, this.config.timeoutMs);
-    if (httpErrorOf(err)?.status !== 403 || op.path === 'auth/token/lookup-self') return classified;
+    if (httpErrorOf(err)?.status !== 403 || (await this.tokenState()) !== 'invalid') return classified;
+    return new PermissionDenied(
+      `Vault refused ${op.action} (${op.path}): the Vault token is invalid, expired or revoked`,
+      { status: 403 },
+    );
+  }
+
+  /** lookup-self is allowed to every live token (default policy), so a 403 there means the token is dead. */
+  private async tokenState(): Promise<'valid' | 'invalid' | 'unknown'> {
     try {
       await this.client.tokenLookupSelf();
-      return classified;
-    } catch (lookupErr) {
-      if (httpErrorOf(lookupErr)?.status !== 403) return classified;
-      return new PermissionDenied(
-        `Vault refused ${op.action} (${op.path}): the Vault token is invalid, expired or revoked`,
-        { status: 403 },
-      );
+      return 'valid';
+    } catch (err) {
+      return httpErrorOf(err)?.status === 403 ? 'invalid' : 'unknown';
     }
   }
 

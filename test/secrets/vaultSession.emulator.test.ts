@@ -150,6 +150,29 @@ emulatorOnly(`token lifetime${skipReason}`, () => {
   });
 });
 
+emulatorOnly(`policy denials with a login method${skipReason}`, () => {
+  it('reports a denial of a live AppRole token as PermissionDenied without logging in again', async () => {
+    emu().setPolicy('rotor-read-only', 'path "secret/data/*" { capabilities = ["read"] }');
+    const { roleId, secretId } = emu().addAppRole('read-only', { policies: ['rotor-read-only'] });
+    const store = await vut.store({ auth: { method: 'approle', roleId, secretId } });
+    const loginsBefore = emu().counters.logins;
+
+    const err = await store
+      .promote(vut.secretPath('denied'), {
+        password: 'p',
+        cas: 0,
+        rotationId: 'r',
+        targetId: 't',
+        rotatedAt: new Date(),
+      })
+      .catch((e: unknown) => e);
+
+    expect(err).toMatchObject({ name: 'PermissionDenied' });
+    expect((err as Error).message).toContain('"create"');
+    expect(emu().counters.logins).toBe(loginsBefore);
+  });
+});
+
 emulatorOnly(`credentials from files${skipReason}`, () => {
   it('reads the Kubernetes service-account JWT from its file at every login', async () => {
     emu().setPolicy('rotor-k8s', rotorPolicy);
