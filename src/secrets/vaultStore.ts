@@ -43,8 +43,8 @@ function clean(path: string): string {
   return segments.map(encodeURIComponent).join('/');
 }
 
-type RawRead =
-  { kind: 'missing' } | { kind: 'gone'; version: number; meta: SecretVersion } | { kind: 'live'; meta: SecretVersion };
+/** A read: no such key/version, a deleted or destroyed version (metadata only), or a live one. */
+type RawRead = { kind: 'missing' } | { kind: 'gone' | 'live'; meta: SecretVersion };
 
 export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps = {}): Promise<VaultStore> {
   const logger = (deps.logger ?? silentLogger).child({ component: 'vault' });
@@ -75,8 +75,7 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
       createdTime: m.created_time,
     };
     // A deleted or destroyed version answers 404 with its metadata and `data: null`.
-    if (answer.status === 404 || fields === null)
-      return { kind: 'gone', version: m.version, meta: { ...meta, deleted: true } };
+    if (answer.status === 404 || fields === null) return { kind: 'gone', meta: { ...meta, deleted: true } };
     return { kind: 'live', meta };
   }
 
