@@ -31,7 +31,14 @@ describe('the audit chain with several worker processes', () => {
   it('four worker processes appending at once still produce one valid chain holding every event', async () => {
     const perWorker = 150;
     const names = ['w1', 'w2', 'w3', 'w4'];
-    const codes = await Promise.all(names.map((name) => runWorker(prefix, name, perWorker)));
+    const running = Promise.all(names.map((name) => runWorker(prefix, name, perWorker)));
+    // Release all four at once, when every one of them is connected and waiting.
+    const deadline = Date.now() + 20_000;
+    while ((await redis.get(`${prefix}:ready`)) !== String(names.length) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await redis.rpush(`${prefix}:go`, ...names);
+    const codes = await running;
     expect(codes).toEqual([0, 0, 0, 0]);
 
     const log = makeRedisAuditLog({ redis, prefix, logger: silentLogger });
