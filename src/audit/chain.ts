@@ -6,10 +6,23 @@ import type { AuditEvent, ChainAnchor, ChainedAuditEvent } from './types.js';
 export const genesisHash = '0'.repeat(64);
 export const genesisAnchor: ChainAnchor = { seq: 0, hash: genesisHash };
 
-/** sha256 over the canonical JSON of the event with its `seq` and `prevHash` (everything but `hash`). */
+/** sha256 of the canonical JSON of the event's own fields (everything but `seq`, `prevHash`, `hash`). */
+export function contentHash(event: AuditEvent): string {
+  const { seq: _s, prevHash: _p, hash: _h, ...content } = event as Partial<ChainedAuditEvent> & AuditEvent;
+  return sha256(canonicalJson(content));
+}
+
+/** The link: `sha256(prevHash + "\n" + seq + "\n" + contentHash)`. The append script computes the same in Lua. */
+export function linkHash(prevHash: string, seq: number, content: string): string {
+  return sha256(`${prevHash}\n${seq}\n${content}`);
+}
+
 export function hashEvent(event: Omit<ChainedAuditEvent, 'hash'>): string {
-  const { hash: _ignored, ...rest } = event as ChainedAuditEvent;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  return linkHash(event.prevHash, event.seq, contentHash(event));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Links `event` after `prev`: the only way a chained event should be made. */

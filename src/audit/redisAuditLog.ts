@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import { appendScript, auditKeys } from './appendScript.js';
 import { makeAuditArchiver, type AuditArchiver } from './auditArchiver.js';
 import { compareStreamIds, headFields, parseHead, readHead, streamPages, toStreamEvents } from './auditStream.js';
-import { chainEvent, verifyChain, type ChainVerdict } from './chain.js';
+import { contentHash, verifyChain, type ChainVerdict } from './chain.js';
 import { writeChainFile } from './chainFile.js';
 import { assertNoSecret } from './secretGuard.js';
 import type { AuditEvent, AuditSink, ChainAnchor, ChainedAuditEvent } from './types.js';
@@ -45,7 +45,9 @@ export interface AuditLog extends AuditSink {
 }
 
 interface Queued {
-  event: AuditEvent;
+  /** The event's JSON and content hash, made at append time so a bad event fails alone. */
+  json: string;
+  content: string;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -65,13 +67,12 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
     : undefined;
   const queue: Queued[] = [];
   let draining: Promise<void> | undefined;
-  let head: ChainAnchor | undefined;
   // The archive claims its place (and holds retention back) before this log writes anything.
   let archiveStarted: Promise<unknown> | undefined;
 
   /**
-   * One writer per process, in call order: events of one rotation keep their order in the chain,
-   * and only other processes can race us for the head (the script settles those races).
+   * One writer per process, in call order, so the events of one rotation keep their order in the
+   * chain; events queued while a call is in flight go together in the next one.
    */
   async function drain(): Promise<void> {
     if (archiver) await (archiveStarted ??= archiver.sync().catch(() => undefined));
@@ -79,10 +80,9 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
       while (queue.length > 0) {
         const batch = queue.splice(0, maxBatch);
         try {
-          await writeBatch(batch.map((q) => q.event));
+          await writeBatch(batch);
           batch.forEach((q) => q.resolve());
         } catch (err) {
-          head = undefined;
           batch.forEach((q) => q.reject(err));
         }
       }
@@ -92,26 +92,8 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
     if (archiver) await archiver.sync().catch(() => undefined);
   }
 
-  async function writeBatch(events: AuditEvent[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const from = head ?? (await readHead(redis, keys.head)).head;
-      let tip = from;
-      const records = events.map((event) => {
-        const chained = chainEvent(event, tip);
-        tip = { seq: chained.seq, hash: chained.hash };
-        return JSON.stringify(chained);
-      });
-      const args = [from.seq, from.hash, maxEvents, maxAgeMs, tip.seq, tip.hash].map(String).concat(records);
-      const reply = (await runScript(args)) as [number, string | number, string?];
-      if (reply[0] === 1) {
-        head = tip;
-        return;
-      }
-      // Another process moved the head: chain again on top of it.
-      head = { seq: Number(reply[1]), hash: String(reply[2]) };
-      if (attempt >= 100) throw new Error(`audit: could not append after ${attempt} attempts (head keeps moving)`);
-      if (attempt > 3) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-    }
+  async function writeBatch(batch: Queued[]): Promise<void> {
+    await runScript([String(maxEvents), String(maxAgeMs), ...batch.flatMap((q) => [q.json, q.content])]);
   }
 
   async function runScript(args: string[]): Promise<unknown> {
@@ -158,13 +140,16 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
   return {
     append(event) {
       const full: AuditEvent = { ...event, time: new Date().toISOString() };
+      let content: string;
       try {
         assertNoSecret(full);
+        // Only the content hash is taken here; Redis hashes the short link (see appendScript).
+        content = contentHash(full);
       } catch (err) {
         return Promise.reject(err);
       }
       return new Promise<void>((resolve, reject) => {
-        queue.push({ event: full, resolve, reject });
+        queue.push({ json: JSON.stringify(full), content, resolve, reject });
         draining ??= drain();
       });
     },

@@ -53,7 +53,7 @@ describe('the audit chain with several worker processes', () => {
     }
     // The writers really did interleave: otherwise this test proves nothing about races.
     const switches = events.filter((e, i) => i > 0 && e.actor !== events[i - 1]?.actor).length;
-    expect(switches).toBeGreaterThan(3);
+    expect(switches).toBeGreaterThan(20);
     await log.close();
   });
 });
