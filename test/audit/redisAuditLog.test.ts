@@ -89,6 +89,23 @@ describe('makeRedisAuditLog', () => {
     expect(!verdict.ok && verdict.problem.message).toMatch(/seq 4\.\.5 were deleted from the end/);
   });
 
+  it('an event added to the stream behind the head record is named as inserted', async () => {
+    await appendMany(log, 3);
+    const [last] = await log.read({ since: new Date(0) }).then((es) => es.slice(-1));
+    const forged = { ...sampleEvent(9), time: new Date().toISOString(), seq: 4, prevHash: last?.hash };
+    await redis.xadd(auditKeys(prefix).stream, '*', 'e', JSON.stringify(rehash(forged)));
+    expect(await log.verify()).toMatchObject({ ok: false, problem: { kind: 'inserted', seq: 4 } });
+  });
+
+  it('retention by age trims old events and records the anchor', async () => {
+    const aged = makeRedisAuditLog({ redis, prefix, logger: silentLogger, retention: { maxAgeMs: 200 } });
+    await appendMany(aged, 3);
+    await new Promise((r) => setTimeout(r, 300));
+    await aged.append(sampleEvent(4));
+    expect(await aged.verify()).toMatchObject({ ok: true, count: 1, anchor: { seq: 3 }, head: { seq: 4 } });
+    await aged.close();
+  });
+
   it('retention trims Redis to maxEvents and the rest still verifies from its anchor', async () => {
     const trimmed = makeRedisAuditLog({ redis, prefix, logger: silentLogger, retention: { maxEvents: 4 } });
     await appendMany(trimmed, 10);

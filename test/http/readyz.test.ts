@@ -107,3 +107,19 @@ describe('/readyz', () => {
     expect((await readyz()).status).toBe(200);
   });
 });
+
+describe('a failing report provider', () => {
+  it('answers 500 without the error text, which stays in the log', async () => {
+    const server = await startHttpServer({
+      port: 0,
+      readiness: async () => ({ redis: true, vault: true }),
+      metrics: makeMetrics({ defaultMetrics: false }).registry,
+      report: async () => {
+        throw new Error('redis://user:hunter2@internal-host failed');
+      },
+    });
+    const res = await fetch(`${server.url}/report`);
+    expect([res.status, await res.text()]).toEqual([500, 'internal error\n']);
+    await server.close();
+  });
+});
