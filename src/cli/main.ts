@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerPendingCommands } from './commands/pending.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   const globals = () => readGlobals(program.opts<{ config?: string }>());
   registerDemoCommand(program, globals);
   registerConfigCommand(program, globals);
+  registerAuditCommand(program, globals);
   registerPendingCommands(program);
   return program;
 }

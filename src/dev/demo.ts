@@ -5,7 +5,7 @@ import { makeRotor } from '../app/makeRotor.js';
 import { configSchema, type RotorConfig } from '../config/schema.js';
 import { makeRotateProcessor } from '../../jobs/rotate.js';
 import { rotateQueueName, rotationJobId } from '../queue/names.js';
-import { assertRedisReachable, makeRedisConnection } from '../queue/redis.js';
+import { assertRedisReachable, makeConnectionSet } from '../queue/redis.js';
 import { deleteKeysWithPrefix } from '../queue/cleanup.js';
 import { startHuaweiSimulator } from './huaweiSimulator.js';
 import { startVaultEmulator } from './vaultEmulator.js';
@@ -36,7 +36,8 @@ export async function runDemo(opts: {
   const sim = await startHuaweiSimulator();
   const vault = await startVaultEmulator();
   const prefix = `rotor-demo-${randomUUID().slice(0, 8)}`;
-  const connection = makeRedisConnection(redisUrl);
+  const connections = makeConnectionSet(redisUrl);
+  const connection = connections.create();
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     // A first password as an operator would have set it by hand; Vault gets a copy to start from.
@@ -83,9 +84,9 @@ export async function runDemo(opts: {
     );
 
     const queue = new Queue(rotateQueueName, { connection, prefix });
-    const events = new QueueEvents(rotateQueueName, { connection: makeRedisConnection(redisUrl), prefix });
+    const events = new QueueEvents(rotateQueueName, { connection: connections.create(), prefix });
     const worker = new Worker(rotateQueueName, makeRotateProcessor(rotor), {
-      connection: makeRedisConnection(redisUrl),
+      connection: connections.create(),
       prefix,
       concurrency: 1,
     });
@@ -124,7 +125,7 @@ export async function runDemo(opts: {
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await deleteKeysWithPrefix(connection, `${prefix}:`);
-    connection.disconnect();
+    await connections.closeAll();
     await sim.close();
     await vault.close();
   }

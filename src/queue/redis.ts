@@ -30,3 +30,21 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     probe.disconnect();
   }
 }
+
+/**
+ * BullMQ never closes a connection it was handed, so whoever creates one must. This keeps every
+ * connection a component made, to close them together at shutdown.
+ */
+export function makeConnectionSet(url: string) {
+  const made: Redis[] = [];
+  return {
+    create(extra: RedisOptions = {}): Redis {
+      const connection = makeRedisConnection(url, extra);
+      made.push(connection);
+      return connection;
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all(made.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}

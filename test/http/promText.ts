@@ -44,7 +44,8 @@ export function parsePromText(text: string): Map<string, Family> {
     if (!m) throw new Error(`not a sample, ${where}`);
     const [, name = '', , labelText = '', valueText = ''] = m;
     const value = valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : Number(valueText);
-    if (valueText !== 'NaN' && Number.isNaN(value)) throw new Error(`bad value, ${where}`);
+    // Prometheus parses values with Go's ParseFloat, which takes NaN in any case (prom-client writes "Nan").
+    if (valueText.toLowerCase() !== 'nan' && Number.isNaN(value)) throw new Error(`bad value, ${where}`);
     const labels: Record<string, string> = {};
     labelRe.lastIndex = 0;
     while (labelRe.lastIndex < labelText.length) {

@@ -41,24 +41,6 @@ export function registerPendingCommands(program: Command): void {
     .description('resolve an out-of-sync target')
     .argument('<id>')
     .action(() => notImplemented('reconcile'));
-  const audit = program.command('audit').description('audit chain and compliance reports');
-  audit
-    .command('verify')
-    .description('check the audit hash chain')
-    .action(() => notImplemented('audit verify'));
-  audit
-    .command('export')
-    .description('write the audit chain as JSON Lines')
-    .requiredOption('--out <file>')
-    .action(() => notImplemented('audit export'));
-  audit
-    .command('report')
-    .description('compliance report')
-    .option('--since <date>')
-    .option('--until <date>')
-    .option('--format <format>', 'json | csv | html', 'json')
-    .option('--out <file>')
-    .action(() => notImplemented('audit report'));
   program
     .command('policy')
     .description('password policies')
