@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { ConfigError, formatProblem } from '../config/problems.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerPolicyCommand } from './commands/policy.js';
 import { registerPendingCommands } from './commands/pending.js';
 import { CliExit, exitCodes } from './exitCodes.js';
 import { readGlobals } from './globals.js';
@@ -21,6 +23,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program, globals);
   registerConfigCommand(program, globals);
   registerAuditCommand(program, globals);
+  registerPolicyCommand(program, globals);
   registerPendingCommands(program);
   return program;
 }
@@ -34,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CliExit) {
       if (err.message) process.stderr.write(`${err.message}\n`);
       return err.exitCode;
+    }
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return exitCodes.usage;
     }
     if (err instanceof CommanderError) {
       // help and version are not failures; every other parse problem is bad usage.

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
 import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, type UnsetVariable } from './interpolate.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
@@ -82,7 +83,12 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     problems.push({ file, path: formatPath(issue.path), message: issue.message });
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return (result as { data: RotorConfig }).data;
+  const config = (result as { data: RotorConfig }).data;
+  // Policies that no password can satisfy (alone, or with a target's connector rules) fail here,
+  // at load, rather than at 3 a.m. in a rotation.
+  const { conflicts } = checkPolicyConfig(config);
+  if (conflicts.length > 0) throw new ConfigError(conflicts.map((message) => ({ file, path: 'policies', message })));
+  return config;
 }
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RotorConfig> {

@@ -1,3 +1,4 @@
+import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
 import type { RotorConfig } from './schema.js';
 
 /**
@@ -9,5 +10,6 @@ export function configWarnings(config: RotorConfig): string[] {
   config.targets.forEach((t, i) => {
     if (t.insecureSkipVerify) warnings.push(`targets[${i}].insecureSkipVerify: TLS verification is OFF for ${t.id}`);
   });
+  warnings.push(...checkPolicyConfig(config).warnings);
   return warnings;
 }

@@ -1,19 +1,8 @@
+import { passwordContextOf } from '../config/passwordContext.js';
 import type { TargetConfig } from '../config/schema.js';
 import { effectivePolicy, generatePassword, validatePassword, type PolicyConfig } from '../policy/index.js';
 import { PolicyRejected } from './errors.js';
 import type { PasswordMaker } from './rotateTarget.js';
-
-/** Names the target's rules forbid inside a password (user name, account), per kind. */
-function namesOf(target: TargetConfig): { names: string[]; email?: string; mobile?: string } {
-  switch (target.kind) {
-    case 'huawei-iam-user':
-      return { names: [target.userName], email: target.email, mobile: target.mobile };
-    case 'huawei-meeting-user':
-      return { names: [target.account, target.account.split('@')[0] ?? target.account] };
-    case 'huawei-cbh-admin':
-      return { names: ['admin'] };
-  }
-}
 
 /**
  * Binds a target to its effective policy: the generator draws, and the validator checks the result
@@ -25,7 +14,7 @@ export function makePasswordMaker(
   policyName: string | undefined,
 ): { makePassword: PasswordMaker; historyCount: number } {
   const policy = effectivePolicy({ policyName, configured, kind: target.kind });
-  const context = namesOf(target);
+  const context = passwordContextOf(target);
   return {
     historyCount: policy.historyCount ?? 0,
     makePassword({ oldPassword, history }) {

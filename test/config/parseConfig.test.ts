@@ -83,3 +83,13 @@ describe('parseConfig', () => {
     );
   });
 });
+
+describe('parseConfig and policies', () => {
+  it('rejects a policy that a target of its kind can never satisfy, naming both rules', () => {
+    const text = validConfig
+      .replace('strong: { length: 24,', 'strong: { length: 40,')
+      .replace('    secretPath: huawei/meeting/bob\n', '    secretPath: huawei/meeting/bob\n    policy: strong\n');
+    const problems = problemsOf(text);
+    expect(problems.some((p) => /policy strong: length 40 exceeds huawei-meeting-user maximum 32/.test(p))).toBe(true);
+  });
+});
