@@ -5,3 +5,14 @@ export const rotateQueueName = 'rotate';
 export function rotationJobId(targetId: string): string {
   return `rotate.${targetId}`;
 }
+
+/**
+ * Options every rotation job gets, wherever it is enqueued (CLI, scheduler, sweep, API): the
+ * `rotor` backoff type lets the error that failed an attempt choose the delay (see rotation/steer.ts).
+ */
+export const rotationJobOptions = {
+  attempts: 8,
+  backoff: { type: 'rotor' },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+} as const;
