@@ -1,36 +1,66 @@
+import type { Redis } from 'ioredis';
+import { makeRedisAuditLog, type AuditLog } from '../audit/redisAuditLog.js';
 import type { AuditSink } from '../audit/types.js';
-import { makeLogAuditSink } from '../audit/logAuditSink.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
 import { connectors } from '../connectors/index.js';
 import type { Connector, CredentialReader } from '../connectors/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { RotorMetrics } from '../observability/metrics.js';
+import { cachedAccountPolicy } from './accountPolicy.js';
+import { makeRedisConnection } from '../queue/redis.js';
+import { makeWebhookAlerter, type Alerter } from '../rotation/alerts.js';
 import { Misconfigured } from '../rotation/errors.js';
 import { makePasswordMaker } from '../rotation/makePasswordMaker.js';
-import type { RotationDeps } from '../rotation/rotateTarget.js';
-import type { Logger } from '../observability/logger.js';
-import { makeVaultStore } from '../secrets/index.js';
-import type { SecretStore } from '../secrets/types.js';
+import { makeProbeMemo } from '../rotation/probeMemo.js';
+import type { RotationDeps } from '../rotation/rotationContext.js';
+import { acquireTargetLock } from '../rotation/targetLock.js';
+import { makeTargetStatusStore, type TargetStatusStore } from '../rotation/targetStatus.js';
+import { makeVaultStore, type VaultStore } from '../secrets/index.js';
 
-/** Everything a worker needs, built once from a validated config. */
+/** Everything a worker (or a CLI command) needs, built once from a validated config. */
 export interface Rotor {
   config: RotorConfig;
   logger: Logger;
-  store: SecretStore;
-  audit: AuditSink;
+  store: VaultStore;
+  audit: AuditSink & Partial<Pick<AuditLog, 'flush' | 'verify' | 'read'>>;
+  /** A plain Redis connection (locks, status, probes, audit); BullMQ gets its own. */
+  redis: Redis;
+  status: TargetStatusStore;
+  alert: Alerter;
+  metrics?: RotorMetrics;
   target(id: string): TargetConfig | undefined;
   rotationDeps(target: TargetConfig): RotationDeps;
   close(): Promise<void>;
 }
 
 export interface RotorOverrides {
-  store?: SecretStore;
+  store?: VaultStore;
   audit?: AuditSink;
+  metrics?: RotorMetrics;
 }
 
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
   const store = overrides.store ?? (await makeVaultStore(config.vault, { logger }));
-  const audit = overrides.audit ?? makeLogAuditSink(logger);
+  const redis = makeRedisConnection(config.redis.url, { maxRetriesPerRequest: 20 });
+  const prefix = config.redis.prefix;
+  const auditLog = overrides.audit
+    ? undefined
+    : makeRedisAuditLog({
+        redis,
+        prefix,
+        logger,
+        archiveFile: config.audit.archiveFile,
+        retention: config.audit.retention && {
+          maxEvents: config.audit.retention.maxEvents,
+          maxAgeMs: config.audit.retention.maxAge,
+        },
+      });
+  const audit = overrides.audit ?? (auditLog as AuditLog);
+  const status = makeTargetStatusStore(redis, prefix);
+  const probes = makeProbeMemo(redis, prefix);
+  const alert = makeWebhookAlerter(config.alerts.webhook, logger);
   const byId = new Map(config.targets.map((t) => [t.id, t]));
-  const live = new Map<string, Connector>();
+  const built = new Map<string, RotationDeps>();
 
   const readCredential: CredentialReader = async (name) => {
     const ref = config.credentials[name];
@@ -47,34 +77,52 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
       logger.warn({ targetId: t.id }, 'TLS verification is OFF for this target (insecureSkipVerify)');
   }
 
+  function build(target: TargetConfig): RotationDeps {
+    const descriptor = connectors[target.kind];
+    const targetLogger = logger.child({ targetId: target.id });
+    // One connector per target for the process's life: it keeps token caches and keep-alive agents.
+    const connector: Connector = descriptor.create(target, { logger: targetLogger, readCredential });
+    const policyName = target.policy;
+    return {
+      target,
+      connector,
+      capabilities: descriptor.capabilities,
+      cooldownMs: descriptor.cooldownMs,
+      store,
+      makePassword: makePasswordMaker(target, policyName ? config.policies[policyName] : undefined, policyName),
+      accountPolicy: cachedAccountPolicy(connector, config.rotation.accountPolicyTtlMs),
+      acquireLock: () => acquireTargetLock({ redis, prefix, ttlMs: config.rotation.lockTtlMs }, target.id),
+      probes,
+      status,
+      alert,
+      audit,
+      logger: targetLogger,
+    };
+  }
+
   return {
     config,
     logger,
     store,
     audit,
+    redis,
+    status,
+    alert,
+    metrics: overrides.metrics,
     target: (id) => byId.get(id),
     rotationDeps(target) {
-      const descriptor = connectors[target.kind];
-      let connector = live.get(target.id);
-      if (!connector) {
-        // Connectors keep token caches and keep-alive agents: one per target for the process's life.
-        connector = descriptor.create(target, { logger: logger.child({ targetId: target.id }), readCredential });
-        live.set(target.id, connector);
+      let deps = built.get(target.id);
+      if (!deps) {
+        deps = build(target);
+        built.set(target.id, deps);
       }
-      const policyName = target.policy;
-      return {
-        target,
-        connector,
-        capabilities: descriptor.capabilities,
-        store,
-        audit,
-        logger: logger.child({ targetId: target.id }),
-        ...makePasswordMaker(target, policyName ? config.policies[policyName] : undefined, policyName),
-      };
+      return deps;
     },
     async close() {
-      await Promise.all([...live.values()].map((c) => c.close?.()));
+      await Promise.all([...built.values()].map((d) => d.connector.close?.()));
+      await auditLog?.close().catch((err: unknown) => logger.warn({ err }, 'audit log close failed'));
       await store.close();
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { targetSchema } from '../connectors/targetSchema.js';
 import { policySchema } from '../policy/schema.js';
 import { vaultConfigSchema } from '../secrets/schema.js';
+import { durationSchema } from './duration.js';
 
 const redisSchema = z
   .object({
@@ -24,6 +25,64 @@ const credentialSchema = z
   })
   .strict();
 
+const alertsSchema = z
+  .object({
+    webhook: z
+      .object({
+        /** Receives a JSON POST on a final failure and on out-of-sync; never a secret in it. */
+        url: z.url({ protocol: /^https?$/ }),
+        timeoutMs: z.number().int().positive().default(5_000),
+        retries: z.number().int().min(0).max(10).default(3),
+        /** e.g. `{ Authorization: "Bearer ${ROTOR_WEBHOOK_TOKEN}" }` — interpolated from the environment. */
+        headers: z.record(z.string(), z.string()).default({}),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const rotationSchema = z
+  .object({
+    /** Tries per rotation job before it fails for good (and alerts). */
+    attempts: z.number().int().min(1).max(50).default(8),
+    /** The per-target Redis lock's lifetime, renewed while a rotation runs; a killed worker's lock frees after it. */
+    lockTtlMs: z.number().int().min(1_000).default(30_000),
+    /** BullMQ job lock: a killed worker's job is handed on after about lockDurationMs + stalledIntervalMs. */
+    lockDurationMs: z.number().int().min(1_000).default(30_000),
+    stalledIntervalMs: z.number().int().min(500).default(15_000),
+    /** How long the IAM account password policy read from the target is reused. */
+    accountPolicyTtlMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(15 * 60_000),
+    /** SIGTERM/SIGINT: how long active rotations may take to finish before the worker exits. */
+    shutdownTimeoutMs: z.number().int().min(0).default(30_000),
+  })
+  .strict();
+
+const auditSchema = z
+  .object({
+    /** Mirror the audit chain into this JSON Lines file (fsynced); set it on one process only. */
+    archiveFile: z.string().min(1).optional(),
+    retention: z
+      .object({
+        maxEvents: z.number().int().positive().optional(),
+        maxAge: durationSchema.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const httpSchema = z
+  .object({
+    /** Loopback by default: /metrics and /report are not for the whole network. */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(9464),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     redis: redisSchema.default({ url: 'redis://127.0.0.1:6379', prefix: 'rotor' }),
@@ -32,6 +91,10 @@ export const configSchema = z
     policies: z.record(z.string().min(1), policySchema).default({}),
     credentials: z.record(z.string().min(1), credentialSchema).default({}),
     targets: z.array(targetSchema).default([]),
+    alerts: alertsSchema.default({}),
+    rotation: rotationSchema.default(rotationSchema.parse({})),
+    audit: auditSchema.default({}),
+    http: httpSchema.default(httpSchema.parse({})),
   })
   .strict();
 

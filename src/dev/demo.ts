@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
 import { makeRotor } from '../app/makeRotor.js';
 import { configSchema, type RotorConfig } from '../config/schema.js';
-import { makeRotateProcessor } from '../../jobs/rotate.js';
-import { rotateQueueName, rotationJobId } from '../queue/names.js';
+import { rotateQueueName, rotationJobId, rotationJobOptions } from '../queue/names.js';
+import { startRotationWorker } from '../queue/startWorker.js';
 import { assertRedisReachable, makeConnectionSet } from '../queue/redis.js';
 import { deleteKeysWithPrefix } from '../queue/cleanup.js';
 import { startHuaweiSimulator } from './huaweiSimulator.js';
@@ -85,13 +85,9 @@ export async function runDemo(opts: {
 
     const queue = new Queue(rotateQueueName, { connection, prefix });
     const events = new QueueEvents(rotateQueueName, { connection: connections.create(), prefix });
-    const worker = new Worker(rotateQueueName, makeRotateProcessor(rotor), {
-      connection: connections.create(),
-      prefix,
-      concurrency: 1,
-    });
+    const worker = await startRotationWorker(rotor, { concurrency: 1 });
     cleanups.push(
-      () => worker.close(),
+      () => worker.close(10_000),
       () => events.close(),
       () => queue.close(),
     );
@@ -100,7 +96,7 @@ export async function runDemo(opts: {
     const job = await queue.add(
       'rotate',
       { targetId: 'iam-alice', reason: 'demo', requestedBy: 'cli:demo' },
-      { jobId: rotationJobId('iam-alice'), attempts: 3, backoff: { type: 'exponential', delay: 500 } },
+      { ...rotationJobOptions, jobId: rotationJobId('iam-alice') },
     );
     print(`enqueued rotation job ${job.id} on ${prefix}:${rotateQueueName}`);
     await job.waitUntilFinished(events, 30_000);

@@ -3,6 +3,7 @@ import type { Rotor } from '../app/makeRotor.js';
 import { makeRotateProcessor } from '../../jobs/rotate.js';
 import { rotateQueueName } from './names.js';
 import { makeConnectionSet } from './redis.js';
+import { steer } from '../rotation/steer.js';
 
 export interface WorkerSettings {
   /** Rotations run at once by this process. @defaultValue config.worker.concurrency */
@@ -10,10 +11,10 @@ export interface WorkerSettings {
   /**
    * How long a job's lock lives without renewal. A killed worker's job is seen as stalled after at most
    * lockDurationMs + stalledIntervalMs and handed to another worker, whose recovery finishes it.
-   * @defaultValue 30000
+   * @defaultValue config.rotation.lockDurationMs
    */
   lockDurationMs?: number;
-  /** @defaultValue 15000 */
+  /** @defaultValue config.rotation.stalledIntervalMs */
   stalledIntervalMs?: number;
 }
 
@@ -29,8 +30,15 @@ export async function startRotationWorker(rotor: Rotor, settings: WorkerSettings
     connection: connections.create(),
     prefix: rotor.config.redis.prefix,
     concurrency: settings.concurrency ?? rotor.config.worker.concurrency,
-    lockDuration: settings.lockDurationMs ?? 30_000,
-    stalledInterval: settings.stalledIntervalMs ?? 15_000,
+    lockDuration: settings.lockDurationMs ?? rotor.config.rotation.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs ?? rotor.config.rotation.stalledIntervalMs,
+    // The `rotor` backoff type (queue/names.ts): the error that failed the attempt picks the delay.
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
+        const steering = steer(err, attemptsMade);
+        return steering.action === 'stop' ? -1 : steering.delayMs;
+      },
+    },
     // A worker killed twice in one rotation still leaves the job to recovery, not to the failed set.
     maxStalledCount: 3,
   });

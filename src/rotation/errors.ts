@@ -16,6 +16,7 @@ export type RotorErrorCode =
   | 'CooldownActive'
   | 'OutOfSync'
   | 'BadJob'
+  | 'TargetBusy'
   | 'PermissionDenied'
   | 'Unavailable'
   | 'Conflict'
@@ -69,6 +70,8 @@ export class OutcomeUnknown extends make('OutcomeUnknown') {}
 export class CooldownActive extends make('CooldownActive') {}
 /** Neither the pending nor the current password works: stop, alert, wait for reconcile. */
 export class OutOfSync extends make('OutOfSync') {}
+/** Another rotation of the same target holds its lock: wait, nothing failed. */
+export class TargetBusy extends make('TargetBusy') {}
 /** A job payload that rotor did not enqueue. */
 export class BadJob extends make('BadJob') {}
 /** Vault refused the token's capability on a path. */

@@ -1,129 +1,134 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditSink } from '../audit/types.js';
-import type { TargetConfig } from '../config/schema.js';
-import type { Connector, ConnectorCapabilities } from '../connectors/types.js';
-import type { Logger } from '../observability/logger.js';
-import type { SecretStore, SecretVersion } from '../secrets/types.js';
-import { Misconfigured, OutOfSync, PolicyRejected } from './errors.js';
+import type { SecretVersion } from '../secrets/types.js';
+import { checkpoint } from './checkpoint.js';
+import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown, TargetBusy, isRotorError } from './errors.js';
+import { finalize } from './finalize.js';
+import { markOutOfSync } from './outOfSync.js';
+import { recover } from './recover.js';
+import {
+  auditFor,
+  type RotationAudit,
+  type RotationDeps,
+  type RotationOutcome,
+  type RotationRun,
+} from './rotationContext.js';
 
-/** Produces a password that satisfies the target's effective policy, given the old one and history. */
-export type PasswordMaker = (ctx: { oldPassword: string; history: string[] }) => string;
+export type { RotationDeps, RotationOutcome, RotationRun } from './rotationContext.js';
 
-export interface RotationDeps {
-  target: TargetConfig;
-  connector: Connector;
-  capabilities: ConnectorCapabilities;
-  store: SecretStore;
-  makePassword: PasswordMaker;
-  audit: AuditSink;
-  logger: Logger;
-  /** How many older KV versions count as password history (the policy's `historyCount`). */
-  historyCount?: number;
-}
-
-export interface RotationRun {
-  jobId?: string;
-  attempt?: number;
-  actor: string;
-}
-
-export interface RotationOutcome {
-  rotationId: string;
-  targetId: string;
-  /** KV version of the secret now holding the live password. */
-  version: number;
-  verified: boolean;
-  recovered: boolean;
-}
+/** Errors after which the target certainly still has its old password: the pending record can go. */
+const unchangedCodes = new Set([
+  'TargetUnchanged',
+  'PolicyRejected',
+  'Throttled',
+  'AuthFailed',
+  'Misconfigured',
+  'CooldownActive',
+]);
 
 /**
- * One rotation of one target: load → (recover | prepare) → commit → verify → finalize.
- * The invariant: the live password can always be read from Vault — the pending record is written
- * before the change call, and the secret is promoted only after the change succeeded.
+ * One rotation of one target: lock → load → (recover | prepare) → commit → verify → finalize → release.
+ * The invariant: the live password can always be read from Vault. The pending record is written
+ * before the change call, the secret is promoted only after the change succeeded, and a crash at
+ * any line leaves a state the next attempt finishes (see recover.ts).
  */
 export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promise<RotationOutcome> {
-  const { target, connector, store, audit } = deps;
-  const base = { actor: run.actor, targetId: target.id, kind: target.kind, jobId: run.jobId, attempt: run.attempt };
-  const step = (name: string, detail?: Record<string, string | number | boolean>) =>
-    audit.append({ ...base, type: 'rotation.step', step: name, rotationId, detail });
+  const { target, connector, store } = deps;
+  const audit = auditFor(deps, run);
   const started = Date.now();
 
-  // load
-  const current = await loadCurrent(store, target);
-  const pending = await store.readPending(target.id);
-  let rotationId = pending?.record.rotation_id ?? randomUUID();
-  await audit.append({ ...base, type: 'rotation.started', rotationId, detail: { resume: pending !== null } });
-
-  if (pending) {
-    // recover: an earlier attempt stopped after writing its pending record. Probe the pending password
-    // first (the likelier live one after a crash), then the current one: one probe each, never more.
-    if (await connector.verify(pending.record.password)) {
-      await step('recover', { live: 'pending' });
-      const version = await finalize(deps, current, pending.record.password, rotationId);
-      await audit.append({ ...base, type: 'rotation.recovered', rotationId, outcome: 'finalized-pending' });
-      return succeed(
-        deps,
-        base,
-        { rotationId, targetId: target.id, version, verified: true, recovered: true },
-        started,
-      );
-    }
-    if (!(await connector.verify(current.password))) {
-      await audit.append({ ...base, type: 'rotation.out_of_sync', rotationId, errorCode: 'OutOfSync' });
-      throw new OutOfSync(`target ${target.id}: neither the pending nor the current password is accepted`);
-    }
-    await step('recover', { live: 'current' });
-    await store.deletePending(target.id);
-    rotationId = randomUUID();
-  }
-
-  // prepare
-  const history = deps.historyCount ? await store.passwordHistory(target.secretPath, deps.historyCount) : [];
-  const newPassword = deps.makePassword({ oldPassword: current.password, history });
-  await store.writePending(
-    target.id,
-    {
-      password: newPassword,
-      rotation_id: rotationId,
-      started_at: new Date().toISOString(),
-      step: 'prepared',
-      from_version: current.version,
-    },
-    0,
-  );
-  await step('prepare');
-
-  // commit
+  // lock: one rotation per target, whichever job asked for it.
+  const lock = await deps.acquireLock();
+  if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
   try {
-    await connector.change({ oldPassword: current.password, newPassword });
-  } catch (err) {
-    // A refusal means the target kept the old password: the pending record would only mislead recovery.
-    if (err instanceof Error && (err.name === 'TargetUnchanged' || err.name === 'PolicyRejected')) {
-      await store.deletePending(target.id);
+    const status = await deps.status.get(target.id);
+    if (status?.state === 'out-of-sync') {
+      throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
     }
-    throw err;
-  }
-  await step('commit');
 
-  // verify
-  let verified = false;
-  if (deps.capabilities.canVerify) {
-    verified = await connector.verify(newPassword);
-    if (!verified) {
-      // Accepted but not live: leave the pending record; the next attempt's recovery probes both.
-      throw new PolicyRejected(`target ${target.id}: the change was accepted but the new password does not log in`);
+    // load
+    const current = await loadCurrent(deps);
+    const pending = await store.readPending(target.id);
+    await audit.event('rotation.started', pending?.record.rotation_id, {
+      detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: run.reason } : {}) },
+    });
+    if (pending) {
+      const recovery = await recover(deps, audit, current, pending.record);
+      if (recovery.finished) {
+        const outcome = { rotationId: pending.record.rotation_id, targetId: target.id, version: recovery.version };
+        await audit.event('rotation.recovered', outcome.rotationId, { outcome: 'finished' });
+        return await succeed(deps, audit, { ...outcome, verified: recovery.verified, recovered: true }, started);
+      }
     }
-    await step('verify', { verified: true });
-  } else {
-    await step('verify', { verified: false, reason: 'the API offers no way to verify this password' });
-  }
 
-  const version = await finalize(deps, current, newPassword, rotationId);
-  return succeed(deps, base, { rotationId, targetId: target.id, version, verified, recovered: false }, started);
+    // prepare
+    const rotationId = randomUUID();
+    assertCooledDown(deps, current);
+    if (deps.capabilities.canVerify && !(await connector.verify(current.password))) {
+      // Logging in with the stored password is also how the change authenticates; a refusal here
+      // means the password was changed behind rotor's back. One probe, then stop.
+      await markOutOfSync(deps, audit, rotationId, 'the password stored in Vault is refused by the target');
+      throw new OutOfSync(`target ${target.id}: the password stored in Vault is refused by the target`);
+    }
+    const accountPolicy = await deps.accountPolicy();
+    const cooldownMinutes = accountPolicy?.minimum_password_age ?? 0;
+    assertCooledDown(deps, current, cooldownMinutes * 60_000);
+
+    // commit — a policy rejection gets one fresh password, never a loop.
+    let newPassword = '';
+    for (let round = 1; ; round++) {
+      newPassword = await deps.makePassword({
+        oldPassword: current.password,
+        accountPolicy,
+        readHistory: (count) => store.passwordHistory(target.secretPath, count),
+      });
+      await lock.assertHeld();
+      await store.writePending(
+        target.id,
+        {
+          password: newPassword,
+          rotation_id: rotationId,
+          started_at: new Date().toISOString(),
+          step: 'prepared',
+          from_version: current.version,
+        },
+        0,
+      );
+      checkpoint('pending-written');
+      await audit.step('prepare', rotationId, { round });
+      try {
+        await connector.change({ oldPassword: current.password, newPassword });
+        break;
+      } catch (err) {
+        if (!(isRotorError(err) && unchangedCodes.has(err.code))) throw err; // unknown: keep the note
+        await store.deletePending(target.id);
+        if (err.code === 'PolicyRejected' && round === 1) continue;
+        throw err;
+      }
+    }
+    checkpoint('changed');
+    await audit.step('commit', rotationId);
+
+    // verify
+    const verified = await verifyChange(deps, audit, rotationId, newPassword);
+    checkpoint('verified');
+
+    // finalize
+    await lock.assertHeld();
+    const version = await finalize(deps, current, newPassword, rotationId);
+    checkpoint('promoted');
+    await store.deletePending(target.id);
+    await audit.step('finalize', rotationId, { version });
+    const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
+    return await succeed(deps, audit, outcome, started);
+  } finally {
+    // release
+    await lock.release().catch(() => undefined);
+  }
 }
 
-async function loadCurrent(store: SecretStore, target: TargetConfig): Promise<SecretVersion & { password: string }> {
-  const secret = await store.readSecret(target.secretPath);
+async function loadCurrent(deps: RotationDeps): Promise<SecretVersion & { password: string }> {
+  const { target } = deps;
+  const secret = await deps.store.readSecret(target.secretPath);
   if (!secret || typeof secret.password !== 'string' || secret.password === '') {
     throw new Misconfigured(
       `target ${target.id}: the secret at ${target.secretPath} has no "password" field; seed it with the current password first`,
@@ -132,40 +137,64 @@ async function loadCurrent(store: SecretStore, target: TargetConfig): Promise<Se
   return secret as SecretVersion & { password: string };
 }
 
-async function finalize(
+/** A change too soon after the last one is refused by the target (Meeting, IAM minimum age): wait instead. */
+function assertCooledDown(deps: RotationDeps, current: SecretVersion, extraMs = 0): void {
+  const cooldownMs = Math.max(deps.cooldownMs, extraMs);
+  const rotatedAt = Date.parse(current.customMetadata.rotated_at ?? '');
+  if (cooldownMs <= 0 || Number.isNaN(rotatedAt)) return;
+  const waitMs = rotatedAt + cooldownMs - Date.now();
+  if (waitMs > 0) {
+    throw new CooldownActive(`target ${deps.target.id}: changed less than ${Math.ceil(cooldownMs / 60_000)} min ago`, {
+      retryAfterMs: waitMs,
+    });
+  }
+}
+
+/**
+ * Logs in with the new password where the API allows. A login refused right after an accepted change
+ * is not proof of anything (the target may apply it late), so it counts as the pending probe and the
+ * next attempt's recovery decides — with the current password as its one remaining probe.
+ */
+async function verifyChange(
   deps: RotationDeps,
-  current: SecretVersion,
-  password: string,
+  audit: RotationAudit,
   rotationId: string,
-): Promise<number> {
-  const version = await deps.store.promote(deps.target.secretPath, {
-    password,
-    cas: current.version,
-    rotationId,
-    targetId: deps.target.id,
-    rotatedAt: new Date(),
-  });
-  await deps.store.deletePending(deps.target.id);
-  return version;
+  newPassword: string,
+): Promise<boolean> {
+  if (!deps.capabilities.canVerify) {
+    const reason = deps.capabilities.unverifiedReason ?? 'the API offers no way to verify this password';
+    await audit.step('verify', rotationId, { verified: false, reason });
+    return false;
+  }
+  if (!(await deps.connector.verify(newPassword))) {
+    await deps.probes.markRefused(rotationId, 'pending');
+    throw new OutcomeUnknown(
+      `target ${deps.target.id}: the change was accepted but the new password does not log in yet`,
+    );
+  }
+  await audit.step('verify', rotationId, { verified: true });
+  return true;
 }
 
 async function succeed(
   deps: RotationDeps,
-  base: Record<string, string | number | undefined>,
+  audit: RotationAudit,
   outcome: RotationOutcome,
   started: number,
 ): Promise<RotationOutcome> {
-  await deps.audit.append({
-    ...base,
-    actor: String(base.actor),
-    type: 'rotation.succeeded',
-    rotationId: outcome.rotationId,
+  await deps.status.succeeded(deps.target.id);
+  await audit.event('rotation.succeeded', outcome.rotationId, {
     outcome: 'succeeded',
     durationMs: Date.now() - started,
     detail: { version: outcome.version, verified: outcome.verified, recovered: outcome.recovered },
   });
   deps.logger.info(
-    { targetId: outcome.targetId, rotationId: outcome.rotationId, version: outcome.version },
+    {
+      targetId: outcome.targetId,
+      rotationId: outcome.rotationId,
+      version: outcome.version,
+      verified: outcome.verified,
+    },
     'rotation succeeded',
   );
   return outcome;

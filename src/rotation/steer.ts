@@ -42,15 +42,19 @@ export function steer(err: unknown, attempt: number, settings: BackoffSettings =
     case 'OutcomeUnknown':
       // Recovery probes on the next attempt; a short pause lets a half-applied change settle.
       return { action: 'retry', delayMs: Math.min(settings.baseMs, 1_000) };
+    case 'TargetBusy':
+      return { action: 'park', delayMs: 1_000 + Math.round(Math.random() * 2_000) };
     case 'Throttled':
     case 'CooldownActive':
       return { action: 'park', delayMs: Math.max(err.details.retryAfterMs ?? settings.baseMs, 100) };
     case 'AuthFailed':
     case 'Misconfigured':
     case 'PermissionDenied':
-    case 'OutOfSync':
     case 'PolicyRejected':
       return { action: 'stop', alert: true };
+    case 'OutOfSync':
+      // Alerted once where it was found (rotation/outOfSync.ts); later attempts stop quietly.
+      return { action: 'stop', alert: false };
     case 'BadJob':
     case 'NotFound':
       return { action: 'stop', alert: false };

@@ -1,3 +1,5 @@
+import type { AccessProblem } from './vaultChecks.js';
+
 /**
  * What rotation needs from the secret store. Vault KV v2 is the only implementation; the interface
  * exists so the step machine reads as steps, not as HTTP.
@@ -49,5 +51,7 @@ export interface SecretStore {
   deletePending(targetId: string): Promise<void>;
   /** Writes the new password with cas, keeping all other fields; stamps custom_metadata. Returns the new version. */
   promote(secretPath: string, args: PromoteArgs): Promise<number>;
+  /** Capabilities the token lacks for rotating these secrets (and their pending records); [] = none. */
+  checkAccess(secretPaths: string[]): Promise<AccessProblem[]>;
   close(): Promise<void>;
 }

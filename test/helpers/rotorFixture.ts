@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Queue, QueueEvents, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { makeRotor, type Rotor } from '../../src/app/makeRotor.js';
 import { configSchema, type RotorConfig } from '../../src/config/schema.js';
@@ -9,7 +9,7 @@ import type { Logger } from '../../src/observability/logger.js';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { rotateQueueName } from '../../src/queue/names.js';
 import { makeConnectionSet, makeRedisConnection } from '../../src/queue/redis.js';
-import { makeRotateProcessor } from '../../jobs/rotate.js';
+import { startRotationWorker } from '../../src/queue/startWorker.js';
 
 export const redisUrl = process.env.ROTOR_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -77,18 +77,14 @@ export async function makeRotorFixture(opts: { iamUsers: number; logger: Logger 
     async startWorker(rotor, concurrency = 4) {
       const queue = new Queue(rotateQueueName, { connection: connections.create(), prefix });
       const events = new QueueEvents(rotateQueueName, { connection: connections.create(), prefix });
-      const worker = new Worker(rotateQueueName, makeRotateProcessor(rotor), {
-        connection: connections.create(),
-        prefix,
-        concurrency,
-      });
+      const running = await startRotationWorker(rotor, { concurrency });
+      const worker = running.worker;
       closers.push(
-        () => worker.close(),
+        () => running.close(5_000),
         () => events.close(),
         () => queue.close(),
       );
       await events.waitUntilReady();
-      await worker.waitUntilReady();
       return { queue, events, worker };
     },
     async close() {

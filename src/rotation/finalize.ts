@@ -1,0 +1,31 @@
+import type { SecretVersion } from '../secrets/types.js';
+import { isRotorError } from './errors.js';
+import type { RotationDeps } from './rotationContext.js';
+
+/**
+ * Promotes the live password into the consumer secret with check-and-set on the version read at
+ * load, then drops the pending record. A lost check-and-set race is resolved by reading again:
+ * either someone (a concurrent recovery) already promoted this very password, or someone edited the
+ * secret, in which case the password we know to be live is written over their version, keeping
+ * their other fields.
+ */
+export async function finalize(
+  deps: RotationDeps,
+  current: SecretVersion,
+  password: string,
+  rotationId: string,
+): Promise<number> {
+  const { store, target } = deps;
+  const promote = (cas: number) =>
+    store.promote(target.secretPath, { password, cas, rotationId, targetId: target.id, rotatedAt: new Date() });
+  let version: number;
+  try {
+    version = await promote(current.version);
+  } catch (err) {
+    if (!isRotorError(err, 'Conflict')) throw err;
+    const now = await store.readSecret(target.secretPath);
+    if (now && now.password === password) version = now.version;
+    else version = await promote(now?.version ?? 0);
+  }
+  return version;
+}

@@ -1,0 +1,70 @@
+import type { AuditEvent, AuditSink } from '../audit/types.js';
+import type { TargetConfig } from '../config/schema.js';
+import type { Connector, ConnectorCapabilities } from '../connectors/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { AccountPasswordPolicy } from '../policy/index.js';
+import type { SecretStore } from '../secrets/types.js';
+import type { Alerter } from './alerts.js';
+import type { PasswordMaker } from './makePasswordMaker.js';
+import type { ProbeMemo } from './probeMemo.js';
+import type { TargetLock } from './targetLock.js';
+import type { TargetStatusStore } from './targetStatus.js';
+
+/** Everything one rotation of one target needs; built per target by `makeRotor`. */
+export interface RotationDeps {
+  target: TargetConfig;
+  connector: Connector;
+  capabilities: ConnectorCapabilities;
+  /** Minimum time between two changes (Meeting: 5 minutes). */
+  cooldownMs: number;
+  store: SecretStore;
+  makePassword: PasswordMaker;
+  /** The account policy (IAM), cached for a while: it changes rarely and costs a request. */
+  accountPolicy(): Promise<AccountPasswordPolicy | undefined>;
+  acquireLock(): Promise<TargetLock | undefined>;
+  probes: ProbeMemo;
+  status: TargetStatusStore;
+  alert: Alerter;
+  audit: AuditSink;
+  logger: Logger;
+}
+
+/** Who started this attempt and where it runs. */
+export interface RotationRun {
+  actor: string;
+  jobId?: string;
+  attempt?: number;
+  reason?: string;
+}
+
+export interface RotationOutcome {
+  rotationId: string;
+  targetId: string;
+  /** KV version of the secret now holding the live password. */
+  version: number;
+  verified: boolean;
+  recovered: boolean;
+}
+
+type Detail = NonNullable<AuditEvent['detail']>;
+
+/** Audit helpers bound to one attempt, so each step is one readable line in the step machine. */
+export function auditFor(deps: RotationDeps, run: RotationRun) {
+  const base = {
+    actor: run.actor,
+    targetId: deps.target.id,
+    kind: deps.target.kind,
+    jobId: run.jobId,
+    attempt: run.attempt,
+  };
+  return {
+    event(type: AuditEvent['type'], rotationId: string | undefined, extra: Partial<AuditEvent> = {}) {
+      return deps.audit.append({ ...base, type, rotationId, ...extra });
+    },
+    step(step: string, rotationId: string, detail?: Detail) {
+      return deps.audit.append({ ...base, type: 'rotation.step', step, rotationId, ...(detail ? { detail } : {}) });
+    },
+  };
+}
+
+export type RotationAudit = ReturnType<typeof auditFor>;
