@@ -5,6 +5,9 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerPolicyCommand } from './commands/policy.js';
+import { registerReconcileCommand } from './commands/reconcile.js';
+import { registerWorkerCommands } from './commands/worker.js';
+import { registerSimCommand } from './commands/sim.js';
 import { registerPendingCommands } from './commands/pending.js';
 import { CliExit, exitCodes } from './exitCodes.js';
 import { readGlobals } from './globals.js';
@@ -24,6 +27,9 @@ export function buildProgram(): Command {
   registerConfigCommand(program, globals);
   registerAuditCommand(program, globals);
   registerPolicyCommand(program, globals);
+  registerWorkerCommands(program, globals);
+  registerReconcileCommand(program, globals);
+  registerSimCommand(program, globals);
   registerPendingCommands(program);
   return program;
 }

@@ -23,6 +23,8 @@ export interface VaultStore extends SecretStore {
   /** Fails with Misconfigured when `mount` is not a KV v2 mount of that exact name. */
   checkMount(): Promise<void>;
   readMetadata(secretPath: string): Promise<SecretMetadata | null>;
+  /** Creates a secret that does not exist yet (check-and-set 0: never overwrites); for seeding. */
+  createSecret(secretPath: string, fields: Record<string, string>): Promise<number>;
   /** Which capabilities rotor's token lacks on the paths it will use for these secrets (empty = all good). */
   checkAccess(secretPaths: string[]): Promise<AccessProblem[]>;
   health(): Promise<VaultHealth>;
@@ -163,6 +165,10 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
       const written = await casWrite(path, { ...fields, password: args.password }, args.cas, 'promote new password');
       await stamp(secretPath, args, written.custom_metadata ?? {});
       return written.version;
+    },
+
+    async createSecret(secretPath, fields) {
+      return (await casWrite(data(secretPath), { ...fields }, 0, 'create secret')).version;
     },
 
     async readMetadata(secretPath) {

@@ -7,14 +7,6 @@ import { notImplemented } from '../exitCodes.js';
  */
 export function registerPendingCommands(program: Command): void {
   program
-    .command('run')
-    .description('scheduler + worker + HTTP (metrics, health, report) in one process')
-    .action(() => notImplemented('run'));
-  program
-    .command('worker')
-    .description('process rotation jobs')
-    .action(() => notImplemented('worker'));
-  program
     .command('scheduler')
     .description('sync schedules and run the max-age sweep')
     .action(() => notImplemented('scheduler'));
@@ -36,13 +28,4 @@ export function registerPendingCommands(program: Command): void {
     .argument('[id]')
     .option('--json')
     .action(() => notImplemented('status'));
-  program
-    .command('reconcile')
-    .description('resolve an out-of-sync target')
-    .argument('<id>')
-    .action(() => notImplemented('reconcile'));
-  program
-    .command('sim')
-    .description('run the Huawei Cloud simulator and the Vault emulator as servers')
-    .action(() => notImplemented('sim'));
 }

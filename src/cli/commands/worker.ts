@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { makeRotor } from '../../app/makeRotor.js';
+import { untilSignal } from '../../app/runProcess.js';
+import { makeReportProvider, readLastRotations } from '../../audit/reportProvider.js';
+import type { AuditLog } from '../../audit/redisAuditLog.js';
+import { loadConfig } from '../../config/loadConfig.js';
+import { httpTokenFromEnv } from '../../http/bearerAuth.js';
+import { startHttpServer } from '../../http/server.js';
+import { makeReadinessCheck } from '../../observability/health.js';
+import { makeLogger } from '../../observability/logger.js';
+import { makeMetrics } from '../../observability/metrics.js';
+import { assertRedisReachable } from '../../queue/redis.js';
+import { startRotationWorker } from '../../queue/startWorker.js';
+import type { GlobalOptions } from '../globals.js';
+import { startSchedulerParts } from './schedulerParts.js';
+
+/** `rotor worker` (rotation jobs only) and `rotor run` (worker + scheduler + HTTP): the main job. */
+export function registerWorkerCommands(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('worker')
+    .description('process rotation jobs until SIGTERM/SIGINT')
+    .option('--concurrency <n>', 'rotations at once (default: worker.concurrency)')
+    .action(async (opts: { concurrency?: string }) => {
+      await runWorker(globals().configPath, { concurrency: opts.concurrency, http: false, scheduler: false });
+    });
+  program
+    .command('run')
+    .description('scheduler + worker + HTTP (metrics, health, report) in one process: the main job')
+    .option('--concurrency <n>', 'rotations at once (default: worker.concurrency)')
+    .action(async (opts: { concurrency?: string }) => {
+      await runWorker(globals().configPath, { concurrency: opts.concurrency, http: true, scheduler: true });
+    });
+}
+
+async function runWorker(
+  configPath: string,
+  opts: { concurrency?: string; http: boolean; scheduler: boolean },
+): Promise<void> {
+  const config = await loadConfig(configPath);
+  const logger = makeLogger();
+  await assertRedisReachable(config.redis.url);
+  const metrics = makeMetrics();
+  const rotor = await makeRotor(config, logger, { metrics });
+  await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
+  const worker = await startRotationWorker(rotor, {
+    concurrency: opts.concurrency === undefined ? undefined : Number(opts.concurrency),
+  });
+  const scheduler = opts.scheduler ? await startSchedulerParts(rotor) : undefined;
+  const http = opts.http
+    ? await startHttpServer({
+        host: config.http.host,
+        port: config.http.port,
+        token: httpTokenFromEnv(),
+        logger,
+        readiness: makeReadinessCheck({ redis: rotor.redis, vault: rotor.store }),
+        metrics: metrics.registry,
+        report: makeReportProvider({
+          targets: config.targets,
+          auditLog: rotor.audit as AuditLog,
+          lastRotations: () => readLastRotations(rotor.store, config.targets),
+        }),
+      })
+    : undefined;
+  logger.info(
+    { targets: config.targets.length, concurrency: worker.worker.opts.concurrency, http: http?.url },
+    opts.scheduler ? 'rotor run started' : 'rotor worker started',
+  );
+  await untilSignal(logger, async () => {
+    await scheduler?.close();
+    await worker.close(config.rotation.shutdownTimeoutMs);
+    await http?.close();
+    await rotor.close();
+  });
+  logger.info('stopped');
+}

@@ -1,0 +1,80 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { RotorConfig } from '../config/schema.js';
+import { effectivePolicy, generatePassword } from '../policy/index.js';
+import type { HuaweiSimulator } from './huaweiSimulator.js';
+
+/** Writes one KV v2 secret (below the mount); returns nothing secret. */
+export type SecretWriter = (secretPath: string, data: Record<string, string>) => Promise<void>;
+
+const initialPassword = (kind: Parameters<typeof effectivePolicy>[0]['kind']) =>
+  generatePassword(effectivePolicy({ kind, configured: { length: 16 } }));
+
+/**
+ * Creates, in the simulator, the account behind every configured target with a fresh password,
+ * and stores that password (and any operator credential a target needs) through `put` — the state
+ * an operator starts from after seeding Vault by hand. Nothing is printed or returned.
+ */
+export async function seedTargets(sim: HuaweiSimulator, config: RotorConfig, put: SecretWriter): Promise<void> {
+  const seededCredentials = new Set<string>();
+  const credential = async (name: string, make: () => Record<string, string>) => {
+    if (seededCredentials.has(name)) return;
+    seededCredentials.add(name);
+    const ref = config.credentials[name];
+    if (ref) await put(ref.secretPath, make());
+  };
+  for (const target of config.targets) {
+    switch (target.kind) {
+      case 'huawei-iam-user': {
+        const password = initialPassword(target.kind);
+        sim.iam.seedUser({
+          userId: target.userId,
+          userName: target.userName,
+          domainName: target.domainName,
+          password,
+          email: target.email,
+          mobile: target.mobile,
+        });
+        await put(target.secretPath, { password });
+        if (target.adminCredential) {
+          await credential(target.adminCredential, () => {
+            const admin = { userName: `admin-${randomUUID().slice(0, 8)}`, password: initialPassword(target.kind) };
+            sim.iam.seedUser({ ...admin, domainName: target.domainName, admin: true });
+            return { ...admin, domainName: target.domainName };
+          });
+        }
+        break;
+      }
+      case 'huawei-meeting-user': {
+        const password = initialPassword(target.kind);
+        sim.meeting.seedAccount({ account: target.account, password });
+        await put(target.secretPath, { password });
+        if (target.auth.method === 'app') {
+          await credential(target.auth.credential, () => {
+            const app = { appId: randomBytes(8).toString('hex'), appKey: randomBytes(24).toString('hex') };
+            sim.meeting.seedApp(app);
+            return app;
+          });
+        }
+        break;
+      }
+      case 'huawei-cbh-admin': {
+        const domainName = `cbh-${target.operator}`;
+        sim.iam.seedProject({ projectId: target.projectId, domainName });
+        const adminPassword = initialPassword(target.kind);
+        sim.cbh.seedInstance({ serverId: target.serverId, projectId: target.projectId, domainName, adminPassword });
+        await put(target.secretPath, { password: adminPassword });
+        await credential(target.operator, () => {
+          const { userId } = sim.iam.seedUser({
+            userName: `op-${target.operator}`,
+            domainName,
+            password: initialPassword('huawei-iam-user'),
+          });
+          const keys = { ak: randomBytes(10).toString('hex').toUpperCase(), sk: randomBytes(20).toString('hex') };
+          sim.iam.seedAccessKey({ ...keys, userId });
+          return keys;
+        });
+        break;
+      }
+    }
+  }
+}
