@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
 import { scheduleSchema } from './schedule.js';
+import { schedulingTargetShape } from './schedulingSchema.js';
 
 /** A Vault KV path below the mount: no leading slash, no `data/` prefix, no `..`. */
 export const secretPathSchema = z
@@ -22,6 +23,8 @@ export const targetCommonShape = {
   schedule: scheduleSchema.optional(),
   maxAge: durationSchema.optional(),
   tags: z.array(z.string().min(1)).default([]),
+  /** `maintenanceWindow` and `jitter`: override the `scheduling:` defaults for this target. */
+  ...schedulingTargetShape,
   /** Custom CA bundle (PEM file) for this target's endpoint; verification stays on. */
   caFile: z.string().min(1).optional(),
   /** Turns TLS verification off for this target. Logged loudly at start-up; never the default. */

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/**
+ * Config for when rotations run: maintenance windows, jitter, the max-age sweep, mass-rotation runs,
+ * and Redis Cluster nodes. Every schema here is idempotent (parsing its own output gives the same
+ * value), so code can re-read a section whether or not the loader already parsed it.
+ */
+
+/** A duration as text ("15m") or as milliseconds; 0 allowed (e.g. no jitter). */
+export const durationOrMsSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const ms = value.trim() === '0' ? 0 : parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration like 90d, 12h, 30m or 0, got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+const clockTime = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time of day "HH:MM" (00:00-24:00)');
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * When rotations may start: on `days` (local weekday of the window's start), from `start` to `end`
+ * local time in `tz`. `end` before `start` is a window across midnight ("22:00"-"04:00").
+ */
+export const maintenanceWindowSchema = z
+  .object({
+    days: z
+      .array(z.enum(weekdays))
+      .min(1)
+      .default([...weekdays]),
+    start: clockTime,
+    end: clockTime,
+    tz: z
+      .string()
+      .refine(isTimeZone, { message: 'expected an IANA time zone like UTC or Europe/Berlin' })
+      .default('UTC'),
+  })
+  .strict()
+  .refine((w) => w.start !== w.end && !(w.start === '00:00' && w.end === '24:00'), {
+    message: 'a window from a time to the same time is every moment: leave maintenanceWindow out instead',
+  });
+
+export type MaintenanceWindow = z.infer<typeof maintenanceWindowSchema>;
+
+/** Per-target fields, spread into `targetCommonShape`: each overrides the `scheduling:` default. */
+export const schedulingTargetShape = {
+  maintenanceWindow: maintenanceWindowSchema.optional(),
+  /** Spread this target's scheduled rotations over this long after each firing of its schedule. */
+  jitter: durationOrMsSchema.optional(),
+};
+
+/** The top-level `scheduling:` section. */
+export const schedulingSchema = z
+  .object({
+    /** How often the max-age sweep reads Vault for overdue targets. @defaultValue 15m */
+    sweepEvery: durationOrMsSchema.default(15 * 60_000),
+    /**
+     * Targets sharing a schedule start spread over this long after it fires (a fixed offset per
+     * target id). @defaultValue 0 (no jitter)
+     */
+    jitter: durationOrMsSchema.default(0),
+    /** The window for every target without its own. @defaultValue none: any time */
+    maintenanceWindow: maintenanceWindowSchema.optional(),
+    /** How often each scheduler process checks that Redis still holds every schedule. @defaultValue 1m */
+    resyncEvery: durationOrMsSchema.default(60_000),
+    /** How long a mass rotation (`rotor rotate --all`) can be resumed after it stopped. @defaultValue 24h */
+    runTtl: durationOrMsSchema.default(24 * 3_600_000),
+  })
+  .strict();
+
+export type SchedulingConfig = z.infer<typeof schedulingSchema>;
+
+const nodeSchema = z.union([
+  z
+    .string()
+    .regex(/^[^:\s]+:\d{1,5}$/, 'expected "host:port"')
+    .transform((s) => {
+      const i = s.lastIndexOf(':');
+      return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+    }),
+  z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict(),
+]);
+
+/** `redis.cluster`: the seed nodes of a Redis Cluster (the prefix must then carry a `{hash tag}`). */
+export const redisClusterSchema = z.object({ nodes: z.array(nodeSchema).min(1) }).strict();
+export type RedisClusterConfig = z.infer<typeof redisClusterSchema>;
+
+/** Redis Cluster keeps a BullMQ queue's keys in one slot only when the prefix has a `{...}` hash tag. */
+export function hasHashTag(prefix: string): boolean {
+  return /\{[^{}]+\}/.test(prefix);
+}

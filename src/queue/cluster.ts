@@ -1,0 +1,68 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { hasHashTag, redisClusterSchema, type RedisClusterConfig } from '../config/schedulingSchema.js';
+import { makeRedisConnection } from './redis.js';
+
+/** A single Redis or a Redis Cluster: BullMQ and every command rotor sends work with both. */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisSettings {
+  url: string;
+  prefix: string;
+  cluster?: RedisClusterConfig;
+}
+
+/** The config's `redis` section, with `cluster` read whether or not the loader's schema knows it yet. */
+export function redisSettingsOf(redis: { url: string; prefix: string }): RedisSettings {
+  const cluster = 'cluster' in redis && redis.cluster ? redisClusterSchema.parse(redis.cluster) : undefined;
+  return { url: redis.url, prefix: redis.prefix, cluster };
+}
+
+/** Fails with the fix when a cluster is configured without a hash-tagged prefix (BullMQ's scripts would fail). */
+export function assertClusterPrefix(settings: RedisSettings): void {
+  if (settings.cluster && !hasHashTag(settings.prefix)) {
+    throw new Error(
+      `redis.prefix "${settings.prefix}": with redis.cluster the prefix needs a hash tag, e.g. "{${settings.prefix}}", ` +
+        'so that every key of a queue lands in one cluster slot',
+    );
+  }
+}
+
+/** Credentials and TLS from the URL apply to every cluster node. */
+function nodeOptions(url: string): RedisOptions {
+  const parsed = new URL(url);
+  return {
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/**
+ * A connection to the configured Redis. Like `makeRedisConnection`, it has `maxRetriesPerRequest: null`
+ * (BullMQ workers need it); pass `{ maxRetriesPerRequest: 1 }` for a CLI that should fail, not hang.
+ */
+export function makeRedisClient(settings: RedisSettings, extra: RedisOptions = {}): RedisClient {
+  if (!settings.cluster) return makeRedisConnection(settings.url, extra);
+  assertClusterPrefix(settings);
+  return new Cluster(settings.cluster.nodes, {
+    enableReadyCheck: true,
+    redisOptions: { maxRetriesPerRequest: null, ...nodeOptions(settings.url), ...extra },
+  });
+}
+
+/** Every client a component made, closed together (BullMQ never closes a connection it was handed). */
+export function makeClientSet(settings: RedisSettings) {
+  const made: RedisClient[] = [];
+  return {
+    create(extra: RedisOptions = {}): RedisClient {
+      const client = makeRedisClient(settings, extra);
+      made.push(client);
+      return client;
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all(made.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
+export type ClientSet = ReturnType<typeof makeClientSet>;

@@ -1,0 +1,86 @@
+import type { RotateJobResult } from '../../jobs/rotate.js';
+import type { DryRunReport } from '../rotation/dryRun.js';
+import type { RotationOutcome } from '../rotation/rotationContext.js';
+import { mapLimit } from '../scheduling/mapLimit.js';
+import type { RotationQueue } from './enqueueRotation.js';
+
+export type RotationResult =
+  | { targetId: string; jobId: string; status: 'succeeded'; outcome: RotationOutcome }
+  | { targetId: string; jobId: string; status: 'dry-run'; report: DryRunReport }
+  | { targetId: string; jobId: string; status: 'failed'; error: string; attempts: number }
+  | { targetId: string; jobId: string; status: 'timeout'; state: string };
+
+export interface WaitOptions {
+  timeoutMs: number;
+  /** First poll interval; grows to 1 s while nothing changes. @defaultValue 200 */
+  pollMs?: number;
+  /** Each final result, as it arrives. */
+  onResult?: (result: RotationResult) => void | Promise<void>;
+  /** A failed attempt that will be retried (attempt = attempts made so far). */
+  onRetry?: (event: { targetId: string; jobId: string; attempt: number; error: string }) => void;
+}
+
+function isDryRunReport(value: RotateJobResult): value is DryRunReport {
+  return typeof value === 'object' && value !== null && 'dryRun' in value && value.dryRun === true;
+}
+
+/**
+ * Waits for each job to finish by polling its state: no event stream to miss, and a job that ended
+ * while nobody was listening (a CLI restarted mid-run) is still seen. Results in input order.
+ */
+export async function waitForRotations(
+  queue: RotationQueue,
+  jobs: readonly { targetId: string; jobId: string }[],
+  options: WaitOptions,
+): Promise<RotationResult[]> {
+  const deadline = Date.now() + options.timeoutMs;
+  const results = new Map<string, RotationResult>();
+  const retriesSeen = new Map<string, number>();
+  let pollMs = options.pollMs ?? 200;
+  let lastStates = new Map<string, string>();
+
+  while (results.size < jobs.length) {
+    const open = jobs.filter((j) => !results.has(j.jobId));
+    const states = new Map<string, string>();
+    await mapLimit(open, 32, async ({ targetId, jobId }) => {
+      const state = await queue.getJobState(jobId);
+      states.set(jobId, state);
+      if (state !== 'completed' && state !== 'failed' && state !== 'delayed') return;
+      const job = await queue.getJob(jobId);
+      if (!job) return;
+      if (state === 'delayed') {
+        if (job.attemptsMade > (retriesSeen.get(jobId) ?? 0)) {
+          retriesSeen.set(jobId, job.attemptsMade);
+          options.onRetry?.({ targetId, jobId, attempt: job.attemptsMade, error: job.failedReason ?? '' });
+        }
+        return;
+      }
+      let result: RotationResult;
+      if (state === 'failed') {
+        result = { targetId, jobId, status: 'failed', error: job.failedReason ?? 'failed', attempts: job.attemptsMade };
+      } else if (isDryRunReport(job.returnvalue)) {
+        result = { targetId, jobId, status: 'dry-run', report: job.returnvalue };
+      } else {
+        result = { targetId, jobId, status: 'succeeded', outcome: job.returnvalue };
+      }
+      results.set(jobId, result);
+      await options.onResult?.(result);
+    });
+    if (results.size === jobs.length) break;
+    if (Date.now() >= deadline) {
+      for (const { targetId, jobId } of jobs) {
+        if (results.has(jobId)) continue;
+        const result: RotationResult = { targetId, jobId, status: 'timeout', state: states.get(jobId) ?? 'unknown' };
+        results.set(jobId, result);
+        await options.onResult?.(result);
+      }
+      break;
+    }
+    // Poll faster while things move, slower while they wait (a thousand open jobs cost a thousand calls).
+    const moved = [...states].some(([id, s]) => lastStates.get(id) !== s);
+    pollMs = moved ? (options.pollMs ?? 200) : Math.min(1_000, pollMs * 2);
+    lastStates = states;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
+  }
+  return jobs.map((j) => results.get(j.jobId) as RotationResult);
+}

@@ -1,0 +1,90 @@
+import type { RotateEvent, RotateSummary } from './rotateTargets.js';
+
+/**
+ * `rotor rotate --wait` on a terminal: one bar redrawn in place, with each failure or dry-run
+ * problem printed above it as it happens, and a summary line at the end.
+ */
+export function makeProgressBar(out: NodeJS.WritableStream, total: number, dryRun: boolean) {
+  const started = Date.now();
+  const counts = { ok: 0, failed: 0, timedOut: 0, skipped: 0, problems: 0, retrying: 0 };
+  let lastDraw = 0;
+  let drawn = false;
+
+  const line = () => {
+    const finished = counts.ok + counts.failed + counts.timedOut + counts.skipped + counts.problems;
+    const width = 30;
+    const filled = total === 0 ? width : Math.round((finished / total) * width);
+    const parts = [`ok ${counts.ok}`];
+    if (counts.failed) parts.push(`failed ${counts.failed}`);
+    if (counts.problems) parts.push(`problems ${counts.problems}`);
+    if (counts.skipped) parts.push(`done earlier ${counts.skipped}`);
+    if (counts.retrying) parts.push(`retries ${counts.retrying}`);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${finished}/${total}  ${parts.join('  ')}  ${seconds}s`;
+  };
+  const draw = (force = false) => {
+    if (!force && Date.now() - lastDraw < 100) return;
+    lastDraw = Date.now();
+    out.write(`\r\x1b[2K${line()}`);
+    drawn = true;
+  };
+  const above = (text: string) => {
+    out.write(`${drawn ? '\r\x1b[2K' : ''}${text}\n`);
+    draw(true);
+  };
+
+  return {
+    update(event: RotateEvent): void {
+      switch (event.event) {
+        case 'run':
+          if (event.resumed) {
+            above(
+              `resuming run ${event.runId} (started ${event.startedAt}): ${event.alreadyDone} of ${event.targets} done`,
+            );
+          }
+          break;
+        case 'skipped':
+          counts.skipped += 1;
+          break;
+        case 'succeeded':
+          counts.ok += 1;
+          break;
+        case 'failed':
+          counts.failed += 1;
+          above(`FAILED ${event.targetId}: ${event.error}`);
+          break;
+        case 'timeout':
+          counts.timedOut += 1;
+          above(`TIMEOUT ${event.targetId} (job ${event.state})`);
+          break;
+        case 'dry-run':
+          if (event.report.ok) counts.ok += 1;
+          else {
+            counts.problems += 1;
+            for (const problem of event.report.problems) above(`PROBLEM ${event.targetId}: ${problem}`);
+          }
+          break;
+        case 'retrying':
+          counts.retrying += 1;
+          break;
+        default:
+          break;
+      }
+      draw();
+    },
+    finish(summary: RotateSummary): void {
+      draw(true);
+      out.write('\n');
+      const what = dryRun ? 'dry run' : summary.runId ? `run ${summary.runId}` : 'rotation';
+      if (summary.queued > 0) {
+        out.write(`${what}: ${summary.queued} queued (not waited for; rerun the same command to resume)\n`);
+        return;
+      }
+      const verdict = summary.ok ? 'all succeeded' : 'NOT all succeeded';
+      const counted = dryRun
+        ? `${summary.succeeded} passed, ${summary.problems} with problems`
+        : `${summary.succeeded} rotated, ${summary.skipped} done earlier`;
+      out.write(`${what}: ${verdict}: ${counted}, ${summary.failed} failed, ${summary.timedOut} timed out\n`);
+    },
+  };
+}

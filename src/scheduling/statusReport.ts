@@ -1,0 +1,165 @@
+import { CronExpressionParser } from 'cron-parser';
+import type { SchedulingConfig } from '../config/schedulingSchema.js';
+import type { TargetConfig } from '../config/schema.js';
+import type { RedisClient } from '../queue/cluster.js';
+import type { RotationQueue } from '../queue/enqueueRotation.js';
+import { rotationJobId } from '../queue/names.js';
+import { schedulingKeys, targetIdOfScheduler } from '../queue/scheduleNames.js';
+import type { SecretStore } from '../secrets/types.js';
+import { rotatedAtOf } from './cooldown.js';
+import { jitterOffsetMs } from './jitter.js';
+import { mapLimit } from './mapLimit.js';
+import { timingFor } from './planRotation.js';
+import type { ScheduleQueue } from './syncSchedules.js';
+
+export type TargetState = 'ok' | 'due' | 'overdue' | 'failing' | 'out-of-sync' | 'never rotated';
+
+/** One line of `rotor status`. */
+export interface TargetStatusRow {
+  targetId: string;
+  kind: string;
+  state: TargetState;
+  /** When the current password was set by rotor (Vault's `rotated_at`). */
+  lastSuccess?: string;
+  ageMs?: number;
+  maxAgeMs?: number;
+  /** When the next rotation is expected to start (now, when due or overdue). */
+  nextDue?: string;
+  schedule?: string;
+  /** The target's rotation job, when one exists (queued, running, or kept after it finished). */
+  job?: { state: string; runAt?: string; attempts: number };
+  lastError?: string;
+  lastAttemptAt?: string;
+}
+
+/** Everything the state of one target is judged from. */
+export interface StatusFacts {
+  target: TargetConfig;
+  now: number;
+  rotatedAt?: Date;
+  /** The engine's `{prefix}:status:{targetId}` hash. */
+  engine?: { state?: string; lastError?: string; lastErrorCode?: string; lastAttemptAt?: string };
+  job?: { state: string; runAt?: number; finishedOn?: number; failedReason?: string; attemptsMade: number };
+  /** When the target's schedule fires next (BullMQ's `next`). */
+  scheduleNext?: number;
+  jitterMs: number;
+}
+
+const queued = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+
+/** When the schedule last fired before `now` (cron in its zone; `every` from BullMQ's next firing). */
+export function previousFiring(schedule: TargetConfig['schedule'], now: number, next?: number): number | undefined {
+  if (!schedule) return undefined;
+  if ('every' in schedule) return next !== undefined ? next - schedule.every : now - schedule.every;
+  return CronExpressionParser.parse(schedule.cron, { currentDate: new Date(now), tz: schedule.tz })
+    .prev()
+    .getTime();
+}
+
+function describeSchedule(schedule: TargetConfig['schedule']): string | undefined {
+  if (!schedule) return undefined;
+  return 'cron' in schedule ? `${schedule.cron} ${schedule.tz}` : `every ${Math.round(schedule.every / 1000)}s`;
+}
+
+/**
+ * The state of one target, most severe first: out-of-sync (the engine stopped: `rotor reconcile`),
+ * failing (its last rotation failed for good), never rotated, overdue (older than maxAge), due (a
+ * rotation is queued, or the schedule fired since the last success), ok.
+ */
+export function assessStatus(facts: StatusFacts): TargetStatusRow {
+  const { target, now, rotatedAt, engine, job } = facts;
+  const ageMs = rotatedAt ? now - rotatedAt.getTime() : undefined;
+  const lastFailed = job?.state === 'failed' && (!rotatedAt || (job.finishedOn ?? 0) > rotatedAt.getTime());
+  const isQueued = job !== undefined && queued.has(job.state);
+  const fired = previousFiring(target.schedule, now, facts.scheduleNext);
+  const firedSinceSuccess = rotatedAt !== undefined && fired !== undefined && fired > rotatedAt.getTime();
+  const overdue = target.maxAge !== undefined && ageMs !== undefined && ageMs > target.maxAge;
+
+  let state: TargetState = 'ok';
+  if (engine?.state === 'out-of-sync') state = 'out-of-sync';
+  else if (engine?.state === 'failing' || lastFailed) state = 'failing';
+  else if (!rotatedAt) state = 'never rotated';
+  else if (overdue) state = 'overdue';
+  else if (isQueued || firedSinceSuccess) state = 'due';
+
+  const candidates: number[] = [];
+  if (isQueued) candidates.push(Math.max(now, job?.runAt ?? now));
+  else {
+    if (facts.scheduleNext !== undefined)
+      candidates.push(facts.scheduleNext + jitterOffsetMs(target.id, facts.jitterMs));
+    if (target.maxAge !== undefined) candidates.push(rotatedAt ? rotatedAt.getTime() + target.maxAge : now);
+    if (firedSinceSuccess) candidates.push(now);
+  }
+  const nextDue = candidates.length > 0 ? Math.max(now, Math.min(...candidates)) : undefined;
+
+  return {
+    targetId: target.id,
+    kind: target.kind,
+    state,
+    ...(rotatedAt ? { lastSuccess: rotatedAt.toISOString(), ageMs } : {}),
+    ...(target.maxAge !== undefined ? { maxAgeMs: target.maxAge } : {}),
+    ...(nextDue !== undefined ? { nextDue: new Date(nextDue).toISOString() } : {}),
+    ...(target.schedule ? { schedule: describeSchedule(target.schedule) } : {}),
+    ...(job
+      ? {
+          job: {
+            state: job.state,
+            attempts: job.attemptsMade,
+            ...(job.runAt !== undefined ? { runAt: new Date(job.runAt).toISOString() } : {}),
+          },
+        }
+      : {}),
+    ...(engine?.lastError || (lastFailed && job?.failedReason)
+      ? { lastError: engine?.lastError ?? job?.failedReason }
+      : {}),
+    ...(engine?.lastAttemptAt ? { lastAttemptAt: engine.lastAttemptAt } : {}),
+  };
+}
+
+export interface StatusSources {
+  targets: readonly TargetConfig[];
+  store: Pick<SecretStore, 'readSecret'>;
+  redis: RedisClient;
+  prefix: string;
+  rotateQueue: RotationQueue;
+  scheduleQueue: ScheduleQueue;
+  scheduling: Pick<SchedulingConfig, 'jitter' | 'maintenanceWindow'>;
+  now?: number;
+}
+
+/** Reads every fact (Vault, the engine's status hash, the queue, the schedules) and judges each target. */
+export async function readStatus(sources: StatusSources): Promise<TargetStatusRow[]> {
+  const now = sources.now ?? Date.now();
+  const keys = schedulingKeys(sources.prefix);
+  const nextFiring = new Map<string, number>();
+  for (const s of await sources.scheduleQueue.getJobSchedulers(0, -1)) {
+    const targetId = targetIdOfScheduler(s.key);
+    if (targetId && s.next !== undefined && s.next !== null) nextFiring.set(targetId, s.next);
+  }
+  return mapLimit(sources.targets, 8, async (target) => {
+    const [secret, engine, job] = await Promise.all([
+      sources.store.readSecret(target.secretPath),
+      sources.redis.hgetall(keys.status(target.id)),
+      sources.rotateQueue.getJob(rotationJobId(target.id)),
+    ]);
+    const state = job ? await job.getState() : undefined;
+    return assessStatus({
+      target,
+      now,
+      rotatedAt: rotatedAtOf(secret?.customMetadata),
+      engine: engine.state ? engine : undefined,
+      job:
+        job && state && state !== 'unknown'
+          ? {
+              state,
+              runAt: job.timestamp + (job.delay ?? 0),
+              finishedOn: job.finishedOn,
+              failedReason: job.failedReason,
+              attemptsMade: job.attemptsMade,
+            }
+          : undefined,
+      scheduleNext: nextFiring.get(target.id),
+      jitterMs: timingFor(target, sources.scheduling).jitterMs,
+    });
+  });
+}
