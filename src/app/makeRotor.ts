@@ -9,7 +9,7 @@ import type { RotorMetrics } from '../observability/metrics.js';
 import { cachedAccountPolicy } from './accountPolicy.js';
 import { makeRedisConnection } from '../queue/redis.js';
 import { makeWebhookAlerter, type Alerter } from '../rotation/alerts.js';
-import { Misconfigured } from '../rotation/errors.js';
+import { Misconfigured, isRotorError } from '../rotation/errors.js';
 import { makePasswordMaker } from '../rotation/makePasswordMaker.js';
 import { makeProbeMemo } from '../rotation/probeMemo.js';
 import type { RotationDeps } from '../rotation/rotationContext.js';
@@ -34,13 +34,18 @@ export interface Rotor {
 }
 
 export interface RotorOverrides {
+  /**
+   * Keep trying while Vault is sealed or unreachable at start (a worker waits for Vault instead of
+   * crash-looping); a misconfigured mount or a refused token still fails at once. @defaultValue false
+   */
+  waitForVault?: boolean;
   store?: VaultStore;
   audit?: AuditSink;
   metrics?: RotorMetrics;
 }
 
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
-  const store = overrides.store ?? (await makeVaultStore(config.vault, { logger }));
+  const store = overrides.store ?? (await connectVault(config, logger, overrides.waitForVault ?? false));
   const redis = makeRedisConnection(config.redis.url, { maxRetriesPerRequest: 20 });
   const prefix = config.redis.prefix;
   const auditLog = overrides.audit
@@ -125,4 +130,17 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+async function connectVault(config: RotorConfig, logger: Logger, wait: boolean): Promise<VaultStore> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await makeVaultStore(config.vault, { logger });
+    } catch (err) {
+      if (!wait || !isRotorError(err, 'Unavailable')) throw err;
+      const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      logger.warn({ err, attempt, retryInMs: delayMs }, 'Vault is not available yet; waiting');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }

@@ -76,6 +76,7 @@ export interface ChaosOptions {
   /** Short locks so a killed worker's job is handed on within seconds. */
   rotation?: Record<string, number>;
   alertUrl?: string;
+  credentials?: Record<string, { secretPath: string }>;
 }
 
 export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture> {
@@ -87,7 +88,7 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
     redis: { url: redisUrl, prefix },
     vault: { address: vault.url, auth: { method: 'token', token: '${VAULT_TOKEN}' } },
     worker: { concurrency: 8 },
-    credentials: { 'cbh-operator': { secretPath: 'chaos/operators/cbh' } },
+    credentials: { 'cbh-operator': { secretPath: 'chaos/operators/cbh' }, ...opts.credentials },
     rotation: { lockTtlMs: 3_000, lockDurationMs: 2_000, stalledIntervalMs: 1_000, attempts: 20, ...opts.rotation },
     ...(opts.alertUrl ? { alerts: { webhook: { url: opts.alertUrl, retries: 0 } } } : {}),
     targets: opts.targets.map((t) => ({ ...t, endpoint: sim.url })),

@@ -29,6 +29,9 @@ describe('a worker killed at a step boundary', () => {
       (e) => e.type === 'rotation.recovered' || (e.type === 'rotation.step' && e.step === 'recover'),
     );
     expect(recovered.length).toBeGreaterThan(0);
+    // Recovery is for the crash, not for a fault of rotor's own: no attempt failed for any other reason.
+    const failures = (events ?? []).filter((e) => e.type === 'rotation.failed' && e.errorCode !== 'OutcomeUnknown');
+    expect(failures.map((e) => e.errorCode)).toEqual([]);
     expect((await f.rotor.audit.verify?.())?.ok).toBe(true);
     const passwords = await Promise.all(f.config.targets.map((t) => f.rotor.store.readSecret(t.secretPath)));
     const logText = survivor.output.join('\n');

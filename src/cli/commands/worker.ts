@@ -40,7 +40,7 @@ async function runWorker(
   const logger = makeLogger();
   await assertRedisReachable(config.redis.url);
   const metrics = makeMetrics();
-  const rotor = await makeRotor(config, logger, { metrics });
+  const rotor = await makeRotor(config, logger, { metrics, waitForVault: true });
   await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
   const worker = await startRotationWorker(rotor, {
     concurrency: opts.concurrency === undefined ? undefined : Number(opts.concurrency),

@@ -6,7 +6,7 @@ import { makeCbhAuth } from './operatorAuth.js';
 import type { CbhAdminTarget } from './schema.js';
 
 export const cbhUnverifiedReason =
-  'CBH has no API to verify the admin password: the 200 of the change is trusted, the password is not proven';
+  'CBH has no API to verify the admin password, so the 200 of the change is trusted and the new password is not proven';
 
 /**
  * A CBH instance's `admin` password: `PUT /{v1|v2}/{project_id}/cbs/instance/password`. An admin reset

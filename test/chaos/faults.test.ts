@@ -1,0 +1,140 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { runCli } from '../helpers/runCli.js';
+import { chaosTargets, liveKey, makeChaosFixture, type ChaosFixture } from './chaosFixture.js';
+
+const changeRoutes = ['iam.changePassword', 'meeting.changePassword', 'cbh.changePassword'];
+const allKinds = ['huawei-iam-user', 'huawei-meeting-user', 'huawei-cbh-admin'] as const;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function countOk(fx: ChaosFixture, route: string): number {
+  return fx.sim.requests(route).filter((r) => r.status >= 200 && r.status < 300).length;
+}
+
+async function startWebhookReceiver(): Promise<{ url: string; bodies: Record<string, unknown>[]; server: Server }> {
+  const bodies: Record<string, unknown>[] = [];
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (d: Buffer) => (text += d.toString()));
+    req.on('end', () => {
+      bodies.push(JSON.parse(text) as Record<string, unknown>);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, server };
+}
+
+describe('rotation under faults', () => {
+  let fx: ChaosFixture | undefined;
+  let hook: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+    hook?.server.close();
+    hook = undefined;
+  });
+
+  it('a change applied and then dropped is finished by a probe (IAM, Meeting) or an idempotent re-send (CBH)', async () => {
+    fx = await makeChaosFixture({ targets: chaosTargets(3, [...allKinds], 'drop') });
+    for (const route of changeRoutes) fx.sim.inject({ route, kind: 'applyThenDrop', times: 1 });
+    fx.spawnWorker();
+    await fx.enqueueAll();
+    await fx.waitInSync(30_000);
+    // The dropped requests were applied but answered nothing: they count as neither OK nor refused.
+    expect(fx.sim.requests('iam.changePassword')).toHaveLength(1);
+    expect(fx.sim.requests('meeting.changePassword')).toHaveLength(1);
+    expect(fx.sim.requests('cbh.changePassword')).toHaveLength(2);
+    expect(countOk(fx, 'cbh.changePassword')).toBe(1);
+  }, 60_000);
+
+  it('a sealed Vault before prepare means no change call; the rotation runs once Vault is unsealed', async () => {
+    fx = await makeChaosFixture({ targets: chaosTargets(3, [...allKinds], 'sealed') });
+    fx.vault.seal();
+    fx.spawnWorker();
+    await fx.enqueueAll();
+    await sleep(4_000);
+    for (const route of changeRoutes) expect(fx.sim.requests(route)).toHaveLength(0);
+    fx.vault.unseal();
+    await fx.waitInSync(60_000);
+  }, 90_000);
+
+  it('a Vault sealed at finalize leaves the pending record, from which the rotation is finished later', async () => {
+    const targets = chaosTargets(2, ['huawei-iam-user', 'huawei-meeting-user'], 'fin');
+    fx = await makeChaosFixture({ targets });
+    for (const route of changeRoutes) fx.sim.inject({ route, kind: 'latency', ms: 800, times: Infinity });
+    fx.spawnWorker();
+    await fx.enqueueAll();
+    const ids = fx.config.targets.map((t) => t.id);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const pending = await Promise.all(ids.map((id) => fx!.rotor.store.readPending(id)));
+      if (pending.every(Boolean)) break;
+      await sleep(20);
+    }
+    // The change calls are in the air (800 ms): seal now, so promote meets a sealed Vault.
+    fx.vault.seal();
+    await sleep(2_500);
+    expect(countOk(fx, 'iam.changePassword') + countOk(fx, 'meeting.changePassword')).toBe(2);
+    fx.vault.unseal();
+    fx.sim.clearFaults();
+    await fx.waitInSync(60_000);
+    // Finished from the pending record: the probe found the new password live, no second change.
+    expect(fx.sim.requests('iam.changePassword')).toHaveLength(1);
+    expect(fx.sim.requests('meeting.changePassword')).toHaveLength(1);
+  }, 90_000);
+
+  it("a password changed behind rotor's back costs one refused login, one alert, and no further attempts", async () => {
+    hook = await startWebhookReceiver();
+    const targets = chaosTargets(2, ['huawei-iam-user', 'huawei-meeting-user'], 'drift');
+    (targets[0] as Record<string, unknown>).adminCredential = 'iam-admin';
+    fx = await makeChaosFixture({
+      targets,
+      alertUrl: hook.url,
+      credentials: { 'iam-admin': { secretPath: 'chaos/operators/iam-admin' } },
+    });
+    const [iam, meeting] = fx.config.targets;
+    if (iam?.kind !== 'huawei-iam-user' || meeting?.kind !== 'huawei-meeting-user') throw new Error('fixture kinds');
+    fx.sim.iam.state.setPassword(fx.sim.iam.state.users.get(iam.userId)!, 'Changed-By-Hand-1');
+    fx.sim.meeting.state.accounts.get(meeting.account)!.password = 'Changed-By-Hand-2';
+
+    fx.spawnWorker();
+    await fx.enqueueAll();
+    const deadline = Date.now() + 20_000;
+    while (
+      (await fx.rotor.status.get(meeting.id))?.state !== 'out-of-sync' ||
+      (await fx.rotor.status.get(iam.id))?.state !== 'out-of-sync'
+    ) {
+      if (Date.now() > deadline) throw new Error('targets never marked out of sync');
+      await sleep(100);
+    }
+    const refused = () =>
+      fx!.sim.requests('iam.token').filter((r) => r.status === 401).length +
+      fx!.sim.requests('meeting.accountAuth').filter((r) => r.status === 401).length;
+    expect(refused()).toBe(2);
+
+    // Asked again: no probe, no change, no second alert.
+    await fx.enqueueAll();
+    await sleep(3_000);
+    expect(refused()).toBe(2);
+    for (const route of changeRoutes) expect(fx.sim.requests(route)).toHaveLength(0);
+    expect(hook.bodies.map((b) => `${b.event} ${b.targetId}`).sort()).toEqual(
+      [`rotation.out_of_sync ${iam.id}`, `rotation.out_of_sync ${meeting.id}`].sort(),
+    );
+    expect(JSON.stringify(hook.bodies)).not.toContain('Changed-By-Hand');
+
+    // reconcile: IAM through the admin reset; the target is back in sync and rotates again.
+    const result = await runCli(['--config', fx.configFile, 'reconcile', iam.id], { VAULT_TOKEN: fx.vault.rootToken });
+    expect(result.stdout).toContain(`${iam.id}: reconciled by admin-reset`);
+    expect(result.code).toBe(0);
+    expect((await fx.rotor.store.readSecret(iam.secretPath))?.password).toBe(
+      fx.sim.livePassword(iam.kind, liveKey(iam)),
+    );
+    expect(await fx.rotor.status.get(iam.id)).toBeUndefined();
+    const events = (await fx.rotor.audit.read?.()) ?? [];
+    expect(
+      events.some((e) => e.type === 'rotation.reconciled' && e.targetId === iam.id && e.actor.startsWith('cli:')),
+    ).toBe(true);
+  }, 90_000);
+});
