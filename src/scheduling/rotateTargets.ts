@@ -107,16 +107,26 @@ export async function rotateTargets(options: RotateTargetsOptions): Promise<Rota
       emit({ event: 'skipped', targetId: t.id, why: `done in run ${run.runId}` });
     }
   }
-  const enqueued = await mapLimit(todo, 16, async (t) => {
+  const queued = await mapLimit(todo, 16, async (t) => {
     const entry = await options.client.enqueueRotation(t.id, {
       requestedBy: options.requestedBy,
       reason: options.reason,
       dryRun: options.dryRun,
       runId: run?.runId,
+      // Resuming: a job of the target that completed since the run began is this run's work (its Vault
+      // stamp may have landed just after we looked). Failed ones are tried again.
+      ...(run?.resumed ? { skipIfFinished: { completedSince: run.startedAt.getTime() } } : {}),
     });
+    if (run && entry.state === 'recently-finished') {
+      await runs.markDone(run, [t.id], options.runTtlMs);
+      summary.skipped += 1;
+      emit({ event: 'skipped', targetId: t.id, why: `done in run ${run.runId}` });
+      return undefined;
+    }
     emit({ event: 'queued', targetId: t.id, jobId: entry.jobId, state: entry.state });
     return { targetId: t.id, jobId: entry.jobId };
   });
+  const enqueued = queued.filter((q): q is { targetId: string; jobId: string } => q !== undefined);
 
   // A dry run reports what it found, so it is always waited for.
   if (!options.wait && !options.dryRun) {

@@ -43,7 +43,7 @@ export function registerStatusCommand(program: Command, globals: () => GlobalOpt
           scheduling: schedulingOf(config),
         });
         if (flags.json === true || process.stdout.isTTY !== true) {
-          process.stdout.write(`${JSON.stringify(id ? rows[0] : rows, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify(id ? rows[0] : rows)}\n`);
         } else process.stdout.write(renderTable(rows));
       } finally {
         await store.close();
