@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
+import { makeRedisConnection } from '../../src/queue/redis.js';
+import { onCleanup } from './main.js';
+
+export const redisUrl = process.env.ROTOR_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * A key prefix of its own (`bench-<uuid>`) and a plain connection. Every key under the prefix is
+ * deleted at the end, also when the benchmark fails or is interrupted.
+ */
+export function benchRedis(): { prefix: string; redis: Redis } {
+  const prefix = `bench-${randomUUID()}`;
+  const redis = makeRedisConnection(redisUrl, { maxRetriesPerRequest: 3 });
+  onCleanup(async () => {
+    await deleteKeysWithPrefix(redis, `${prefix}:`);
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  return { prefix, redis };
+}
+
+/** `used_memory` from INFO memory (the whole server: other users of this Redis move it too). */
+export async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  const m = /^used_memory:(\d+)/m.exec(info);
+  if (!m) throw new Error('INFO memory has no used_memory');
+  return Number(m[1]);
+}
+
+/** Keys under `prefix` and the sum of their MEMORY USAGE (exact: SAMPLES 0), by key type suffix. */
+export async function prefixMemory(
+  redis: Redis,
+  prefix: string,
+): Promise<{ keys: number; bytes: number; byKind: Record<string, { keys: number; bytes: number }> }> {
+  let cursor = '0';
+  let keys = 0;
+  let bytes = 0;
+  const byKind: Record<string, { keys: number; bytes: number }> = {};
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (batch.length === 0) continue;
+    const pipe = redis.pipeline();
+    for (const key of batch) pipe.memory('USAGE', key, 'SAMPLES', 0);
+    const results = (await pipe.exec()) ?? [];
+    batch.forEach((key, i) => {
+      const used = Number(results[i]?.[1] ?? 0);
+      const kind = keyKind(key.slice(prefix.length + 1));
+      const k = (byKind[kind] ??= { keys: 0, bytes: 0 });
+      k.keys += 1;
+      k.bytes += used;
+      keys += 1;
+      bytes += used;
+    });
+  } while (cursor !== '0');
+  return { keys, bytes, byKind };
+}
+
+/** A key's shape: per-target and numeric parts replaced, e.g. `schedule:repeat:target.*:<n>`. */
+function keyKind(rest: string): string {
+  return rest
+    .replace(/target\.[^:]+/g, 'target.*')
+    .replace(/rotate\.[^:]+/g, 'rotate.*')
+    .replace(/(lock|fence|status):.+$/, '$1:*')
+    .replace(/\b\d{4,}\b/g, '<n>');
+}

@@ -1,0 +1,162 @@
+/**
+ * Pipeline efficiency. In one run, against the same simulator and emulator (no added latency), at the
+ * same concurrency:
+ *   a = requests/s of rotor's own HTTP clients doing nothing but an IAM rotation's calls (lib/replay.ts),
+ *   b = rotations/s end to end: enqueue → queue → worker → simulator + Vault, everything rotor does,
+ *   c = HTTP calls per rotation, counted by the simulator and the emulator;
+ * efficiency = b × c / a (1.0: rotor adds nothing to its necessary calls).
+ * The two are measured in alternating rounds (replay, rotor, rotor, replay, ...) so that load from
+ * other work on the machine hits both alike; the figure is the median of the rounds.
+ * Run: `npx tsx bench/pipeline.ts [--quick] [--targets=N] [--rounds=R] [--concurrency=C]`. One JSON line.
+ */
+import type { IamUserTarget } from '../src/connectors/huawei-iam-user/schema.js';
+import { cpuPercent, round, runBenchmark } from './lib/main.js';
+import { rotatePhase, type RotationPhase } from './lib/phases.js';
+import { benchRedis, redisUrl } from './lib/redisKit.js';
+import { replayIamRotations, type ReplayResult } from './lib/replay.js';
+import { openRotorEnv } from './lib/rotorEnv.js';
+import { serversCpuPercent, startServers } from './lib/serverHost.js';
+import { percentile } from './lib/stats.js';
+import { configInput, parseConfig, target } from './lib/targets.js';
+
+runBenchmark('pipeline', async (args) => {
+  const concurrency = args.num('concurrency', 16);
+  const n = args.num('targets', args.quick ? 1500 : 6000);
+  const rounds = args.num('rounds', args.quick ? 5 : 10);
+  const warm = args.num('warmup', args.quick ? 300 : 500);
+  const { prefix } = benchRedis();
+  const servers = await startServers();
+
+  const rotorTargets = Array.from({ length: warm + n }, (_, i) =>
+    target({ variant: 'iam', index: i, endpoint: servers.huaweiUrl }),
+  );
+  const baseTargets = Array.from({ length: warm + n }, (_, i) =>
+    target({ variant: 'iam', tag: 'base', index: i, endpoint: servers.huaweiUrl }),
+  );
+  const vault = { vaultUrl: servers.vaultUrl, vaultToken: servers.rootToken };
+  const common = { redisUrl, prefix, ...vault, concurrency };
+  await servers.seed({ config: configInput({ ...common, targets: [...rotorTargets, ...baseTargets] }) });
+  const config = parseConfig(configInput({ ...common, targets: rotorTargets }));
+  const base = parseConfig(configInput({ ...common, targets: baseTargets })).targets as IamUserTarget[];
+  const env = await openRotorEnv(config);
+  await env.startWorker(concurrency);
+  const ids = config.targets.map((t) => t.id);
+
+  const replay = async (targets: IamUserTarget[]) => {
+    const before = await servers.stats();
+    const cpu = process.cpuUsage();
+    const result = await replayIamRotations({ targets, concurrency, ...vault });
+    const ms = result.seconds * 1000;
+    const after = await servers.stats();
+    return { ...result, cpu: { client: cpuPercent(cpu, ms), servers: serversCpuPercent(before, after, ms) } };
+  };
+
+  // Warm-up (JIT, connection pools, Redis scripts) of both paths.
+  await rotatePhase(env, servers, ids.slice(0, warm));
+  await replay(base.slice(0, warm));
+
+  const chunk = Math.floor(n / rounds);
+  const results: { replay: ReplayResult & { cpu: { client: number; servers: number } }; rotor: RotationPhase }[] = [];
+  for (let r = 0; r < rounds; r += 1) {
+    const from = warm + r * chunk;
+    const to = r === rounds - 1 ? warm + n : from + chunk;
+    const runReplay = () => replay(base.slice(from, to));
+    const runRotor = () => rotatePhase(env, servers, ids.slice(from, to));
+    if (r % 2 === 0) {
+      const rep = await runReplay();
+      results.push({ replay: rep, rotor: await runRotor() });
+    } else {
+      const rot = await runRotor();
+      results.push({ rotor: rot, replay: await runReplay() });
+    }
+  }
+
+  const perRound = results.map(({ replay: rep, rotor }) => {
+    const a = rep.calls / rep.seconds;
+    const c = (rotor.huaweiCalls + rotor.vaultCalls) / rotor.rotations;
+    // CPU of the benchmarked process per HTTP call: replay client vs rotor (insensitive to other load).
+    const replayCpuPerCall = (rep.cpu.client * rep.seconds) / rep.calls;
+    const rotorCpuPerCall = (rotor.cpu.rotor * rotor.seconds) / (rotor.huaweiCalls + rotor.vaultCalls);
+    return {
+      a,
+      b: rotor.rotationsPerSec,
+      c,
+      efficiency: (rotor.rotationsPerSec * c) / a,
+      cpuEfficiency: replayCpuPerCall / rotorCpuPerCall,
+      replayCpuPerCall,
+      rotorCpuPerCall,
+    };
+  });
+  const total = results.reduce(
+    (t, { replay: rep, rotor }) => ({
+      replayCalls: t.replayCalls + rep.calls,
+      replayRotations: t.replayRotations + rep.rotations,
+      replaySeconds: t.replaySeconds + rep.seconds,
+      rotations: t.rotations + rotor.rotations,
+      rotorSeconds: t.rotorSeconds + rotor.seconds,
+      huawei: t.huawei + rotor.huaweiCalls,
+      vault: t.vault + rotor.vaultCalls,
+      failed: t.failed + rotor.failedAttempts,
+    }),
+    {
+      replayCalls: 0,
+      replayRotations: 0,
+      replaySeconds: 0,
+      rotations: 0,
+      rotorSeconds: 0,
+      huawei: 0,
+      vault: 0,
+      failed: 0,
+    },
+  );
+  const median = (pick: (x: (typeof perRound)[number]) => number) => percentile(perRound.map(pick), 50);
+  const efficiency = median((x) => x.efficiency);
+  const avg = (xs: number[]) => round(xs.reduce((s, x) => s + x, 0) / xs.length, 1);
+
+  return {
+    concurrency,
+    rotations: total.rotations,
+    rounds,
+    efficiency: round(efficiency, 3),
+    efficiencyByRound: perRound.map((x) => round(x.efficiency, 3)),
+    cpuEfficiency: round(
+      median((x) => x.cpuEfficiency),
+      3,
+    ),
+    cpuMsPerRotation: {
+      rotor: round((median((x) => x.rotorCpuPerCall) * 10 * (total.huawei + total.vault)) / total.rotations, 3),
+      replay: round((median((x) => x.replayCpuPerCall) * 10 * total.replayCalls) / total.replayRotations, 3),
+    },
+    target: 0.8,
+    meetsTarget: efficiency >= 0.8,
+    clientRequestsPerSec: round(median((x) => x.a)),
+    rotationsPerSec: round(
+      median((x) => x.b),
+      1,
+    ),
+    callsPerRotation: round((total.huawei + total.vault) / total.rotations, 2),
+    huaweiCallsPerRotation: round(total.huawei / total.rotations, 2),
+    vaultCallsPerRotation: round(total.vault / total.rotations, 2),
+    replayCallsPerRotation: round(total.replayCalls / total.replayRotations, 2),
+    overall: {
+      clientRequestsPerSec: round(total.replayCalls / total.replaySeconds),
+      rotationsPerSec: round(total.rotations / total.rotorSeconds, 1),
+      efficiency: round(
+        ((total.rotations / total.rotorSeconds) * ((total.huawei + total.vault) / total.rotations)) /
+          (total.replayCalls / total.replaySeconds),
+        3,
+      ),
+    },
+    failedAttempts: total.failed,
+    cpuPercent: {
+      rotor: {
+        worker: avg(results.map((x) => x.rotor.cpu.rotor)),
+        servers: avg(results.map((x) => x.rotor.cpu.servers)),
+      },
+      replay: {
+        client: avg(results.map((x) => x.replay.cpu.client)),
+        servers: avg(results.map((x) => x.replay.cpu.servers)),
+      },
+    },
+  };
+});
