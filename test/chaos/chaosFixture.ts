@@ -91,7 +91,8 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
     credentials: { 'cbh-operator': { secretPath: 'chaos/operators/cbh' }, ...opts.credentials },
     rotation: { lockTtlMs: 3_000, lockDurationMs: 2_000, stalledIntervalMs: 1_000, attempts: 20, ...opts.rotation },
     ...(opts.alertUrl ? { alerts: { webhook: { url: opts.alertUrl, retries: 0 } } } : {}),
-    targets: opts.targets.map((t) => ({ ...t, endpoint: sim.url })),
+    // The default per-endpoint limit (5 req/s) suits a public cloud; the local simulator takes far more.
+    targets: opts.targets.map((t) => ({ http: { ratePerSecond: 1000, rateBurst: 100 }, ...t, endpoint: sim.url })),
   };
   const dir = await mkdtemp(join(tmpdir(), 'rotor-chaos-'));
   const configFile = join(dir, 'rotor.yaml');

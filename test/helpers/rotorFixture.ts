@@ -63,6 +63,7 @@ export async function makeRotorFixture(opts: { iamUsers: number; logger: Logger 
       domainName: 'acme',
       secretPath: `huawei/iam/${u.id}`,
       policy: 'strong',
+      http: { ratePerSecond: 1000, rateBurst: 100 },
     })),
   });
   const closers: (() => Promise<unknown>)[] = [];
