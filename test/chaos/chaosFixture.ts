@@ -105,6 +105,10 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
   const redis = connections.create();
   const queue = new Queue(rotateQueueName, { connection: connections.create(), prefix });
   const events = new QueueEvents(rotateQueueName, { connection: connections.create(), prefix });
+  // A Redis restart makes these report connection errors; the test judges the outcome, not the noise.
+  queue.on('error', () => undefined);
+  events.on('error', () => undefined);
+  redis.on('error', () => undefined);
   await events.waitUntilReady();
   const rotor = await makeRotor(config, silentLogger);
   const workers: WorkerProcess[] = [];
