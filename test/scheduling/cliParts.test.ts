@@ -1,0 +1,135 @@
+import { describe, expect, it } from '@jest/globals';
+import { Writable } from 'node:stream';
+import { selectTargets } from '../../src/cli/commands/rotate.js';
+import { formatAge, renderTable } from '../../src/cli/commands/status.js';
+import { CliExit } from '../../src/cli/exitCodes.js';
+import { makeProgressBar } from '../../src/scheduling/progressBar.js';
+import { iamTarget, makeConfig } from './schedulingFixture.js';
+
+const config = makeConfig({
+  prefix: 'unused',
+  targets: [
+    iamTarget('a', { tags: ['prod', 'eu'] }),
+    iamTarget('b', { tags: ['prod'] }),
+    iamTarget('c', { tags: ['dev'] }),
+    {
+      id: 'm',
+      kind: 'huawei-meeting-user',
+      endpoint: 'http://127.0.0.1:9',
+      account: 'm@acme.com',
+      secretPath: 'm',
+      tags: ['prod'],
+    },
+  ],
+});
+const ids = (targets: { id: string }[]) => targets.map((t) => t.id);
+const none = { tag: [] as string[] };
+
+describe('selectTargets', () => {
+  it('takes named ids, every target with --all, and narrows by --kind and every --tag', () => {
+    expect(ids(selectTargets(config, ['b', 'a', 'b'], none))).toEqual(['b', 'a']);
+    expect(ids(selectTargets(config, [], { all: true, tag: [] }))).toEqual(['a', 'b', 'c', 'm']);
+    expect(ids(selectTargets(config, [], { kind: 'huawei-meeting-user', tag: [] }))).toEqual(['m']);
+    expect(ids(selectTargets(config, [], { tag: ['prod'] }))).toEqual(['a', 'b', 'm']);
+    expect(ids(selectTargets(config, [], { kind: 'huawei-iam-user', tag: ['prod', 'eu'] }))).toEqual(['a']);
+  });
+
+  it('refuses, as bad usage, unknown ids, an unknown kind, no selection, and a selection that matches nothing', () => {
+    const usage = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        return err instanceof CliExit ? `${err.exitCode}: ${err.message}` : 'other';
+      }
+      return 'no error';
+    };
+    expect(usage(() => selectTargets(config, ['a', 'zz'], none))).toBe('2: rotate: no target "zz" in the config');
+    expect(usage(() => selectTargets(config, [], { kind: 'ldap', tag: [] }))).toMatch(/^2: --kind: expected one of/);
+    expect(usage(() => selectTargets(config, [], none))).toMatch(/^2: rotate: name targets/);
+    expect(usage(() => selectTargets(config, ['a'], { all: true, tag: [] }))).toMatch(/not both/);
+    expect(usage(() => selectTargets(config, [], { tag: ['nowhere'] }))).toBe(
+      '2: rotate: no configured target matches',
+    );
+  });
+});
+
+describe('rotor status output', () => {
+  it('writes ages with their two largest units', () => {
+    expect(formatAge(undefined)).toBe('-');
+    expect(formatAge(0)).toBe('0s');
+    expect(formatAge(90 * 86_400_000 + 5 * 3_600_000 + 7_000)).toBe('90d 5h');
+    expect(formatAge(61_000)).toBe('1m 1s');
+  });
+
+  it('renders a table with one aligned line per target', () => {
+    const text = renderTable([
+      {
+        targetId: 'iam-alice',
+        kind: 'huawei-iam-user',
+        state: 'overdue',
+        ageMs: 91 * 86_400_000,
+        maxAgeMs: 90 * 86_400_000,
+        lastSuccess: '2024-02-01T03:00:00.123Z',
+        nextDue: '2000-01-01T00:00:00.000Z',
+      },
+      { targetId: 'cbh', kind: 'huawei-cbh-admin', state: 'failing', lastError: 'AuthFailed: operator refused' },
+    ]);
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^TARGET\s+KIND\s+STATE\s+LAST SUCCESS\s+AGE\s+MAX AGE\s+NEXT DUE\s+NOTE$/);
+    expect(lines[1]).toMatch(/^iam-alice\s+huawei-iam-user\s+overdue\s+2024-02-01T03:00:00Z\s+91d\s+90d\s+now$/);
+    expect(lines[2]).toMatch(/failing .*AuthFailed: operator refused$/);
+    expect(lines[1]?.indexOf('overdue')).toBe(lines[2]?.indexOf('failing'));
+  });
+});
+
+describe('the progress bar of rotor rotate --wait on a terminal', () => {
+  it('redraws one line in place, prints failures above it, and ends with a summary', () => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const bar = makeProgressBar(stream, 3, false);
+    bar.update({
+      event: 'run',
+      runId: 'r1',
+      resumed: true,
+      startedAt: '2024-05-06T00:00:00.000Z',
+      targets: 3,
+      alreadyDone: 1,
+    });
+    bar.update({ event: 'skipped', targetId: 'a', why: 'done in run r1' });
+    bar.update({
+      event: 'succeeded',
+      status: 'succeeded',
+      targetId: 'b',
+      jobId: 'rotate.b',
+      outcome: { rotationId: 'x', targetId: 'b', version: 2, verified: true, recovered: false },
+    });
+    bar.update({
+      event: 'failed',
+      status: 'failed',
+      targetId: 'c',
+      jobId: 'rotate.c',
+      error: 'AuthFailed: refused',
+      attempts: 1,
+    });
+    bar.finish({
+      runId: 'r1',
+      total: 3,
+      succeeded: 1,
+      failed: 1,
+      timedOut: 0,
+      skipped: 1,
+      queued: 0,
+      problems: 0,
+      ok: false,
+    });
+    expect(out).toContain('resuming run r1 (started 2024-05-06T00:00:00.000Z): 1 of 3 done\n');
+    expect(out).toContain('FAILED c: AuthFailed: refused\n');
+    expect(out).toMatch(/\r\x1b\[2K\[#{30}\] 3\/3 {2}ok 1 {2}failed 1 {2}done earlier 1 {2}\d+s\n/);
+    expect(out).toContain('run r1: NOT all succeeded: 1 rotated, 1 done earlier, 1 failed, 0 timed out\n');
+  });
+});
