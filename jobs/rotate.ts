@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Rotor } from '../src/app/makeRotor.js';
+import { assertNoSecret } from '../src/audit/secretGuard.js';
 import { BadJob, isRotorError } from '../src/rotation/errors.js';
 import { dryRunTarget, type DryRunReport } from '../src/rotation/dryRun.js';
 import { rotateTarget, type RotationOutcome } from '../src/rotation/rotateTarget.js';
@@ -22,6 +23,16 @@ export const rotateJobSchema = z
 export type RotateJobData = z.infer<typeof rotateJobSchema>;
 export type RotateJobResult = RotationOutcome | DryRunReport;
 
+/** A payload value shaped like a credential (rotor never enqueues one): names the field, not the value. */
+function secretProblem(data: RotateJobData): string | undefined {
+  try {
+    assertNoSecret(data, 'payload');
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message.replace(/^audit: refused /, '') : 'a value looks like a secret';
+  }
+}
+
 /**
  * The BullMQ processor for the `rotate` queue. It validates the payload, runs one rotation, and
  * carries out what the error says (rotation/steer.ts): retry with backoff, park without counting an
@@ -31,11 +42,12 @@ export function makeRotateProcessor(rotor: Rotor) {
   return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult> {
     const parsed = rotateJobSchema.safeParse(job.data);
     const target = parsed.success ? rotor.target(parsed.data.targetId) : undefined;
-    if (!parsed.success || !target) {
+    const secretLike = parsed.success ? secretProblem(parsed.data) : undefined;
+    if (!parsed.success || !target || secretLike) {
       // Field names and codes only: a bad payload may itself hold something secret.
       const why = !parsed.success
         ? parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.code}`).join('; ')
-        : `unknown target "${parsed.data.targetId}"`;
+        : (secretLike ?? `unknown target "${parsed.data.targetId}"`);
       await rotor.audit.append({
         type: 'job.rejected',
         actor: 'worker',

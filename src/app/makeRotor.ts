@@ -47,6 +47,8 @@ export interface RotorOverrides {
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
   const store = overrides.store ?? (await connectVault(config, logger, overrides.waitForVault ?? false));
   const redis = makeRedisConnection(config.redis.url, { maxRetriesPerRequest: 20 });
+  // ioredis reconnects by itself; without a listener each failed reconnect would be an unhandled error.
+  redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'));
   const prefix = config.redis.prefix;
   const auditLog = overrides.audit
     ? undefined

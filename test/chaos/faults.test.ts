@@ -137,4 +137,38 @@ describe('rotation under faults', () => {
       events.some((e) => e.type === 'rotation.reconciled' && e.targetId === iam.id && e.actor.startsWith('cli:')),
     ).toBe(true);
   }, 90_000);
+
+  it('SIGTERM lets the active rotation finish, then the worker exits 0', async () => {
+    fx = await makeChaosFixture({ targets: chaosTargets(1, ['huawei-iam-user'], 'term') });
+    fx.sim.inject({ route: 'iam.changePassword', kind: 'latency', ms: 1_500, times: 1 });
+    const worker = fx.spawnWorker();
+    await fx.enqueueAll();
+    const [target] = fx.config.targets;
+    const deadline = Date.now() + 20_000;
+    while (!(await fx.rotor.store.readPending(target!.id)) && Date.now() < deadline) await sleep(20);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    await fx.waitInSync(1_000);
+    expect(worker.output.join('\n')).toContain('waiting for active rotations');
+  }, 60_000);
+
+  it('a rotation that cannot succeed stops at once and sends one alert', async () => {
+    hook = await startWebhookReceiver();
+    fx = await makeChaosFixture({ targets: chaosTargets(1, ['huawei-cbh-admin'], 'gone'), alertUrl: hook.url });
+    const [target] = fx.config.targets;
+    if (target?.kind !== 'huawei-cbh-admin') throw new Error('fixture kind');
+    // The instance was deleted: the API answers "wrong server id", which no retry can fix.
+    fx.sim.cbh.state.instances.delete(target.serverId);
+    fx.spawnWorker();
+    await fx.enqueueAll();
+    const deadline = Date.now() + 20_000;
+    while (hook.bodies.length === 0 && Date.now() < deadline) await sleep(50);
+    await sleep(1_000);
+    expect(hook.bodies).toEqual([
+      expect.objectContaining({ event: 'rotation.failed', targetId: target.id, errorCode: 'Misconfigured' }),
+    ]);
+    expect(fx.sim.requests('cbh.changePassword')).toHaveLength(1);
+    expect((await fx.rotor.status.get(target.id))?.state).toBe('failing');
+    expect(await fx.rotor.store.readPending(target.id)).toBeNull();
+  }, 60_000);
 });

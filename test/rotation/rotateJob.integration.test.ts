@@ -77,6 +77,11 @@ describe('a rotation job on real Redis', () => {
     await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(/not a rotor rotation job.*unknown target/);
     const odd = await queue.add('rotate', { targetId: fx.users[0]?.id, password: 'hunter2' });
     await expect(odd.waitUntilFinished(events, 10_000)).rejects.toThrow(/payload: unrecognized_keys/);
+    const sneaky = await queue.add('rotate', { targetId: fx.users[0]?.id, reason: 'password=hunter2' });
+    await expect(sneaky.waitUntilFinished(events, 10_000)).rejects.toThrow(/payload\.reason: its value looks like/);
     expect(fx.sim.requestLog.length).toBe(before);
+    const rejected = ((await rotor.audit.read?.()) ?? []).filter((e) => e.type === 'job.rejected');
+    expect(rejected).toHaveLength(3);
+    expect(JSON.stringify(rejected)).not.toContain('hunter2');
   });
 });
