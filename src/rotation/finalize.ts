@@ -16,11 +16,11 @@ export async function finalize(
   rotationId: string,
 ): Promise<number> {
   const { store, target } = deps;
-  const promote = (cas: number) =>
-    store.promote(target.secretPath, { password, cas, rotationId, targetId: target.id, rotatedAt: new Date() });
+  const promote = (cas: number, base?: Record<string, unknown>) =>
+    store.promote(target.secretPath, { password, cas, rotationId, targetId: target.id, rotatedAt: new Date(), base });
   let version: number;
   try {
-    version = await promote(current.version);
+    version = await promote(current.version, current.deleted ? undefined : current.data);
   } catch (err) {
     if (!isRotorError(err, 'Conflict')) throw err;
     const now = await store.readSecret(target.secretPath);

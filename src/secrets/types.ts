@@ -35,6 +35,8 @@ export interface PromoteArgs {
   rotationId: string;
   targetId: string;
   rotatedAt: Date;
+  /** The fields of version `cas`, when the caller already read them: saves a read. */
+  base?: Record<string, unknown>;
 }
 
 export interface SecretStore {

@@ -160,8 +160,8 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
     async promote(secretPath, args: PromoteArgs) {
       const path = data(secretPath);
       // Keep every other field of the version the rotation started from; a concurrent writer makes cas fail.
-      const base = args.cas > 0 ? await read(path, args.cas, 'read secret before promote') : undefined;
-      const fields = base?.kind === 'live' ? base.meta.data : {};
+      const base = args.cas > 0 && !args.base ? await read(path, args.cas, 'read secret before promote') : undefined;
+      const fields = args.base ?? (base?.kind === 'live' ? base.meta.data : {});
       const written = await casWrite(path, { ...fields, password: args.password }, args.cas, 'promote new password');
       await stamp(secretPath, args, written.custom_metadata ?? {});
       return written.version;
