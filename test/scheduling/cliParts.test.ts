@@ -129,7 +129,8 @@ describe('the progress bar of rotor rotate --wait on a terminal', () => {
     });
     expect(out).toContain('resuming run r1 (started 2024-05-06T00:00:00.000Z): 1 of 3 done\n');
     expect(out).toContain('FAILED c: AuthFailed: refused\n');
-    expect(out).toMatch(/\r\x1b\[2K\[#{30}\] 3\/3 {2}ok 1 {2}failed 1 {2}done earlier 1 {2}\d+s\n/);
+    const visible = out.replaceAll('\u001b', '<ESC>').replaceAll('\r', '<CR>');
+    expect(visible).toMatch(/<CR><ESC>\[2K\[#{30}\] 3\/3 {2}ok 1 {2}failed 1 {2}done earlier 1 {2}\d+s\n/);
     expect(out).toContain('run r1: NOT all succeeded: 1 rotated, 1 done earlier, 1 failed, 0 timed out\n');
   });
 });
