@@ -9,6 +9,18 @@ import { configSchema, type RotorConfig } from './schema.js';
 
 export const defaultConfigPath = 'config/rotor.yaml';
 
+const optionalSections = new Set([
+  'redis',
+  'worker',
+  'policies',
+  'credentials',
+  'targets',
+  'alerts',
+  'rotation',
+  'audit',
+  'http',
+]);
+
 /** The path a command uses: `--config`, else `ROTOR_CONFIG`, else `config/rotor.yaml`. */
 export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env.ROTOR_CONFIG ?? defaultConfigPath;
@@ -63,6 +75,12 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
   const unset: UnsetVariable[] = [];
   const raw = interpolateValue(doc.toJS() ?? {}, env, unset);
+  // A section whose every line is commented out parses as null: read it as "not given".
+  if (raw !== null && typeof raw === 'object') {
+    for (const [key, value] of Object.entries(raw)) {
+      if (value === null && optionalSections.has(key)) delete (raw as Record<string, unknown>)[key];
+    }
+  }
   for (const u of unset) {
     problems.push({
       file,

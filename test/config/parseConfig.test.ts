@@ -93,3 +93,12 @@ describe('parseConfig and policies', () => {
     expect(problems.some((p) => /policy strong: length 40 exceeds huawei-meeting-user maximum 32/.test(p))).toBe(true);
   });
 });
+
+describe('the shipped example config', () => {
+  it('documents a config that validates as it stands', async () => {
+    const { loadConfig } = await import('../../src/config/loadConfig.js');
+    const config = await loadConfig('config/rotor.example.yaml', { VAULT_TOKEN: 'hvs.example' });
+    expect(config.targets.map((t) => t.kind)).toEqual(['huawei-iam-user', 'huawei-meeting-user', 'huawei-cbh-admin']);
+    expect(config.alerts.webhook?.url).toBe('https://hooks.example.com/rotor');
+  });
+});
