@@ -25,14 +25,15 @@ interface VaultRead {
   data: { data: Record<string, string>; metadata: { version: number } };
 }
 
-export async function replayIamRotations(args: {
-  targets: IamUserTarget[];
-  concurrency: number;
+export interface ReplayOptions {
   vaultUrl: string;
   vaultToken: string;
   mount?: string;
   statePrefix?: string;
-}): Promise<ReplayResult> {
+}
+
+/** A replayer: `rotate(target)` sends one IAM rotation's calls; the counters say how many were sent. */
+export function makeIamReplayer(args: ReplayOptions) {
   const mount = args.mount ?? 'secret';
   const statePrefix = args.statePrefix ?? 'rotor/state';
   const client = vault({
@@ -137,20 +138,28 @@ export async function replayIamRotations(args: {
     });
     if (change.status !== 204) throw new Error(`replay: change ${change.status}`);
     await login(http, t, newPassword);
-    // finalize: the version read, the cas write, the metadata stamp, the pending record's removal
-    await v.read(`${secretData}?version=${version}`);
+    // finalize: the cas write (other fields as read at load), the metadata stamp, the pending record's removal
     await v.write(secretData, { options: { cas: version }, data: { ...current.data.data, password: newPassword } });
     await v.write(secretMeta, { custom_metadata: { rotated_at: new Date().toISOString(), rotor_target: t.id } });
     await v.delete(pendingMeta);
   }
 
+  return { rotate, counts: () => ({ huaweiCalls, vaultCalls }) };
+}
+
+/** Replays one rotation of each target with `concurrency` in flight; timed from first to last call. */
+export async function replayIamRotations(
+  args: ReplayOptions & { targets: IamUserTarget[]; concurrency: number },
+): Promise<ReplayResult> {
+  const replayer = makeIamReplayer(args);
   const queue = [...args.targets];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: args.concurrency }, async () => {
-      for (let t = queue.shift(); t; t = queue.shift()) await rotate(t);
+      for (let t = queue.shift(); t; t = queue.shift()) await replayer.rotate(t);
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const { huaweiCalls, vaultCalls } = replayer.counts();
   return { rotations: args.targets.length, calls: huaweiCalls + vaultCalls, huaweiCalls, vaultCalls, seconds };
 }

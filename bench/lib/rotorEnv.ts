@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { makeRotor, type Rotor } from '../../src/app/makeRotor.js';
 import type { RotorConfig } from '../../src/config/schema.js';
 import { makeLogger, type Logger } from '../../src/observability/logger.js';
+import { makeMetrics } from '../../src/observability/metrics.js';
 import { rotateQueueName, rotationJobId, rotationJobOptions } from '../../src/queue/names.js';
 import { makeConnectionSet } from '../../src/queue/redis.js';
 import { startRotationWorker, type RotationWorker } from '../../src/queue/startWorker.js';
@@ -32,7 +33,8 @@ export interface RotorEnv {
 export async function openRotorEnv(config: RotorConfig, logger: Logger = benchLogger()): Promise<RotorEnv> {
   const connections = makeConnectionSet(config.redis.url);
   onCleanup(() => connections.closeAll());
-  const rotor = await makeRotor(config, logger);
+  // As `rotor worker` builds it: with metrics (every rotation is counted and timed).
+  const rotor = await makeRotor(config, logger, { metrics: makeMetrics() });
   onCleanup(() => rotor.close());
   const queue = new Queue(rotateQueueName, { connection: connections.create(), prefix: config.redis.prefix });
   onCleanup(() => queue.close());

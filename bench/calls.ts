@@ -1,0 +1,98 @@
+/**
+ * Calls per rotation, per kind and variant, broken down by endpoint: simulator routes (the target's
+ * API), Vault operations (a counting proxy in front of the emulator), and Redis round trips that
+ * touch this run's keys (MONITOR, filtered by the run's prefix, without the commands Lua scripts run
+ * inside Redis; BullMQ's — keys of the rotate queue — and rotor's own). Each scenario
+ * rotates its own targets once (no added latency, concurrency 4); counts are divided by the targets.
+ * "10 versions" scenarios start from a secret that already has 10 KV versions (a target rotated
+ * ten times), which is where password-history reads show.
+ * Run: `npx tsx bench/calls.ts [--quick] [--targets=K]`. One JSON line.
+ */
+import { Redis } from 'ioredis';
+import { onCleanup, round, runBenchmark } from './lib/main.js';
+import { rotatePhase } from './lib/phases.js';
+import { benchRedis, redisUrl } from './lib/redisKit.js';
+import { openRotorEnv } from './lib/rotorEnv.js';
+import { startServers } from './lib/serverHost.js';
+import { delta, perItem, sum } from './lib/stats.js';
+import { configInput, credentialNames, parseConfig, target, type TargetVariant } from './lib/targets.js';
+
+interface Scenario {
+  name: string;
+  variant: TargetVariant;
+  history: boolean;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'iam', variant: 'iam', history: false },
+  { name: 'iam, 10 versions', variant: 'iam', history: true },
+  { name: 'meeting (account auth)', variant: 'meeting', history: false },
+  { name: 'meeting (account auth), 10 versions', variant: 'meeting', history: true },
+  { name: 'meeting (app auth)', variant: 'meeting-app', history: false },
+  { name: 'cbh (AK/SK operator)', variant: 'cbh', history: false },
+  { name: 'cbh (user/password operator)', variant: 'cbh-token', history: false },
+];
+
+runBenchmark('calls', async (args) => {
+  const k = args.num('targets', 20);
+  const { prefix } = benchRedis();
+  const servers = await startServers({ countVault: true });
+  const sets = scenarios.map((s) => ({
+    ...s,
+    targets: Array.from({ length: k }, (_, i) =>
+      target({ variant: s.variant, tag: s.history ? 'h' : undefined, index: i, endpoint: servers.huaweiUrl }),
+    ),
+  }));
+  const base = { redisUrl, prefix, vaultUrl: servers.vaultUrl, vaultToken: servers.rootToken, concurrency: 4 };
+  await servers.seed({
+    config: configInput({ ...base, targets: sets.filter((s) => !s.history).flatMap((s) => s.targets) }),
+    tokenOperators: [credentialNames.cbhToken],
+  });
+  await servers.seed({
+    config: configInput({ ...base, targets: sets.filter((s) => s.history).flatMap((s) => s.targets) }),
+    historyVersions: 9,
+  });
+  const env = await openRotorEnv(parseConfig(configInput({ ...base, targets: sets.flatMap((s) => s.targets) })));
+  await env.startWorker(4);
+
+  // Redis commands on this run's keys, by command and key area (rotate = BullMQ; the rest rotor's own).
+  const monitorConn = new Redis(redisUrl);
+  onCleanup(() => monitorConn.disconnect());
+  const monitor = await monitorConn.monitor();
+  onCleanup(() => monitor.disconnect());
+  let redisCounts: Record<string, number> = {};
+  // Only commands sent by clients (round trips), not the ones Lua scripts run inside Redis.
+  monitor.on('monitor', (_time: string, cmdArgs: string[], source: string) => {
+    if (source === 'lua') return;
+    const key = cmdArgs.find((a) => a.startsWith(`${prefix}:`));
+    if (!key) return;
+    const area = key.slice(prefix.length + 1).split(':')[0] ?? '';
+    const label = `${(cmdArgs[0] ?? '').toLowerCase()} ${area}`;
+    redisCounts[label] = (redisCounts[label] ?? 0) + 1;
+  });
+
+  const out: Record<string, unknown> = {};
+  for (const s of sets) {
+    redisCounts = {};
+    const phase = await rotatePhase(
+      env,
+      servers,
+      s.targets.map((t) => t.id),
+    );
+    const vaultOps = delta(phase.before.vaultOps, phase.after.vaultOps);
+    const redis = redisCounts;
+    const bullmq = Object.fromEntries(Object.entries(redis).filter(([l]) => l.endsWith(' rotate')));
+    const own = Object.fromEntries(Object.entries(redis).filter(([l]) => !l.endsWith(' rotate')));
+    out[s.name] = {
+      huawei: round(phase.huaweiCalls / k, 2),
+      vault: round(sum(Object.values(vaultOps)) / k, 2),
+      redis: round(sum(Object.values(redis)) / k, 2),
+      huaweiByRoute: perItem(phase.sim, k),
+      vaultByOperation: perItem(vaultOps, k),
+      redisBullmq: round(sum(Object.values(bullmq)) / k, 2),
+      redisRotorByCommand: perItem(own, k),
+      failedAttempts: phase.failedAttempts,
+    };
+  }
+  return { targetsPerScenario: k, perRotation: out };
+});

@@ -1,0 +1,68 @@
+/**
+ * A rotation worker as `rotor worker` starts it (rotor with metrics, Vault awaited, the worker at the
+ * configured concurrency), for N IAM targets with schedules, left idle: after a settling period, its
+ * CPU (process.cpuUsage) and memory are read over a window. Prints one JSON line on stdout.
+ * Arguments: one JSON object (see IdleArgs).
+ */
+import { pino } from 'pino';
+import { makeRotor } from '../../src/app/makeRotor.js';
+import { makeLogger } from '../../src/observability/logger.js';
+import { makeMetrics } from '../../src/observability/metrics.js';
+import { startRotationWorker } from '../../src/queue/startWorker.js';
+import { scaleConfigInput } from './scaleTargets.js';
+import { parseConfig } from './targets.js';
+
+export interface IdleArgs {
+  targets: number;
+  prefix: string;
+  redisUrl: string;
+  vaultUrl: string;
+  vaultToken: string;
+  endpoint: string;
+  settleSeconds: number;
+  seconds: number;
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as IdleArgs;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  // What the process holds before it has a config (Node, the loader, every module): the fixed part.
+  const rssBeforeConfig = process.memoryUsage().rss;
+  const config = parseConfig(scaleConfigInput(args));
+  const logger = makeLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
+  const rotor = await makeRotor(config, logger, { metrics: makeMetrics(), waitForVault: true });
+  await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
+  const worker = await startRotationWorker(rotor);
+  const startupSeconds = (performance.now() - startedAt) / 1000;
+  await sleep(args.settleSeconds * 1000);
+  if (global.gc) global.gc();
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+  await sleep(args.seconds * 1000);
+  clearInterval(sampler);
+  const ms = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  const mem = process.memoryUsage();
+  const result = {
+    targets: config.targets.length,
+    startupSeconds: Math.round(startupSeconds * 100) / 100,
+    idleSeconds: Math.round(ms / 100) / 10,
+    cpuPercent: Math.round(((used.user + used.system) / 1000 / ms) * 100 * 1000) / 1000,
+    cpuMsPerMinute: Math.round(((used.user + used.system) / 1000 / ms) * 60_000),
+    rssMiB: Math.round((Math.max(peakRss, mem.rss) / 2 ** 20) * 10) / 10,
+    heapUsedMiB: Math.round((mem.heapUsed / 2 ** 20) * 10) / 10,
+    rssBeforeConfigMiB: Math.round((rssBeforeConfig / 2 ** 20) * 10) / 10,
+  };
+  await worker.close(5_000);
+  await rotor.close();
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`idle worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
