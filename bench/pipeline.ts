@@ -7,7 +7,8 @@
  * efficiency = b × c / a (1.0: rotor adds nothing to its necessary calls).
  * The two are measured in alternating rounds (replay, rotor, rotor, replay, ...) so that load from
  * other work on the machine hits both alike; the figure is the median of the rounds.
- * Run: `npx tsx bench/pipeline.ts [--quick] [--targets=N] [--rounds=R] [--concurrency=C]`. One JSON line.
+ * Run: `npx tsx bench/pipeline.ts [--quick] [--targets=N] [--rounds=R] [--concurrency=C] [--latency=ms]`
+ * (`--latency` adds that much to every simulator request; the benchmark's figure is without). One JSON line.
  */
 import type { IamUserTarget } from '../src/connectors/huawei-iam-user/schema.js';
 import { cpuPercent, round, runBenchmark } from './lib/main.js';
@@ -24,8 +25,9 @@ runBenchmark('pipeline', async (args) => {
   const n = args.num('targets', args.quick ? 1500 : 6000);
   const rounds = args.num('rounds', args.quick ? 5 : 10);
   const warm = args.num('warmup', args.quick ? 300 : 500);
+  const latencyMs = args.num('latency', 0);
   const { prefix } = benchRedis();
-  const servers = await startServers();
+  const servers = await startServers({ latencyMs });
 
   const rotorTargets = Array.from({ length: warm + n }, (_, i) =>
     target({ variant: 'iam', index: i, endpoint: servers.huaweiUrl }),
@@ -115,6 +117,7 @@ runBenchmark('pipeline', async (args) => {
 
   return {
     concurrency,
+    latencyMs,
     rotations: total.rotations,
     rounds,
     efficiency: round(efficiency, 3),
