@@ -2,7 +2,7 @@ import type { Job, JobsOptions, Queue } from 'bullmq';
 import { rotateJobSchema, type RotateJobData, type RotateJobResult } from '../../jobs/rotate.js';
 import type { AuditSink } from '../audit/types.js';
 import type { TargetConfig } from '../config/schema.js';
-import { rotateQueueName, rotationJobId, rotationJobOptions } from './names.js';
+import { rotationJobId, rotationJobOptions } from './names.js';
 import { dryRunJobId } from './scheduleNames.js';
 
 export type RotationQueue = Queue<RotateJobData, RotateJobResult>;
@@ -98,7 +98,6 @@ export async function enqueueRotation(
       dryRun: data.dryRun,
       runId: data.runId,
       delayMs: request.delayMs,
-      queue: rotateQueueName,
     }),
   });
   return { targetId, jobId, ...outcome };
@@ -112,8 +111,11 @@ async function addOrJoin(
 ): Promise<{ state: EnqueueState; job: RotationJob }> {
   // A few rounds: a finished job removed here may be replaced by another requester in between.
   for (let round = 0; round < 3; round += 1) {
-    const existing = await ctx.queue.getJob(jobId);
-    const state = existing ? await existing.getState() : 'unknown';
+    // The state first, then the job: a job read before its state could predate its own completion
+    // (no finishedOn yet), and a just-finished rotation would be taken for an old one and repeated.
+    const state = await ctx.queue.getJobState(jobId);
+    const existing = state === 'unknown' ? undefined : await ctx.queue.getJob(jobId);
+    if (state !== 'unknown' && !existing) continue;
     if (existing && inFlight.has(state)) {
       if (state === 'delayed' && request.delayMs === undefined) {
         // "Now" beats a later start; the job may have moved on meanwhile, which is just as good.
@@ -122,7 +124,8 @@ async function addOrJoin(
       return { state: 'joined', job: existing };
     }
     if (existing && (state === 'completed' || state === 'failed')) {
-      const finishedOn = existing.finishedOn ?? 0;
+      // A terminal job without a finish time is treated as finished just now: skipping is the safe side.
+      const finishedOn = existing.finishedOn ?? Date.now();
       const since =
         state === 'completed' ? request.skipIfFinished?.completedSince : request.skipIfFinished?.failedSince;
       if (since !== undefined && finishedOn >= since) return { state: 'recently-finished', job: existing };

@@ -55,6 +55,11 @@ export interface RotateTargetsOptions {
   runId?: string;
   freshRun?: boolean;
   runTtlMs: number;
+  /**
+   * Track the request as a resumable run. A mass rotation wants it; a request for a named target
+   * does not (asking again for `iam-alice` an hour later must rotate it again). @defaultValue true
+   */
+  asRun?: boolean;
   onEvent?: (event: RotateEvent) => void;
 }
 
@@ -77,16 +82,17 @@ export async function rotateTargets(options: RotateTargetsOptions): Promise<Rota
     ok: false,
   };
   const runs = makeRunStore(options.client.redis, options.client.config.redis.prefix);
-  const run = options.dryRun
-    ? undefined
-    : await runs.open({
-        targetIds: options.targets.map((t) => t.id),
-        requestedBy: options.requestedBy,
-        reason: options.reason,
-        runId: options.runId,
-        fresh: options.freshRun,
-        ttlMs: options.runTtlMs,
-      });
+  const run =
+    options.dryRun || options.asRun === false
+      ? undefined
+      : await runs.open({
+          targetIds: options.targets.map((t) => t.id),
+          requestedBy: options.requestedBy,
+          reason: options.reason,
+          runId: options.runId,
+          fresh: options.freshRun,
+          ttlMs: options.runTtlMs,
+        });
   if (run) {
     summary.runId = run.runId;
     if (run.resumed && options.store) await recogniseDone(run, options, runs.markDone);

@@ -105,6 +105,17 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
       desiredSchedules(config.targets, scheduling),
     );
 
+  const closeQueues = async () => {
+    await queue.close();
+    await rotateQueue.close();
+    await clients.closeAll();
+  };
+  // Schedules first: a process that cannot write them must not start handling what they fire.
+  await sync().catch(async (err: unknown) => {
+    await closeQueues();
+    throw err;
+  });
+
   const worker = new Worker<ScheduleJobData>(
     scheduleQueueName,
     async (job: Job<ScheduleJobData>) => {
@@ -134,8 +145,6 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
   worker.on('failed', (job, err) =>
     logger.warn({ err, job: job?.name, targetId: job?.data.targetId }, 'schedule job failed'),
   );
-
-  await sync();
   // Redis may lose its data while we run (no persistence, a failover): check, and rebuild, regularly.
   const timer = setInterval(() => {
     sync().catch((err: unknown) => logger.warn({ err }, 'schedule resync failed'));
@@ -152,9 +161,7 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
     async close() {
       clearInterval(timer);
       await worker.close();
-      await queue.close();
-      await rotateQueue.close();
-      await clients.closeAll();
+      await closeQueues();
     },
   };
 }

@@ -121,6 +121,26 @@ describe('the rotation client on real Redis', () => {
     ).rejects.toThrow(/no mass rotation run "nope"/);
   });
 
+  it('treats named targets as plain requests: asking again later rotates them again', async () => {
+    const ok = config.targets.filter((t) => t.id === 'ok-2');
+    const ask = () =>
+      rotateTargets({
+        client,
+        targets: ok,
+        requestedBy: 'cli:bob',
+        wait: true,
+        timeoutMs: 5_000,
+        runTtlMs: 60_000,
+        asRun: false,
+      });
+    const first = await ask();
+    const second = await ask();
+    for (const summary of [first, second]) {
+      expect(summary.runId).toBeUndefined();
+      expect(summary).toMatchObject({ succeeded: 1, skipped: 0 });
+    }
+  });
+
   it('lets another service request a rotation with enqueueRotation(targetId, { reason, requestedBy })', async () => {
     const entry = await enqueueRotation('ok-1', { config, reason: 'offboarding', requestedBy: 'api:hr-portal' });
     expect(entry.jobId).toBe('rotate.ok-1');

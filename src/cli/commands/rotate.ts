@@ -110,6 +110,8 @@ export function registerRotateCommand(program: Command, globals: () => GlobalOpt
           runId: flags.run,
           freshRun: flags.newRun,
           runTtlMs: schedulingOf(config).runTtl,
+          // Selections (--all, --kind, --tag) are mass rotations, resumable; named targets are plain requests.
+          asRun: flags.all === true || flags.kind !== undefined || flags.tag.length > 0 || flags.run !== undefined,
           onEvent,
         });
         bar?.finish(summary);
