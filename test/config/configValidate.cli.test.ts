@@ -63,9 +63,11 @@ describe('rotor config validate', () => {
     expect(result.code).toBe(2);
   });
 
-  it('says a command that is not built yet is not implemented, with exit 2', async () => {
-    const result = await runCli(['reconcile', 'iam-alice']);
-    expect(result.stderr).toContain('not implemented yet');
+  it('stops any command on a config problem with the same precise message and exit 2', async () => {
+    const result = await runCli(['reconcile', 'iam-alice'], { VAULT_TOKEN: '' });
+    expect(result.stderr).toContain(
+      'config/rotor.yaml: vault.auth.token: environment variable VAULT_TOKEN is not set (and no default given)',
+    );
     expect(result.code).toBe(2);
   });
 });
