@@ -4,7 +4,10 @@ import type { RotateEvent, RotateSummary } from './rotateTargets.js';
  * `rotor rotate --wait` on a terminal: one bar redrawn in place, with each failure or dry-run
  * problem printed above it as it happens, and a summary line at the end.
  */
-export function makeProgressBar(out: NodeJS.WritableStream, total: number, dryRun: boolean) {
+export function makeProgressBar(out: NodeJS.WritableStream, total: number, mode: { dryRun: boolean; wait: boolean }) {
+  const { dryRun } = mode;
+  // Without --wait there is nothing to watch: one line per queued target instead of a bar.
+  const bar = mode.wait || dryRun;
   const started = Date.now();
   const counts = { ok: 0, failed: 0, timedOut: 0, skipped: 0, problems: 0, retrying: 0 };
   let lastDraw = 0;
@@ -23,7 +26,7 @@ export function makeProgressBar(out: NodeJS.WritableStream, total: number, dryRu
     return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${finished}/${total}  ${parts.join('  ')}  ${seconds}s`;
   };
   const draw = (force = false) => {
-    if (!force && Date.now() - lastDraw < 100) return;
+    if (!bar || (!force && Date.now() - lastDraw < 100)) return;
     lastDraw = Date.now();
     out.write(`\r\x1b[2K${line()}`);
     drawn = true;
@@ -45,6 +48,13 @@ export function makeProgressBar(out: NodeJS.WritableStream, total: number, dryRu
           break;
         case 'skipped':
           counts.skipped += 1;
+          if (!bar) above(`${event.targetId}: ${event.why}`);
+          break;
+        case 'queued':
+          if (!bar)
+            above(
+              `${event.targetId}: ${event.state === 'joined' ? 'joined the job in flight' : 'queued'} (job ${event.jobId})`,
+            );
           break;
         case 'succeeded':
           counts.ok += 1;
@@ -73,13 +83,14 @@ export function makeProgressBar(out: NodeJS.WritableStream, total: number, dryRu
       draw();
     },
     finish(summary: RotateSummary): void {
-      draw(true);
-      out.write('\n');
       const what = dryRun ? 'dry run' : summary.runId ? `run ${summary.runId}` : 'rotation';
-      if (summary.queued > 0) {
-        out.write(`${what}: ${summary.queued} queued (not waited for; rerun the same command to resume)\n`);
+      if (!bar) {
+        const resume = summary.runId ? '; the same command resumes the run' : '';
+        out.write(`${what}: ${summary.queued} queued, not waited for (rotor status shows progress${resume})\n`);
         return;
       }
+      draw(true);
+      out.write('\n');
       const verdict = summary.ok ? 'all succeeded' : 'NOT all succeeded';
       const counted = dryRun
         ? `${summary.succeeded} passed, ${summary.problems} with problems`

@@ -91,7 +91,7 @@ describe('the progress bar of rotor rotate --wait on a terminal', () => {
         done();
       },
     });
-    const bar = makeProgressBar(stream, 3, false);
+    const bar = makeProgressBar(stream, 3, { dryRun: false, wait: true });
     bar.update({
       event: 'run',
       runId: 'r1',
@@ -132,5 +132,23 @@ describe('the progress bar of rotor rotate --wait on a terminal', () => {
     const visible = out.replaceAll('\u001b', '<ESC>').replaceAll('\r', '<CR>');
     expect(visible).toMatch(/<CR><ESC>\[2K\[#{30}\] 3\/3 {2}ok 1 {2}failed 1 {2}done earlier 1 {2}\d+s\n/);
     expect(out).toContain('run r1: NOT all succeeded: 1 rotated, 1 done earlier, 1 failed, 0 timed out\n');
+  });
+
+  it('without --wait prints one line per target and no bar', () => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const bar = makeProgressBar(stream, 2, { dryRun: false, wait: false });
+    bar.update({ event: 'queued', targetId: 'a', jobId: 'rotate.a', state: 'added' });
+    bar.update({ event: 'queued', targetId: 'b', jobId: 'rotate.b', state: 'joined' });
+    bar.finish({ total: 2, succeeded: 0, failed: 0, timedOut: 0, skipped: 0, queued: 2, problems: 0, ok: true });
+    expect(out).toBe(
+      'a: queued (job rotate.a)\nb: joined the job in flight (job rotate.b)\n' +
+        'rotation: 2 queued, not waited for (rotor status shows progress)\n',
+    );
   });
 });

@@ -90,7 +90,9 @@ export function registerRotateCommand(program: Command, globals: () => GlobalOpt
       if (!redisSettingsOf(config.redis).cluster) await assertRedisReachable(config.redis.url);
 
       const json = flags.json === true || process.stdout.isTTY !== true;
-      const bar = json ? undefined : makeProgressBar(process.stdout, targets.length, flags.dryRun === true);
+      const bar = json
+        ? undefined
+        : makeProgressBar(process.stdout, targets.length, { dryRun: flags.dryRun === true, wait: flags.wait === true });
       const onEvent = (event: RotateEvent) => {
         if (json) process.stdout.write(`${JSON.stringify(event)}\n`);
         else bar?.update(event);
