@@ -13,7 +13,7 @@ const day = 24 * hour;
 describe('the scheduler process on real Redis and the Vault emulator', () => {
   let fx: SchedulingFixture;
   const running: RotorScheduler[] = [];
-  const ids = ['overdue', 'fresh', 'never', 'no-max-age', 'windowed', 'ticking'];
+  const ids = ['overdue', 'fresh', 'never', 'no-max-age', 'windowed', 'ticking', 'meeting'];
 
   beforeAll(async () => {
     fx = await makeSchedulingFixture(ids);
@@ -92,6 +92,25 @@ describe('the scheduler process on real Redis and the Vault emulator', () => {
       ),
     );
     expect(await fx.rotateQueue.getDelayedCount()).toBe(1);
+  });
+
+  it('waits out a connector’s cooldown: a Meeting user changed a minute ago rotates four minutes later', async () => {
+    const meeting = {
+      id: 'meeting',
+      kind: 'huawei-meeting-user',
+      endpoint: 'http://127.0.0.1:9',
+      account: 'bob@acme.com',
+      secretPath: 'huawei/iam/meeting',
+      schedule: { every: '1h' },
+    };
+    const config = fx.config([meeting]);
+    await fx.stampRotatedAt(target(config, 'meeting'), new Date(Date.now() - 60_000));
+    await start([meeting]);
+    await waitFor(async () => (await fx.rotateQueue.getJob(rotationJobId('meeting'))) !== undefined);
+    const job = await fx.rotateQueue.getJob(rotationJobId('meeting'));
+    expect(job?.delay).toBeGreaterThan(3.9 * 60_000);
+    expect(job?.delay).toBeLessThanOrEqual(4 * 60_000);
+    expect(job?.data.reason).toBe('schedule (waits for cooldown)');
   });
 
   it('rebuilds every schedule from the config when it restarts against an emptied Redis', async () => {
