@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { makeRedisAuditLog, type AuditLog } from '../audit/redisAuditLog.js';
 import type { AuditSink } from '../audit/types.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
@@ -7,7 +6,7 @@ import type { Connector, CredentialReader } from '../connectors/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { RotorMetrics } from '../observability/metrics.js';
 import { cachedAccountPolicy } from './accountPolicy.js';
-import { makeRedisConnection } from '../queue/redis.js';
+import { makeRedisClient, redisSettingsOf, type RedisClient } from '../queue/cluster.js';
 import { makeWebhookAlerter, type Alerter } from '../rotation/alerts.js';
 import { Misconfigured, isRotorError } from '../rotation/errors.js';
 import { makePasswordMaker } from '../rotation/makePasswordMaker.js';
@@ -24,7 +23,7 @@ export interface Rotor {
   store: VaultStore;
   audit: AuditSink & Partial<Pick<AuditLog, 'flush' | 'verify' | 'read'>>;
   /** A plain Redis connection (locks, status, probes, audit); BullMQ gets its own. */
-  redis: Redis;
+  redis: RedisClient;
   status: TargetStatusStore;
   alert: Alerter;
   metrics?: RotorMetrics;
@@ -46,7 +45,7 @@ export interface RotorOverrides {
 
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
   const store = overrides.store ?? (await connectVault(config, logger, overrides.waitForVault ?? false));
-  const redis = makeRedisConnection(config.redis.url, { maxRetriesPerRequest: 20 });
+  const redis = makeRedisClient(redisSettingsOf(config.redis), { maxRetriesPerRequest: 20 });
   // ioredis reconnects by itself; without a listener each failed reconnect would be an unhandled error.
   redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'));
   const prefix = config.redis.prefix;

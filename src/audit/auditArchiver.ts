@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/cluster.js';
 import type { Logger } from '../observability/logger.js';
 import { auditKeys } from './appendScript.js';
 import { readHead, streamPages } from './auditStream.js';
@@ -21,7 +21,7 @@ export interface AuditArchiver {
  * the head record): an archive with a hole would be worth little.
  */
 export function makeAuditArchiver(options: {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   file: string;
   logger: Logger;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/cluster.js';
 import { genesisAnchor } from './chain.js';
 import type { ChainAnchor, ChainedAuditEvent } from './types.js';
 
@@ -30,7 +30,7 @@ export function parseHead(fields: Array<string | null>): HeadRecord {
 
 export const headFields = ['seq', 'hash', 'anchorSeq', 'anchorHash', 'archivedSeq', 'archivedId', 'headId'] as const;
 
-export async function readHead(redis: Redis, headKey: string): Promise<HeadRecord> {
+export async function readHead(redis: RedisClient, headKey: string): Promise<HeadRecord> {
   return parseHead(await redis.hmget(headKey, ...headFields));
 }
 
@@ -51,7 +51,7 @@ export function toStreamEvents(entries: Array<[string, string[]]>): Array<{ id: 
  * Pages of 1000 keep each Redis call short so workers appending meanwhile are not held up.
  */
 export async function* streamPages(
-  redis: Redis,
+  redis: RedisClient,
   stream: string,
   options: { afterId?: string; startId?: string; endId?: string; pageSize?: number } = {},
 ): AsyncGenerator<Array<{ id: string; event: unknown }>> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/cluster.js';
 import type { Logger } from '../observability/logger.js';
 import { appendScript, auditKeys } from './appendScript.js';
 import { makeAuditArchiver, type AuditArchiver } from './auditArchiver.js';
@@ -17,7 +17,7 @@ export interface AuditRetention {
 }
 
 export interface RedisAuditLogOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** The config's `redis.prefix`: the log lives at `{prefix}:audit:events` (stream) and `{prefix}:audit:head`. */
   prefix: string;
   logger: Logger;

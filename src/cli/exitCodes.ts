@@ -10,7 +10,3 @@ export class CliExit extends Error {
     this.exitCode = exitCode;
   }
 }
-
-export function notImplemented(command: string): never {
-  throw new CliExit(exitCodes.usage, `rotor ${command}: not implemented yet`);
-}

@@ -6,9 +6,11 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerPolicyCommand } from './commands/policy.js';
 import { registerReconcileCommand } from './commands/reconcile.js';
+import { registerRotateCommand } from './commands/rotate.js';
+import { registerSchedulerCommand } from './commands/scheduler.js';
+import { registerStatusCommand } from './commands/status.js';
 import { registerWorkerCommands } from './commands/worker.js';
 import { registerSimCommand } from './commands/sim.js';
-import { registerPendingCommands } from './commands/pending.js';
 import { CliExit, exitCodes } from './exitCodes.js';
 import { readGlobals } from './globals.js';
 
@@ -30,7 +32,9 @@ export function buildProgram(): Command {
   registerWorkerCommands(program, globals);
   registerReconcileCommand(program, globals);
   registerSimCommand(program, globals);
-  registerPendingCommands(program);
+  registerRotateCommand(program, globals);
+  registerStatusCommand(program, globals);
+  registerSchedulerCommand(program, globals);
   return program;
 }
 

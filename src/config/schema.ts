@@ -3,14 +3,21 @@ import { targetSchema } from '../connectors/targetSchema.js';
 import { policySchema } from '../policy/schema.js';
 import { vaultConfigSchema } from '../secrets/schema.js';
 import { durationSchema } from './duration.js';
+import { hasHashTag, redisClusterSchema, schedulingSchema } from './schedulingSchema.js';
 
 const redisSchema = z
   .object({
     url: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     /** Key prefix for every queue and lock; wrap in `{...}` for Redis Cluster hash tags. */
     prefix: z.string().min(1).default('rotor'),
+    /** Seed nodes of a Redis Cluster; the prefix then needs a `{hash tag}`, e.g. "{rotor}". */
+    cluster: redisClusterSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => !r.cluster || hasHashTag(r.prefix), {
+    message: 'with redis.cluster the prefix needs a hash tag, e.g. "{rotor}", so each queue stays in one slot',
+    path: ['prefix'],
+  });
 
 const workerSchema = z
   .object({
@@ -95,6 +102,7 @@ export const configSchema = z
     rotation: rotationSchema.default(rotationSchema.parse({})),
     audit: auditSchema.default({}),
     http: httpSchema.default(httpSchema.parse({})),
+    scheduling: schedulingSchema.prefault({}),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/cluster.js';
 
 /** What `/readyz` reports: can this process reach what a rotation needs? */
 export interface Readiness {
@@ -12,7 +12,7 @@ export interface VaultHealthSource {
 }
 
 export interface ReadinessOptions {
-  redis: Redis;
+  redis: RedisClient;
   vault: VaultHealthSource;
   /** Each probe gives up after this long, so `/readyz` answers within it. @defaultValue 1000 */
   timeoutMs?: number;
@@ -31,7 +31,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * a connection made with `maxRetriesPerRequest: null` (BullMQ's) queues commands while Redis is away
  * instead of failing them, so a PING alone would only time out.
  */
-export async function checkRedis(redis: Redis, timeoutMs = 1000): Promise<boolean> {
+export async function checkRedis(redis: RedisClient, timeoutMs = 1000): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   try {
     return (await withTimeout(redis.ping(), timeoutMs)) === 'PONG';

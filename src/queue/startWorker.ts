@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import type { Rotor } from '../app/makeRotor.js';
 import { makeRotateProcessor } from '../../jobs/rotate.js';
 import { rotateQueueName } from './names.js';
-import { makeConnectionSet } from './redis.js';
+import { makeClientSet, redisSettingsOf } from './cluster.js';
 import { steer } from '../rotation/steer.js';
 
 export interface WorkerSettings {
@@ -25,7 +25,7 @@ export interface RotationWorker {
 }
 
 export async function startRotationWorker(rotor: Rotor, settings: WorkerSettings = {}): Promise<RotationWorker> {
-  const connections = makeConnectionSet(rotor.config.redis.url);
+  const connections = makeClientSet(redisSettingsOf(rotor.config.redis));
   const worker = new Worker(rotateQueueName, makeRotateProcessor(rotor), {
     connection: connections.create(),
     prefix: rotor.config.redis.prefix,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/cluster.js';
 
 /**
  * Which passwords a rotation already saw refused. A refused login is a lockout strike on the target,
@@ -10,7 +10,7 @@ export type ProbeSubject = 'pending' | 'current';
 
 const ttlSeconds = 7 * 24 * 3600;
 
-export function makeProbeMemo(redis: Redis, prefix: string) {
+export function makeProbeMemo(redis: RedisClient, prefix: string) {
   const key = (rotationId: string) => `${prefix}:probes:${rotationId}`;
   return {
     async refused(rotationId: string): Promise<Set<ProbeSubject>> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/cluster.js';
 
 /**
  * One rotation per target at a time, across every worker process. The lock carries a fencing token
@@ -24,7 +24,7 @@ const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redi
 const extendScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 export interface LockOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix (the config's redis.prefix). */
   prefix: string;
   /** Lock lifetime without renewal; a killed worker's lock frees itself after this long. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/cluster.js';
 
 /**
  * A small per-target record of how rotation is going, at `{prefix}:status:{targetId}`: what `rotor
@@ -16,7 +16,7 @@ export interface TargetStatus {
   since?: string;
 }
 
-export function makeTargetStatusStore(redis: Redis, prefix: string) {
+export function makeTargetStatusStore(redis: RedisClient, prefix: string) {
   const key = (targetId: string) => `${prefix}:status:${targetId}`;
   return {
     async get(targetId: string): Promise<TargetStatus | undefined> {

@@ -11,8 +11,8 @@ import { makeLogger } from '../../observability/logger.js';
 import { makeMetrics } from '../../observability/metrics.js';
 import { assertRedisReachable } from '../../queue/redis.js';
 import { startRotationWorker } from '../../queue/startWorker.js';
+import { startScheduler } from '../../scheduling/startScheduler.js';
 import type { GlobalOptions } from '../globals.js';
-import { startSchedulerParts } from './schedulerParts.js';
 
 /** `rotor worker` (rotation jobs only) and `rotor run` (worker + scheduler + HTTP): the main job. */
 export function registerWorkerCommands(program: Command, globals: () => GlobalOptions): void {
@@ -38,14 +38,15 @@ async function runWorker(
 ): Promise<void> {
   const config = await loadConfig(configPath);
   const logger = makeLogger();
-  await assertRedisReachable(config.redis.url);
+  // A cluster has several seed nodes; its client finds a live one by itself.
+  if (!config.redis.cluster) await assertRedisReachable(config.redis.url);
   const metrics = makeMetrics();
   const rotor = await makeRotor(config, logger, { metrics, waitForVault: true });
   await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
   const worker = await startRotationWorker(rotor, {
     concurrency: opts.concurrency === undefined ? undefined : Number(opts.concurrency),
   });
-  const scheduler = opts.scheduler ? await startSchedulerParts(rotor) : undefined;
+  const scheduler = opts.scheduler ? await startScheduler(rotor) : undefined;
   const http = opts.http
     ? await startHttpServer({
         host: config.http.host,
