@@ -57,7 +57,7 @@ export interface ChaosFixture {
   /** A rotor built in the test process, to read Vault and the audit log as the workers see them. */
   rotor: Rotor;
   /** Starts `rotor worker` as a child process; its stdout/stderr lines are kept in `output`. */
-  spawnWorker(env?: NodeJS.ProcessEnv): WorkerProcess;
+  spawnWorker(env?: NodeJS.ProcessEnv, command?: 'worker' | 'run'): WorkerProcess;
   enqueueAll(ids?: string[]): Promise<void>;
   /** Resolves when every target's live password equals Vault's current one and no pending record is left. */
   waitInSync(timeoutMs: number, ids?: string[]): Promise<void>;
@@ -77,6 +77,8 @@ export interface ChaosOptions {
   rotation?: Record<string, number>;
   alertUrl?: string;
   credentials?: Record<string, { secretPath: string }>;
+  /** More top-level config sections (http, scheduling, ...). */
+  extra?: Record<string, unknown>;
 }
 
 export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture> {
@@ -92,6 +94,7 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
     rotation: { lockTtlMs: 3_000, lockDurationMs: 2_000, stalledIntervalMs: 1_000, attempts: 20, ...opts.rotation },
     ...(opts.alertUrl ? { alerts: { webhook: { url: opts.alertUrl, retries: 0 } } } : {}),
     // The default per-endpoint limit (5 req/s) suits a public cloud; the local simulator takes far more.
+    ...opts.extra,
     targets: opts.targets.map((t) => ({ http: { ratePerSecond: 1000, rateBurst: 100 }, ...t, endpoint: sim.url })),
   };
   const dir = await mkdtemp(join(tmpdir(), 'rotor-chaos-'));
@@ -135,8 +138,8 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
     queue,
     events,
     rotor,
-    spawnWorker(env = {}) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', configFile, 'worker'], {
+    spawnWorker(env = {}, command = 'worker') {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', configFile, command], {
         cwd: repoRoot,
         env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken, ROTOR_LOG_LEVEL: 'info', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
