@@ -23,7 +23,7 @@ import { configInput, parseConfig, target } from './lib/targets.js';
 runBenchmark('pipeline', async (args) => {
   const concurrency = args.num('concurrency', 16);
   const n = args.num('targets', args.quick ? 1500 : 6000);
-  const rounds = args.num('rounds', args.quick ? 5 : 10);
+  const rounds = args.num('rounds', args.quick ? 6 : 20);
   const warm = args.num('warmup', args.quick ? 300 : 500);
   const latencyMs = args.num('latency', 0);
   const { prefix } = benchRedis();

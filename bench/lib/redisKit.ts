@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
-import { onCleanup } from './main.js';
+import { onCleanup, sleep } from './main.js';
 
 export const redisUrl = process.env.ROTOR_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -14,6 +14,9 @@ export function benchRedis(): { prefix: string; redis: Redis } {
   const prefix = `bench-${randomUUID()}`;
   const redis = makeRedisConnection(redisUrl, { maxRetriesPerRequest: 3 });
   onCleanup(async () => {
+    await deleteKeysWithPrefix(redis, `${prefix}:`);
+    // Once more after a moment: a connection closing as we deleted may still have written a key.
+    await sleep(300);
     await deleteKeysWithPrefix(redis, `${prefix}:`);
     await redis.quit().catch(() => redis.disconnect());
   });
