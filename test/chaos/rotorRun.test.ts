@@ -41,6 +41,8 @@ describe('rotor run (scheduler + worker + HTTP in one process)', () => {
     const auth = { headers: { Authorization: 'Bearer report-reader' } };
     const metrics = await (await fetch(`${base}/metrics`, auth)).text();
     expect(metrics).toMatch(/rotor_rotations_total\{kind="huawei-iam-user",outcome="succeeded"\} [1-9]/);
+    expect(metrics).toMatch(/rotor_queue_depth\{state="waiting"\} \d+/);
+    expect(metrics).toMatch(/rotor_targets_out_of_sync \d+/);
     const report = await (await fetch(`${base}/report?format=json`, auth)).json();
     expect(JSON.stringify(report)).toContain(fx.config.targets[0]?.id);
 

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
 import { makeRotor } from '../../app/makeRotor.js';
 import { untilSignal } from '../../app/runProcess.js';
-import { makeReportProvider, readLastRotations } from '../../audit/reportProvider.js';
-import type { AuditLog } from '../../audit/redisAuditLog.js';
+import { makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
 import { loadConfig } from '../../config/loadConfig.js';
-import { httpTokenFromEnv } from '../../http/bearerAuth.js';
-import { startHttpServer } from '../../http/server.js';
-import { makeReadinessCheck } from '../../observability/health.js';
 import { makeLogger } from '../../observability/logger.js';
 import { makeMetrics } from '../../observability/metrics.js';
 import { assertRedisReachable } from '../../queue/redis.js';
@@ -40,28 +36,15 @@ async function runWorker(
   const logger = makeLogger();
   // A cluster has several seed nodes; its client finds a live one by itself.
   if (!config.redis.cluster) await assertRedisReachable(config.redis.url);
-  const metrics = makeMetrics();
+  const run = opts.http ? makeRunMetrics(config) : undefined;
+  const metrics = run?.metrics ?? makeMetrics();
   const rotor = await makeRotor(config, logger, { metrics, waitForVault: true });
   await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
   const worker = await startRotationWorker(rotor, {
     concurrency: opts.concurrency === undefined ? undefined : Number(opts.concurrency),
   });
   const scheduler = opts.scheduler ? await startScheduler(rotor) : undefined;
-  const http = opts.http
-    ? await startHttpServer({
-        host: config.http.host,
-        port: config.http.port,
-        token: httpTokenFromEnv(),
-        logger,
-        readiness: makeReadinessCheck({ redis: rotor.redis, vault: rotor.store }),
-        metrics: metrics.registry,
-        report: makeReportProvider({
-          targets: config.targets,
-          auditLog: rotor.audit as AuditLog,
-          lastRotations: () => readLastRotations(rotor.store, config.targets),
-        }),
-      })
-    : undefined;
+  const http = opts.http ? await startRotorHttp(rotor, metrics) : undefined;
   logger.info(
     { targets: config.targets.length, concurrency: worker.worker.opts.concurrency, http: http?.url },
     opts.scheduler ? 'rotor run started' : 'rotor worker started',
@@ -70,6 +53,7 @@ async function runWorker(
     await scheduler?.close();
     await worker.close(config.rotation.shutdownTimeoutMs);
     await http?.close();
+    await run?.close();
     await rotor.close();
   });
   logger.info('stopped');
