@@ -9,6 +9,7 @@ import { cachedAccountPolicy } from './accountPolicy.js';
 import { makeRedisClient, redisSettingsOf, type RedisClient } from '../queue/cluster.js';
 import { makeWebhookAlerter, type Alerter } from '../rotation/alerts.js';
 import { Misconfigured, isRotorError } from '../rotation/errors.js';
+import { makeSharedRateGates } from '../connectors/huawei/sharedRateGate.js';
 import { makePasswordMaker } from '../rotation/makePasswordMaker.js';
 import { makeProbeMemo } from '../rotation/probeMemo.js';
 import type { RotationDeps } from '../rotation/rotationContext.js';
@@ -66,6 +67,8 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
   const probes = makeProbeMemo(redis, prefix);
   const alert = makeWebhookAlerter(config.alerts.webhook, logger);
   const byId = new Map(config.targets.map((t) => [t.id, t]));
+  // One limit per endpoint for every worker sharing this Redis, not one per process.
+  const rateGate = makeSharedRateGates(redis, prefix, logger);
   const built = new Map<string, RotationDeps>();
 
   const readCredential: CredentialReader = async (name) => {
@@ -87,7 +90,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     const descriptor = connectors[target.kind];
     const targetLogger = logger.child({ targetId: target.id });
     // One connector per target for the process's life: it keeps token caches and keep-alive agents.
-    const connector: Connector = descriptor.create(target, { logger: targetLogger, readCredential });
+    const connector: Connector = descriptor.create(target, { logger: targetLogger, readCredential, rateGate });
     const policyName = target.policy;
     return {
       target,

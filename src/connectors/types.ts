@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
 import type { ConnectorPasswordRules } from '../policy/connectorRules.js';
 import type { ConnectorKind } from './kinds.js';
+import type { RateGateFactory } from './huawei/sharedRateGate.js';
 
 /** A named operator credential read from Vault at run time (`credentials:` in the config). */
 export type CredentialReader = (name: string) => Promise<Record<string, string>>;
@@ -9,6 +10,8 @@ export type CredentialReader = (name: string) => Promise<Record<string, string>>
 export interface ConnectorDeps {
   logger: Logger;
   readCredential: CredentialReader;
+  /** The per-endpoint rate limit shared by every worker; without it each process paces alone. */
+  rateGate?: RateGateFactory;
 }
 
 /** What a connector reports about the target's account policy (IAM password policy). */

@@ -20,6 +20,7 @@ export function createCbhAdminConnector(target: CbhAdminTarget, deps: ConnectorD
     insecureSkipVerify: target.insecureSkipVerify,
     settings: target.http,
     logger: deps.logger,
+    rateGate: deps.rateGate,
   });
   const auth = makeCbhAuth(target, deps);
 

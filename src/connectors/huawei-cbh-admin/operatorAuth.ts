@@ -40,6 +40,7 @@ export function makeCbhAuth(target: CbhAdminTarget, deps: ConnectorDeps): CbhAut
       insecureSkipVerify: target.insecureSkipVerify,
       settings: target.http,
       logger: deps.logger,
+      rateGate: deps.rateGate,
     });
     const guard = loginGuardFor(
       `iam|${new URL(target.iamEndpoint).host}|${cred.domainName}|${cred.userName}`,

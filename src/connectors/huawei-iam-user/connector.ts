@@ -26,6 +26,7 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
     insecureSkipVerify: target.insecureSkipVerify,
     settings: target.http,
     logger: deps.logger,
+    rateGate: deps.rateGate,
   });
   const guard = loginGuardFor(
     `iam|${new URL(target.endpoint).host}|${target.domainName}|${target.userName}`,

@@ -22,6 +22,7 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
     insecureSkipVerify: target.insecureSkipVerify,
     settings: target.http,
     logger: deps.logger,
+    rateGate: deps.rateGate,
   });
   const guard = loginGuardFor(
     `meeting|${new URL(target.endpoint).host}|${target.account}`,

@@ -7,7 +7,8 @@ import type { Logger } from '../../observability/logger.js';
 import { Misconfigured, OutcomeUnknown, TargetUnchanged, Throttled } from '../../rotation/errors.js';
 import { parseHuaweiError, scrub, type HuaweiErrorBody } from './errorBody.js';
 import type { HuaweiHttpSettings } from './settings.js';
-import { bucketFor, type TokenBucket } from './tokenBucket.js';
+import type { RateGate, RateGateFactory } from './sharedRateGate.js';
+import { bucketFor } from './tokenBucket.js';
 
 /** One request to a Huawei API, as a connector describes it. */
 export interface HuaweiCall {
@@ -42,6 +43,8 @@ export interface HuaweiHttpOptions {
   insecureSkipVerify: boolean;
   settings: HuaweiHttpSettings;
   logger: Logger;
+  /** Where the per-endpoint rate is kept: shared across processes (Redis) or, by default, in this process. */
+  rateGate?: RateGateFactory;
 }
 
 // Keep-alive agents shared by every connector: rotations against one endpoint reuse connections.
@@ -70,12 +73,13 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
  */
 export class HuaweiHttp {
   private readonly ca?: Buffer;
-  private readonly bucket: TokenBucket;
+  private readonly bucket: RateGate;
 
   constructor(private readonly opts: HuaweiHttpOptions) {
     if (opts.caFile) this.ca = readFileSync(opts.caFile);
     const origin = new URL(opts.endpoint).origin;
-    this.bucket = bucketFor(origin, opts.settings.ratePerSecond, opts.settings.rateBurst);
+    const gate = opts.rateGate ?? bucketFor;
+    this.bucket = gate(origin, opts.settings.ratePerSecond, opts.settings.rateBurst);
     if (opts.insecureSkipVerify) {
       opts.logger.warn({ endpoint: origin }, 'TLS VERIFICATION IS OFF for this target (insecureSkipVerify: true)');
     }
