@@ -14,7 +14,6 @@ import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { startRotationWorker, type RotationWorker } from '../../src/queue/startWorker.js';
 import { repoRoot } from '../helpers/runCli.js';
-import { cliEntry } from './fixtures/rotorCli.js';
 import { redisUrl } from './schedulingFixture.js';
 
 export interface CliProcess {
@@ -83,7 +82,7 @@ export async function makeMassFixture(count: number, extra: Record<string, unkno
     worker,
     redis,
     cli(args) {
-      const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, '--config', configFile, ...args], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', configFile, ...args], {
         cwd: repoRoot,
         env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,16 +1,9 @@
-import {
-  AuthFailed,
-  CooldownActive,
-  Misconfigured,
-  PolicyRejected,
-  TargetUnchanged,
-  isRotorError,
-} from '../../rotation/errors.js';
+import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
 import { accountPasswordPolicySchema, type AccountPasswordPolicy } from '../../policy/connectorRules.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { HuaweiHttp, type HuaweiReply } from '../huawei/http.js';
 import { describe, detailsOf, iamContentType, iamPasswordLogin, lockedOut, type IamLogin } from '../huawei/iamToken.js';
-import { isPasswordRefused, loginGuardFor } from '../huawei/loginGuard.js';
+import { isPasswordRefused, loginGuardFor, unchangedIfRefused } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import type { IamUserTarget } from './schema.js';
 import { adminResetIamUser } from './adminReset.js';
@@ -56,13 +49,7 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
     try {
       return { token: (await login(password)).token, cached: false };
     } catch (err) {
-      // The current password was refused: nothing changed. A lockout or the guard's cap stays AuthFailed.
-      if (isPasswordRefused(err) && isRotorError(err)) {
-        throw new TargetUnchanged(`${target.id}: current password refused: ${err.message}`, err.details, {
-          cause: err,
-        });
-      }
-      throw err;
+      throw unchangedIfRefused(target.id, err);
     }
   }
 

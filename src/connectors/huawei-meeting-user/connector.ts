@@ -2,7 +2,7 @@ import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchan
 import type { Connector, ConnectorDeps } from '../types.js';
 import { HuaweiHttp, type HuaweiReply } from '../huawei/http.js';
 import { describe, detailsOf } from '../huawei/iamToken.js';
-import { isPasswordRefused, loginGuardFor } from '../huawei/loginGuard.js';
+import { isPasswordRefused, loginGuardFor, unchangedIfRefused } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import { meetingAccountAuth, meetingAppAuth, type MeetingToken } from './auth.js';
 import type { MeetingUserTarget } from './schema.js';
@@ -55,12 +55,7 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
     try {
       return { token: (await accountLogin(oldPassword)).token, cached: false };
     } catch (err) {
-      if (isPasswordRefused(err) && err instanceof AuthFailed) {
-        throw new TargetUnchanged(`${target.id}: current password refused: ${err.message}`, err.details, {
-          cause: err,
-        });
-      }
-      throw err;
+      throw unchangedIfRefused(target.id, err);
     }
   }
 

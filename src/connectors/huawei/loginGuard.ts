@@ -1,8 +1,17 @@
-import { AuthFailed, isRotorError } from '../../rotation/errors.js';
+import { AuthFailed, TargetUnchanged, isRotorError } from '../../rotation/errors.js';
 
 /** A login answered 401 for the password itself (not a lockout, not this guard's cap). */
 export function isPasswordRefused(err: unknown): boolean {
   return isRotorError(err, 'AuthFailed') && err.details.status === 401 && !/locked/i.test(err.message);
+}
+
+/**
+ * The login a change call starts with was refused for the password: nothing changed on the target,
+ * which makes it TargetUnchanged. A lockout or the guard's cap stays AuthFailed.
+ */
+export function unchangedIfRefused(targetId: string, err: unknown): unknown {
+  if (!isPasswordRefused(err) || !isRotorError(err)) return err;
+  return new TargetUnchanged(`${targetId}: current password refused: ${err.message}`, err.details, { cause: err });
 }
 
 /**
