@@ -55,6 +55,14 @@ describe('rotor config validate', () => {
     expect(result.code).toBe(2);
   });
 
+  it('warns about a policy under 80 bits of entropy, and still accepts it', async () => {
+    const file = join(dir, 'weak.yaml');
+    await writeFile(file, validConfig.replace('strong: { length: 24,', 'strong: { length: 10,'));
+    const result = await runCli(['--config', file, 'config', 'validate'], env);
+    expect(result.stderr).toMatch(/warning: .*strong.*\d+(\.\d+)? bits/);
+    expect(result.code).toBe(0);
+  });
+
   it('takes the file from ROTOR_CONFIG when --config is not given', async () => {
     const file = join(dir, 'from-env.yaml');
     await writeFile(file, validConfig.replace('kind: huawei-cbh-admin', 'kind: nope'));
