@@ -8,10 +8,9 @@
  * ten times), which is where password-history reads show.
  * Run: `npx tsx bench/calls.ts [--quick] [--targets=K]`. One JSON line.
  */
-import { Redis } from 'ioredis';
-import { onCleanup, round, runBenchmark } from './lib/main.js';
+import { round, runBenchmark } from './lib/main.js';
 import { rotatePhase } from './lib/phases.js';
-import { benchRedis, redisUrl } from './lib/redisKit.js';
+import { benchRedis, monitorRedis, redisUrl } from './lib/redisKit.js';
 import { openRotorEnv } from './lib/rotorEnv.js';
 import { startServers } from './lib/serverHost.js';
 import { delta, perItem, sum } from './lib/stats.js';
@@ -55,32 +54,16 @@ runBenchmark('calls', async (args) => {
   const env = await openRotorEnv(parseConfig(configInput({ ...base, targets: sets.flatMap((s) => s.targets) })));
   await env.startWorker(4);
 
-  // Redis commands on this run's keys, by command and key area (rotate = BullMQ; the rest rotor's own).
-  const monitorConn = new Redis(redisUrl);
-  onCleanup(() => monitorConn.disconnect());
-  const monitor = await monitorConn.monitor();
-  onCleanup(() => monitor.disconnect());
-  let redisCounts: Record<string, number> = {};
-  // Only commands sent by clients (round trips), not the ones Lua scripts run inside Redis.
-  monitor.on('monitor', (_time: string, cmdArgs: string[], source: string) => {
-    if (source === 'lua') return;
-    const key = cmdArgs.find((a) => a.startsWith(`${prefix}:`));
-    if (!key) return;
-    const area = key.slice(prefix.length + 1).split(':')[0] ?? '';
-    const label = `${(cmdArgs[0] ?? '').toLowerCase()} ${area}`;
-    redisCounts[label] = (redisCounts[label] ?? 0) + 1;
-  });
-
   const out: Record<string, unknown> = {};
   for (const s of sets) {
-    redisCounts = {};
+    const monitor = await monitorRedis(prefix);
     const phase = await rotatePhase(
       env,
       servers,
       s.targets.map((t) => t.id),
     );
+    const redis = await monitor.stop();
     const vaultOps = delta(phase.before.vaultOps, phase.after.vaultOps);
-    const redis = redisCounts;
     const bullmq = Object.fromEntries(Object.entries(redis).filter(([l]) => l.endsWith(' rotate')));
     const own = Object.fromEntries(Object.entries(redis).filter(([l]) => !l.endsWith(' rotate')));
     out[s.name] = {

@@ -7,11 +7,12 @@
  *   ideal = requests admitted ÷ limit; the figure is wall time ÷ ideal (target ≤ 1.10) with 0 throttles.
  * Run: `npx tsx bench/mass.ts [--quick] [--targets=N] [--limit=100] [--rate=93] [--burst=2] [--latency=20]`.
  */
-import { round, runBenchmark } from './lib/main.js';
+import { round, runBenchmark, sleep } from './lib/main.js';
 import { rotatePhase } from './lib/phases.js';
-import { benchRedis, redisUrl } from './lib/redisKit.js';
+import { benchRedis, monitorRedis, redisUrl } from './lib/redisKit.js';
 import { openRotorEnv } from './lib/rotorEnv.js';
 import { startServers } from './lib/serverHost.js';
+import { sum } from './lib/stats.js';
 import { configInput, parseConfig, target } from './lib/targets.js';
 
 runBenchmark('mass', async (args) => {
@@ -21,6 +22,7 @@ runBenchmark('mass', async (args) => {
   const burst = args.num('burst', 2);
   const latencyMs = args.num('latency', 20);
   const concurrency = args.num('concurrency', 16);
+  const sampleSeconds = args.num('sample', 5);
   const { prefix } = benchRedis();
   const servers = await startServers({ latencyMs, rateLimitPerSecond: limit });
   const targets = Array.from({ length: n }, (_, i) =>
@@ -43,12 +45,21 @@ runBenchmark('mass', async (args) => {
   const env = await openRotorEnv(parseConfig(input));
   await env.startWorker(concurrency);
 
-  const phase = await rotatePhase(
+  const running = rotatePhase(
     env,
     servers,
     env.config.targets.map((t) => t.id),
     { windows: true, timeoutMs: Math.max(120_000, ((n * 6) / rate) * 1000) },
   );
+  // A sample of Redis round trips per request sent while rotor runs at the limit (MONITOR, a few seconds).
+  await sleep(3_000);
+  const monitor = await monitorRedis(prefix);
+  const s0 = await servers.stats();
+  await sleep(sampleSeconds * 1000);
+  const redisCounts = await monitor.stop();
+  const s1 = await servers.stats();
+  const phase = await running;
+  const sampleCalls = s1.gateway.admitted - s0.gateway.admitted;
   const { gateway } = phase.after;
   const admitted = gateway.admitted - phase.before.gateway.admitted;
   const throttled = gateway.rejected - phase.before.gateway.rejected;
@@ -73,6 +84,11 @@ runBenchmark('mass', async (args) => {
     achievedPerSecond: round(admitted / phase.seconds, 1),
     maxInAnySecond: { gateway: gateway.maxPerSecond, simulator: phase.after.simMaxPerSecond },
     rotationsPerSec: phase.rotationsPerSec,
+    redisPerHuaweiCall: {
+      sampleSeconds,
+      rateGate: round((redisCounts['eval rate'] ?? 0) / sampleCalls, 2),
+      all: round(sum(Object.values(redisCounts)) / sampleCalls, 2),
+    },
     failedAttempts: phase.failedAttempts,
     cpuPercent: phase.cpu,
   };

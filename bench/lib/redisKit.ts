@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { onCleanup, sleep } from './main.js';
@@ -67,4 +67,34 @@ function keyKind(rest: string): string {
     .replace(/rotate\.[^:]+/g, 'rotate.*')
     .replace(/(lock|fence|status):.+$/, '$1:*')
     .replace(/\b\d{4,}\b/g, '<n>');
+}
+
+/**
+ * Counts the round trips that touch keys under `prefix` (MONITOR, on a connection of its own), by
+ * command and key area (`evalsha rotate`, `eval rate`, ...): `rotate` is BullMQ's queue, the rest
+ * rotor's own keys. Commands Lua scripts run inside Redis are not round trips and are left out.
+ * MONITOR slows Redis for everyone while it runs: keep the window short.
+ */
+export async function monitorRedis(prefix: string): Promise<{ stop(): Promise<Record<string, number>> }> {
+  const connection = new Redis(redisUrl);
+  const monitor = await connection.monitor();
+  const counts: Record<string, number> = {};
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source === 'lua') return;
+    const key = args.find((a) => a.startsWith(`${prefix}:`));
+    if (!key) return;
+    const label = `${(args[0] ?? '').toLowerCase()} ${key.slice(prefix.length + 1).split(':')[0] ?? ''}`;
+    counts[label] = (counts[label] ?? 0) + 1;
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (!stopped) {
+      stopped = true;
+      monitor.disconnect();
+      connection.disconnect();
+    }
+    return { ...counts };
+  };
+  onCleanup(stop);
+  return { stop };
 }

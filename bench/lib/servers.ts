@@ -34,6 +34,7 @@ function forward(agent: http.Agent, target: URL, req: IncomingMessage, res: Serv
   const upstream = http.request(
     { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
     (answer) => {
+      answer.on('error', () => res.destroy());
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     },
@@ -42,6 +43,9 @@ function forward(agent: http.Agent, target: URL, req: IncomingMessage, res: Serv
     if (!res.headersSent) res.writeHead(502);
     res.end();
   });
+  // A client gone mid-request (the benchmark ending) must not take the servers down.
+  req.on('error', () => upstream.destroy());
+  res.on('error', () => upstream.destroy());
   req.pipe(upstream);
 }
 
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
       const inWindow = admittedAt.length - head;
       if (inWindow >= limit) {
         gateway.rejected += 1;
+        req.on('error', () => undefined);
         req.resume();
         const out = gatewayError(
           429,
