@@ -88,6 +88,7 @@ runBenchmark('mass', async (args) => {
       sampleSeconds,
       rateGate: round((redisCounts['eval rate'] ?? 0) / sampleCalls, 2),
       all: round(sum(Object.values(redisCounts)) / sampleCalls, 2),
+      monitorLinesLost: monitor.lost(),
     },
     failedAttempts: phase.failedAttempts,
     cpuPercent: phase.cpu,
