@@ -5,7 +5,8 @@
  *     runs it at start) to create every Job Scheduler in an empty Redis, and to find them up to date;
  *   - Redis memory per target: MEMORY USAGE of every key of the run ÷ N (by key shape), and the
  *     server's used_memory growth ÷ N (other users of the Redis move that one);
- *   - an idle worker (lib/idleWorker.ts, a process of its own with the N-target config): RSS and CPU.
+ *   - an idle worker (lib/idleWorker.ts, a process of its own with the N-target config), after it has
+ *     settled (5 s; full run 10 s: start-up garbage collection is over): RSS and CPU over 10 s (full 30 s).
  * Run: `npx tsx bench/scale.ts [--quick] [--targets=N] [--idle=seconds]`. One JSON line.
  */
 import { spawn } from 'node:child_process';
@@ -78,7 +79,7 @@ runBenchmark('scale', async (args) => {
   const keys = await prefixMemory(redis, prefix);
   const schedulers = await queue.getJobSchedulersCount();
 
-  const idle = await runIdleWorker({ ...scaleArgs, settleSeconds: 3, seconds: idleSeconds });
+  const idle = await runIdleWorker({ ...scaleArgs, settleSeconds: args.quick ? 5 : 10, seconds: idleSeconds });
   const idleCpu = Number(idle.cpuPercent);
 
   return {

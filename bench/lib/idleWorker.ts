@@ -4,6 +4,7 @@
  * CPU (process.cpuUsage) and memory are read over a window. Prints one JSON line on stdout.
  * Arguments: one JSON object (see IdleArgs).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { makeRotor } from '../../src/app/makeRotor.js';
 import { makeLogger } from '../../src/observability/logger.js';
@@ -26,6 +27,28 @@ export interface IdleArgs {
 const args = JSON.parse(process.argv[2] ?? '{}') as IdleArgs;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * CPU ticks (1/100 s) per thread from /proc (Linux): the main thread (the event loop) or the others (V8's
+ * background GC and compiler threads, libuv's pool). Empty elsewhere.
+ */
+function ticksByThread(): Record<string, number> {
+  const out: Record<string, number> = {};
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close).trim();
+      // Every V8 and Node thread is called "node": tell the main thread (tid = pid) from the others.
+      const name = Number(tid) === process.pid ? 'main' : comm === 'node' ? 'V8 and Node helper threads' : comm;
+      const fields = stat.slice(close + 2).split(' ');
+      out[name] = (out[name] ?? 0) + Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    // not Linux
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const startedAt = performance.now();
   // What the process holds before it has a config (Node, the loader, every module): the fixed part.
@@ -38,6 +61,7 @@ async function main(): Promise<void> {
   const startupSeconds = (performance.now() - startedAt) / 1000;
   await sleep(args.settleSeconds * 1000);
   if (global.gc) global.gc();
+  const threadsBefore = ticksByThread();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   let peakRss = 0;
@@ -46,6 +70,12 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   const ms = performance.now() - t0;
   const used = process.cpuUsage(cpu);
+  const threadsAfter = ticksByThread();
+  const cpuMsByThread = Object.fromEntries(
+    Object.entries(threadsAfter)
+      .map(([name, ticks]) => [name, (ticks - (threadsBefore[name] ?? 0)) * 10] as const)
+      .filter(([, ms]) => ms > 0),
+  );
   const mem = process.memoryUsage();
   const result = {
     targets: config.targets.length,
@@ -53,6 +83,7 @@ async function main(): Promise<void> {
     idleSeconds: Math.round(ms / 100) / 10,
     cpuPercent: Math.round(((used.user + used.system) / 1000 / ms) * 100 * 1000) / 1000,
     cpuMsPerMinute: Math.round(((used.user + used.system) / 1000 / ms) * 60_000),
+    cpuMsByThread,
     rssMiB: Math.round((Math.max(peakRss, mem.rss) / 2 ** 20) * 10) / 10,
     heapUsedMiB: Math.round((mem.heapUsed / 2 ** 20) * 10) / 10,
     rssBeforeConfigMiB: Math.round((rssBeforeConfig / 2 ** 20) * 10) / 10,

@@ -72,6 +72,13 @@ export function runBenchmark(name: string, body: (args: BenchArgs) => Promise<Re
       void runCleanups().then(() => exitAfter(130));
     });
   }
+  // A crash (an error event nobody listens to, a stray rejection) still removes what the benchmark made.
+  const crash = (err: unknown) => {
+    process.stderr.write(`${name} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    void runCleanups().then(() => exitAfter(1, JSON.stringify({ bench: name, quick: args.quick, error: String(err) })));
+  };
+  process.once('uncaughtException', crash);
+  process.once('unhandledRejection', crash);
   const started = Date.now();
   body(args)
     .then(async (result) => {
