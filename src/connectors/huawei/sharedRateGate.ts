@@ -13,7 +13,8 @@ export type RateGateFactory = (origin: string, perSecond: number, burst: number)
 /**
  * GCRA (the generic cell rate algorithm, a token bucket kept as one timestamp) in Redis, on Redis's
  * own clock: every worker process on every host shares one limit per endpoint, so N workers do not
- * send N times the rate. Returns 0 when the request may go, else how many ms to wait.
+ * send N times the rate. Each call *reserves* the next slot and returns how many ms to wait for it,
+ * so a request costs one round trip however busy the endpoint is.
  */
 const gcraScript = `
 local t = redis.call('TIME')
@@ -22,11 +23,11 @@ local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-local allowAt = tat - tolerance
-if now < allowAt then return math.ceil(allowAt - now) end
 local nextTat = tat + interval
 redis.call('SET', KEYS[1], tostring(nextTat), 'PX', math.ceil(nextTat - now + interval))
-return 0
+local wait = tat - tolerance - now
+if wait < 0 then wait = 0 end
+return math.ceil(wait)
 `;
 
 export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: Logger): RateGateFactory {
@@ -42,19 +43,16 @@ export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: 
     let warned = false;
     gate = {
       async take() {
-        for (;;) {
-          let waitMs: number;
-          try {
-            waitMs = Number(await redis.eval(gcraScript, 1, key, String(interval), String(tolerance)));
-          } catch (err) {
-            // Redis away: pace by this process alone rather than stop every rotation.
-            if (!warned) logger.warn({ err, origin }, 'shared rate limit unavailable; pacing per process');
-            warned = true;
-            return local.take();
-          }
-          if (waitMs <= 0) return;
-          await new Promise((r) => setTimeout(r, waitMs));
+        let waitMs: number;
+        try {
+          waitMs = Number(await redis.eval(gcraScript, 1, key, String(interval), String(tolerance)));
+        } catch (err) {
+          // Redis away: pace by this process alone rather than stop every rotation.
+          if (!warned) logger.warn({ err, origin }, 'shared rate limit unavailable; pacing per process');
+          warned = true;
+          return local.take();
         }
+        if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
       },
     };
     gates.set(id, gate);
