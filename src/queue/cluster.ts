@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { hasHashTag, redisClusterSchema, type RedisClusterConfig } from '../config/schedulingSchema.js';
-import { makeRedisConnection } from './redis.js';
+import { collectConnections, makeRedisConnection } from './redis.js';
 
 /** A single Redis or a Redis Cluster: BullMQ and every command rotor sends work with both. */
 export type RedisClient = Redis | Cluster;
@@ -52,17 +52,7 @@ export function makeRedisClient(settings: RedisSettings, extra: RedisOptions = {
 
 /** Every client a component made, closed together (BullMQ never closes a connection it was handed). */
 export function makeClientSet(settings: RedisSettings) {
-  const made: RedisClient[] = [];
-  return {
-    create(extra: RedisOptions = {}): RedisClient {
-      const client = makeRedisClient(settings, extra);
-      made.push(client);
-      return client;
-    },
-    async closeAll(): Promise<void> {
-      await Promise.all(made.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
-    },
-  };
+  return collectConnections((extra) => makeRedisClient(settings, extra));
 }
 
 export type ClientSet = ReturnType<typeof makeClientSet>;

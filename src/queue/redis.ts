@@ -31,15 +31,20 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
   }
 }
 
+interface Closeable {
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
 /**
  * BullMQ never closes a connection it was handed, so whoever creates one must. This keeps every
  * connection a component made, to close them together at shutdown.
  */
-export function makeConnectionSet(url: string) {
-  const made: Redis[] = [];
+export function collectConnections<T extends Closeable>(make: (extra: RedisOptions) => T) {
+  const made: T[] = [];
   return {
-    create(extra: RedisOptions = {}): Redis {
-      const connection = makeRedisConnection(url, extra);
+    create(extra: RedisOptions = {}): T {
+      const connection = make(extra);
       made.push(connection);
       return connection;
     },
@@ -47,4 +52,9 @@ export function makeConnectionSet(url: string) {
       await Promise.all(made.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
+}
+
+/** Connections to one (non-cluster) Redis, closed together. */
+export function makeConnectionSet(url: string) {
+  return collectConnections((extra) => makeRedisConnection(url, extra));
 }

@@ -1,6 +1,6 @@
 import { AuthFailed, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
 import type { Connector, ConnectorDeps } from '../types.js';
-import { HuaweiHttp, type HuaweiCall, type HuaweiReply } from '../huawei/http.js';
+import { huaweiHttpFor, type HuaweiCall, type HuaweiReply } from '../huawei/http.js';
 import { describe, detailsOf } from '../huawei/iamToken.js';
 import { makeCbhAuth } from './operatorAuth.js';
 import type { CbhAdminTarget } from './schema.js';
@@ -14,14 +14,7 @@ export const cbhUnverifiedReason =
  * resolved — and there is no way to verify it.
  */
 export function createCbhAdminConnector(target: CbhAdminTarget, deps: ConnectorDeps): Connector {
-  const http = new HuaweiHttp({
-    endpoint: target.endpoint,
-    caFile: target.caFile,
-    insecureSkipVerify: target.insecureSkipVerify,
-    settings: target.http,
-    logger: deps.logger,
-    rateGate: deps.rateGate,
-  });
+  const http = huaweiHttpFor(target.endpoint, target, deps);
   const auth = makeCbhAuth(target, deps);
 
   function refusal(reply: HuaweiReply): Error {

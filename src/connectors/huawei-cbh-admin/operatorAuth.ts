@@ -1,7 +1,7 @@
 import { Misconfigured } from '../../rotation/errors.js';
 import type { ConnectorDeps } from '../types.js';
 import { signSdkHmacSha256 } from '../huawei/akskSigner.js';
-import { HuaweiHttp, type HuaweiCall } from '../huawei/http.js';
+import { huaweiHttpFor, type HuaweiCall, type HuaweiHttp } from '../huawei/http.js';
 import { iamPasswordLogin } from '../huawei/iamToken.js';
 import { loginGuardFor } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
@@ -34,14 +34,7 @@ export function makeCbhAuth(target: CbhAdminTarget, deps: ConnectorDeps): CbhAut
     const hit = fresh ? undefined : tokens.get(cred.password);
     usedCache = hit !== undefined;
     if (hit) return hit.token;
-    iamHttp ??= new HuaweiHttp({
-      endpoint: target.iamEndpoint,
-      caFile: target.caFile,
-      insecureSkipVerify: target.insecureSkipVerify,
-      settings: target.http,
-      logger: deps.logger,
-      rateGate: deps.rateGate,
-    });
+    iamHttp ??= huaweiHttpFor(target.iamEndpoint, target, deps);
     const guard = loginGuardFor(
       `iam|${new URL(target.iamEndpoint).host}|${cred.domainName}|${cred.userName}`,
       target.maxRefusedLogins,

@@ -1,7 +1,7 @@
 import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
 import { accountPasswordPolicySchema, type AccountPasswordPolicy } from '../../policy/connectorRules.js';
 import type { Connector, ConnectorDeps } from '../types.js';
-import { HuaweiHttp, type HuaweiReply } from '../huawei/http.js';
+import { huaweiHttpFor, type HuaweiReply } from '../huawei/http.js';
 import { describe, detailsOf, iamContentType, iamPasswordLogin, lockedOut, type IamLogin } from '../huawei/iamToken.js';
 import { isPasswordRefused, loginGuardFor, unchangedIfRefused } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
@@ -13,14 +13,7 @@ import { adminResetIamUser } from './adminReset.js';
  * `POST /v3/users/{user_id}/password` with `original_password`; verify = a login with the new one.
  */
 export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDeps): Connector {
-  const http = new HuaweiHttp({
-    endpoint: target.endpoint,
-    caFile: target.caFile,
-    insecureSkipVerify: target.insecureSkipVerify,
-    settings: target.http,
-    logger: deps.logger,
-    rateGate: deps.rateGate,
-  });
+  const http = huaweiHttpFor(target.endpoint, target, deps);
   const guard = loginGuardFor(
     `iam|${new URL(target.endpoint).host}|${target.domainName}|${target.userName}`,
     target.maxRefusedLogins,

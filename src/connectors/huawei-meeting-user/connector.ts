@@ -1,6 +1,6 @@
 import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
 import type { Connector, ConnectorDeps } from '../types.js';
-import { HuaweiHttp, type HuaweiReply } from '../huawei/http.js';
+import { huaweiHttpFor, type HuaweiReply } from '../huawei/http.js';
 import { describe, detailsOf } from '../huawei/iamToken.js';
 import { isPasswordRefused, loginGuardFor, unchangedIfRefused } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
@@ -16,14 +16,7 @@ export const meetingCooldownMs = 5 * 60_000;
  * Verify = account auth with the new password.
  */
 export function createMeetingUserConnector(target: MeetingUserTarget, deps: ConnectorDeps): Connector {
-  const http = new HuaweiHttp({
-    endpoint: target.endpoint,
-    caFile: target.caFile,
-    insecureSkipVerify: target.insecureSkipVerify,
-    settings: target.http,
-    logger: deps.logger,
-    rateGate: deps.rateGate,
-  });
+  const http = huaweiHttpFor(target.endpoint, target, deps);
   const guard = loginGuardFor(
     `meeting|${new URL(target.endpoint).host}|${target.account}`,
     target.maxRefusedLogins,

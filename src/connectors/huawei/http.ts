@@ -71,6 +71,29 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
  * a UUID X-Request-Id per request, a token bucket per endpoint, and the classification every call shares
  * (transport failures, 429, 5xx). 4xx replies are returned for the connector to classify.
  */
+/** The transport fields every Huawei target has (see `settings.ts` and `targetCommonShape`). */
+export interface HuaweiTransportTarget {
+  caFile?: string;
+  insecureSkipVerify: boolean;
+  http: HuaweiHttpSettings;
+}
+
+/** A transport to `endpoint` with a target's TLS, timeout and rate settings and the connector's deps. */
+export function huaweiHttpFor(
+  endpoint: string,
+  target: HuaweiTransportTarget,
+  deps: Pick<HuaweiHttpOptions, 'logger' | 'rateGate'>,
+): HuaweiHttp {
+  return new HuaweiHttp({
+    endpoint,
+    caFile: target.caFile,
+    insecureSkipVerify: target.insecureSkipVerify,
+    settings: target.http,
+    logger: deps.logger,
+    rateGate: deps.rateGate,
+  });
+}
+
 export class HuaweiHttp {
   private readonly ca?: Buffer;
   private readonly bucket: RateGate;
