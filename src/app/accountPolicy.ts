@@ -1,20 +1,57 @@
-import type { Connector } from '../connectors/types.js';
-import type { AccountPasswordPolicy } from '../policy/index.js';
+import type { AccountPolicySource } from '../connectors/types.js';
+import type { Logger } from '../observability/logger.js';
+import { accountPasswordPolicySchema, type AccountPasswordPolicy } from '../policy/index.js';
+
+interface Cached {
+  value: AccountPasswordPolicy | undefined;
+  at: number;
+}
+
+// Per scope (IAM: endpoint + account), shared by every target of that account in this process: the
+// policy is the account's, and each read is a request against the target's rate limit.
+const cache = new Map<string, Cached>();
+const warned = new Set<string>();
 
 /**
- * The target's account password policy (IAM), read at most once per `ttlMs`: it changes rarely, and
- * every read is a request against the target's rate limit. Connectors without one return undefined.
+ * The account password policy a target must meet, read at most once per `ttlMs` per scope:
+ * the API's answer when it can be read, else the one the config declares, else undefined — unknown,
+ * and the password maker then applies the strictest rules the API allows (see makePasswordMaker).
+ * Warns once per scope when the API refuses, saying how to declare it.
  */
 export function cachedAccountPolicy(
-  connector: Connector,
+  source: AccountPolicySource | undefined,
   ttlMs: number,
+  logger: Logger,
 ): () => Promise<AccountPasswordPolicy | undefined> {
-  let cached: { value: AccountPasswordPolicy | undefined; at: number } | undefined;
   return async () => {
-    if (!connector.fetchAccountPolicy) return undefined;
-    if (cached && Date.now() - cached.at < ttlMs) return cached.value;
-    const value = (await connector.fetchAccountPolicy()) as AccountPasswordPolicy | undefined;
-    cached = { value, at: Date.now() };
+    if (!source) return undefined;
+    const hit = cache.get(source.scope);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.value;
+    let fromApi: AccountPasswordPolicy | undefined;
+    try {
+      const read = await source.read();
+      fromApi = read === undefined ? undefined : accountPasswordPolicySchema.parse(read);
+    } catch (err) {
+      // A failed read (throttled, unreachable) is not cached: the next rotation asks again.
+      logger.warn({ err, scope: source.scope }, 'account password policy could not be read; using the declared one');
+      return declaredOf(source);
+    }
+    const value = fromApi ?? declaredOf(source);
+    if (fromApi === undefined && !warned.has(source.scope)) {
+      warned.add(source.scope);
+      logger.warn(
+        { scope: source.scope, declared: source.declared !== undefined },
+        source.declared
+          ? 'the target does not let rotor read its account password policy; using accountPolicy from the config'
+          : 'the target does not let rotor read its account password policy and the config declares none: ' +
+              'generating with the strictest rules it allows; declare accountPolicy on the target to say otherwise',
+      );
+    }
+    cache.set(source.scope, { value, at: Date.now() });
     return value;
   };
+}
+
+function declaredOf(source: AccountPolicySource): AccountPasswordPolicy | undefined {
+  return source.declared === undefined ? undefined : accountPasswordPolicySchema.parse(source.declared);
 }

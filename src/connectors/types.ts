@@ -17,6 +17,16 @@ export interface ConnectorDeps {
 /** What a connector reports about the target's account policy (IAM password policy). */
 export type AccountPolicy = Record<string, unknown>;
 
+/** Where a target's account password policy comes from, for kinds whose accounts have one (IAM). */
+export interface AccountPolicySource {
+  /** Targets in one scope share one policy, read once per TTL (IAM: endpoint + account name). */
+  scope: string;
+  /** The policy as the target's API reports it; undefined when the API refuses to tell (403). */
+  read(): Promise<AccountPolicy | undefined>;
+  /** The policy the config declares (`accountPolicy`), used when the API refuses. */
+  declared?: AccountPolicy;
+}
+
 /**
  * One target's live connection. Every method throws only errors from `rotation/errors.ts`,
  * each saying what happened to the target (unchanged, unknown, auth failed, ...).
@@ -28,7 +38,8 @@ export interface Connector {
   change(args: { oldPassword: string; newPassword: string }): Promise<void>;
   /** true: `password` is live; false: refused. Throws on anything else (unreachable, throttled). */
   verify(password: string): Promise<boolean>;
-  fetchAccountPolicy?(): Promise<AccountPolicy | undefined>;
+  /** Present for kinds whose accounts carry a password policy beyond the API's fixed rules. */
+  accountPolicy?: AccountPolicySource;
   /** Sets the password with an admin credential, without the old one (reconcile). */
   adminReset?(newPassword: string): Promise<void>;
   close?(): Promise<void>;

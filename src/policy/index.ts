@@ -8,6 +8,7 @@ export {
 } from './connectorRules.js';
 export type { ConnectorPasswordRules, AccountPasswordPolicy } from './connectorRules.js';
 export { effectivePolicy } from './effectivePolicy.js';
+export { strictestAccountPolicy } from './strictestAccountPolicy.js';
 export type { EffectivePolicyInput } from './effectivePolicy.js';
 export { PolicyConflictError, PolicyUnsatisfiable } from './errors.js';
 export { generatePassword, MAX_ATTEMPTS } from './generator.js';

@@ -31,6 +31,8 @@ export interface RotorErrorDetails {
   requestId?: string;
   /** When the operation may be tried again (ms from now): Retry-After, cooldown end. */
   retryAfterMs?: number;
+  /** AuthFailed: why the account cannot log in — `locked` or `disabled` stop every further login. */
+  reason?: 'locked' | 'disabled';
 }
 
 export class RotorError extends Error {

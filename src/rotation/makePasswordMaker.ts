@@ -3,6 +3,8 @@ import type { TargetConfig } from '../config/schema.js';
 import {
   effectivePolicy,
   generatePassword,
+  PolicyConflictError,
+  strictestAccountPolicy,
   validatePassword,
   type AccountPasswordPolicy,
   type PolicyConfig,
@@ -11,8 +13,10 @@ import { PolicyRejected } from './errors.js';
 
 export interface PasswordRequest {
   oldPassword: string;
-  /** The IAM account password policy read from the target, when it could be read. */
+  /** The account password policy (IAM): read from the target, or declared; undefined when unknown. */
   accountPolicy?: AccountPasswordPolicy;
+  /** The target refused a password for its rules: draw the next with the strictest rules it allows. */
+  strictest?: boolean;
   /** Older passwords (previous KV versions), newest first; asked only as deep as the policy needs. */
   readHistory(count: number): Promise<string[]>;
 }
@@ -29,10 +33,23 @@ export function makePasswordMaker(
   target: TargetConfig,
   configured: PolicyConfig | undefined,
   policyName: string | undefined,
+  /** The target's account has a policy of its own (IAM): when it is unknown, assume the strictest. */
+  accountRules = false,
 ): PasswordMaker {
   const context = passwordContextOf(target);
-  return async ({ oldPassword, accountPolicy, readHistory }) => {
-    const policy = effectivePolicy({ policyName, configured, kind: target.kind, accountPolicy });
+  const policyFor = (account: AccountPasswordPolicy | undefined) =>
+    effectivePolicy({ policyName, configured, kind: target.kind, accountPolicy: account });
+  return async ({ oldPassword, accountPolicy, readHistory, strictest }) => {
+    let policy = policyFor(accountPolicy);
+    if (accountRules && (accountPolicy === undefined || strictest)) {
+      // Unknown rules, or rules the target just refused: draw with the strictest rules its API allows,
+      // unless the configured policy cannot meet them (then the known rules are all there is).
+      try {
+        policy = policyFor(strictestAccountPolicy(accountPolicy));
+      } catch (err) {
+        if (!(err instanceof PolicyConflictError)) throw err;
+      }
+    }
     const history = policy.historyCount > 0 ? await readHistory(policy.historyCount) : [];
     const ctx = { ...context, oldPassword, history };
     const password = generatePassword(policy, ctx);

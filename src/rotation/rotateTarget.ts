@@ -79,6 +79,8 @@ export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promis
       newPassword = await deps.makePassword({
         oldPassword: current.password,
         accountPolicy,
+        // The second draw follows a refusal: the target's rules are stricter than rotor knows.
+        strictest: round > 1,
         readHistory: (count) => store.passwordHistory(target.secretPath, count),
       });
       await lock.assertHeld();

@@ -18,47 +18,56 @@ afterAll(async () => {
 });
 
 describe('huawei-meeting-user', () => {
-  it("declares the 5-minute cooldown and reports Meeting's refusal as CooldownActive", async () => {
+  it("declares the 5-minute cooldown; Meeting's refusal inside it stops instead of retrying", async () => {
     expect(connectors['huawei-meeting-user'].cooldownMs).toBe(5 * 60_000);
     const seeded = meetingFixture.seed(sim);
     await connect('huawei-meeting-user', seeded, logger).change({
       oldPassword: meetingFixture.oldPassword,
       newPassword: 'Second-Pa55#2',
     });
-    // A second connector does not know about the first change: Meeting itself refuses.
+    // The cooldown's code is not documented: by default a refused change is a refusal of the password.
     const err = await connect('huawei-meeting-user', seeded, logger)
+      .change({ oldPassword: 'Second-Pa55#2', newPassword: 'Third-Pa55#3' })
+      .catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'PolicyRejected', details: { status: 400 } });
+    expect(sim.meeting.livePassword(seeded.liveId)).toBe('Second-Pa55#2');
+  });
+
+  it('reads the cooldown code as CooldownActive once a target names it in errorCodes', async () => {
+    const seeded = meetingFixture.seed(sim);
+    const named = { ...seeded, config: { ...seeded.config, errorCodes: { cooldown: ['USG.206030020'] } } };
+    await connect('huawei-meeting-user', named, logger).change({
+      oldPassword: meetingFixture.oldPassword,
+      newPassword: 'Second-Pa55#2',
+    });
+    const err = await connect('huawei-meeting-user', named, logger)
       .change({ oldPassword: 'Second-Pa55#2', newPassword: 'Third-Pa55#3' })
       .catch((e: Error) => e);
     expect(err).toMatchObject({ name: 'CooldownActive', details: { status: 400, retryAfterMs: 5 * 60_000 } });
     sim.clock.advance(5 * 60_000);
-    await connect('huawei-meeting-user', seeded, logger).change({
+    await connect('huawei-meeting-user', named, logger).change({
       oldPassword: 'Second-Pa55#2',
       newPassword: 'Third-Pa55#3',
     });
     expect(sim.meeting.livePassword(seeded.liveId)).toBe('Third-Pa55#3');
   });
-
-  it('does not even send a change it knows falls inside its own cooldown', async () => {
-    const seeded = meetingFixture.seed(sim);
-    const c = connect('huawei-meeting-user', seeded, logger);
-    await c.change({ oldPassword: meetingFixture.oldPassword, newPassword: 'Second-Pa55#2' });
-    const before = sim.requestLog.length;
-    await expect(c.change({ oldPassword: 'Second-Pa55#2', newPassword: 'Third-Pa55#3' })).rejects.toMatchObject({
-      name: 'CooldownActive',
-    });
-    expect(sim.requestLog.length).toBe(before);
-  });
 });
 
 describe('huawei-iam-user', () => {
-  it("reports the account's minimum password age as CooldownActive", async () => {
+  it("reports the account's minimum password age as CooldownActive when its code is named", async () => {
     const seeded = iamFixture.seed(sim);
+    const named = { ...seeded, config: { ...seeded.config, errorCodes: { cooldown: ['1119', 'IAM.1119'] } } };
     sim.iam.setPasswordPolicy('acme', { minimum_password_age: 60 });
     try {
-      const c = connect('huawei-iam-user', seeded, logger);
+      const c = connect('huawei-iam-user', named, logger);
       await c.change({ oldPassword: iamFixture.oldPassword, newPassword: 'Second-Pa55#2' });
       await expect(c.change({ oldPassword: 'Second-Pa55#2', newPassword: 'Third-Pa55#3' })).rejects.toMatchObject({
         name: 'CooldownActive',
+      });
+      // Without the (undocumented) code the same refusal stops the rotation instead of looping.
+      const plain = connect('huawei-iam-user', seeded, logger);
+      await expect(plain.change({ oldPassword: 'Second-Pa55#2', newPassword: 'Third-Pa55#3' })).rejects.toMatchObject({
+        name: 'PolicyRejected',
       });
     } finally {
       sim.iam.setPasswordPolicy('acme', { minimum_password_age: 0 });
@@ -83,9 +92,9 @@ describe('huawei-iam-user', () => {
 
   it('needs a token before it can read the account policy', async () => {
     const c = connect('huawei-iam-user', iamFixture.seed(sim), logger);
-    await expect(c.fetchAccountPolicy!()).rejects.toMatchObject({ name: 'Misconfigured' });
+    await expect(c.accountPolicy!.read()).rejects.toMatchObject({ name: 'Misconfigured' });
     await c.authenticate(iamFixture.oldPassword);
-    await expect(c.fetchAccountPolicy!()).resolves.toMatchObject({ maximum_password_length: 32 });
+    await expect(c.accountPolicy!.read()).resolves.toMatchObject({ maximum_password_length: 32 });
   });
 
   it('refuses an admin reset when no admin credential is configured', async () => {

@@ -70,7 +70,7 @@ describe('huawei-iam-user requests', () => {
     });
     expect(last('iam.token')!.query).toBe('?nocatalog=true');
 
-    const policy = await c.fetchAccountPolicy!();
+    const policy = await c.accountPolicy!.read();
     expect(policy).toMatchObject({ minimum_password_length: 8, password_char_combination: 2 });
     expectShape(last('iam.passwordPolicy'), {
       method: 'GET',

@@ -1,7 +1,7 @@
-import { AuthFailed, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
+import { AuthFailed, Misconfigured, PolicyRejected } from '../../rotation/errors.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { huaweiHttpFor, type HuaweiCall, type HuaweiReply } from '../huawei/http.js';
-import { describe, detailsOf } from '../huawei/iamToken.js';
+import { describe, detailsOf, jsonError, jsonObject, unrecognisedChange } from '../huawei/replies.js';
 import { makeCbhAuth } from './operatorAuth.js';
 import type { CbhAdminTarget } from './schema.js';
 
@@ -17,6 +17,19 @@ export function createCbhAdminConnector(target: CbhAdminTarget, deps: ConnectorD
   const http = huaweiHttpFor(target.endpoint, target, deps);
   const auth = makeCbhAuth(target, deps);
 
+  /**
+   * Success is only the documented one: v1 answers 200 `{"request_info":"success"}` (the reference's
+   * example spells the key `"request info"`: both are accepted); v2 answers 200 with no body.
+   */
+  function succeeded(reply: HuaweiReply): boolean {
+    if (reply.status !== 200) return false;
+    if (target.apiVersion === 'v2' && reply.bodyKind === 'empty') return true;
+    const body = jsonObject(reply);
+    const info = body?.request_info ?? body?.['request info'];
+    return typeof info === 'string' && info.toLowerCase() === 'success';
+  }
+
+  /** A documented refusal: a 400/401/403/404 carrying CBH's `{error_code, error_description}` body. */
   function refusal(reply: HuaweiReply): Error {
     const details = detailsOf(reply);
     const what = `${target.id}: admin password change refused (${describe(reply)})`;
@@ -28,10 +41,12 @@ export function createCbhAdminConnector(target: CbhAdminTarget, deps: ConnectorD
       case 'CBH.10020009':
         return new Misconfigured(`${what}: request format`, details);
     }
+    if (reply.status === 400) return new PolicyRejected(what, details);
     if (reply.status === 401) return new AuthFailed(`${what}: operator credential refused`, details);
-    if (reply.status === 403 || reply.status === 404) return new Misconfigured(what, details);
-    return new TargetUnchanged(what, details);
+    return new Misconfigured(what, details);
   }
+
+  const documentedRefusals = new Set([400, 401, 403, 404]);
 
   async function setPassword(newPassword: string): Promise<void> {
     const call: HuaweiCall = {
@@ -47,9 +62,11 @@ export function createCbhAdminConnector(target: CbhAdminTarget, deps: ConnectorD
       // A cached IAM token expired or was revoked: one fresh token, one more try.
       reply = await http.send(await auth.apply(call, true));
     }
-    // v1 answers {"request_info": "success"} (its example spells the key "request info"); v2 has no body.
-    if (reply.status === 200) return;
-    throw refusal(reply);
+    if (succeeded(reply)) return;
+    if (documentedRefusals.has(reply.status) && jsonError(reply)) throw refusal(reply);
+    // A proxy's HTML page, an empty 200 on v1, an undocumented status: CBH may or may not have the
+    // password. Recovery re-sends the same one (an admin reset is idempotent) until CBH answers as documented.
+    throw unrecognisedChange(`${target.id}: cbh.changePassword`, reply);
   }
 
   return {

@@ -1,7 +1,9 @@
-import { Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
+import { Misconfigured, PolicyRejected } from '../../rotation/errors.js';
 import type { ConnectorDeps } from '../types.js';
 import type { HuaweiHttp } from '../huawei/http.js';
-import { describe, detailsOf, iamContentType, iamPasswordLogin } from '../huawei/iamToken.js';
+import { iamContentType, iamPasswordLogin } from '../huawei/iamToken.js';
+import { policyMessage } from '../huawei/policyMessage.js';
+import { describe, detailsOf, jsonObject, unrecognisedChange } from '../huawei/replies.js';
 import type { IamUserTarget } from './schema.js';
 
 /**
@@ -35,10 +37,12 @@ export async function adminResetIamUser(
     mutating: true,
     secrets: [newPassword, admin.token, cred.password],
   });
-  if (reply.status === 200 || reply.status === 204) return;
+  // Documented success: 200 with the updated `user` object.
+  if (reply.status === 200 && typeof jsonObject(reply)?.user === 'object') return;
   const details = detailsOf(reply);
   const what = `${target.id}: admin reset refused (${describe(reply)})`;
-  if (target.errorCodes.policy.includes(reply.error.code ?? '')) throw new PolicyRejected(what, details);
-  if (reply.status === 401 || reply.status === 403 || reply.status === 404) throw new Misconfigured(what, details);
-  throw new TargetUnchanged(what, details);
+  if (reply.status === 400 && !target.errorCodes.parameter.includes(reply.error.code ?? ''))
+    throw new PolicyRejected(policyMessage(what), details);
+  if ([400, 401, 403, 404].includes(reply.status)) throw new Misconfigured(what, details);
+  throw unrecognisedChange(`${target.id}: iam.adminUpdateUser`, reply);
 }

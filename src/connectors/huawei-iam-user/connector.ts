@@ -1,8 +1,10 @@
 import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
-import { accountPasswordPolicySchema, type AccountPasswordPolicy } from '../../policy/connectorRules.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { huaweiHttpFor, type HuaweiReply } from '../huawei/http.js';
-import { describe, detailsOf, iamContentType, iamPasswordLogin, lockedOut, type IamLogin } from '../huawei/iamToken.js';
+import { iamContentType, iamPasswordLogin, type IamLogin } from '../huawei/iamToken.js';
+import { policyMessage } from '../huawei/policyMessage.js';
+import { accountBlocked, describe, detailsOf, lockedOut, unrecognisedChange } from '../huawei/replies.js';
+import { readIamPasswordPolicy, declaredPolicyOf } from './passwordPolicy.js';
 import { isPasswordRefused, loginGuardFor, unchangedIfRefused } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import type { IamUserTarget } from './schema.js';
@@ -59,18 +61,26 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
     });
   }
 
-  function refusal(reply: HuaweiReply): Error {
+  /**
+   * IAM's change page documents 204 for success and statuses 400/401/403/404/405/413/500/503, and no
+   * error codes. A 400 to an authenticated change that names no parameter problem means IAM refused
+   * this password (too weak, reused, too recent): real IAM says so in a Keystone body such as
+   * `{"error":{"code":400,"message":"The password is too weak."}}`. One fresh password, then stop.
+   */
+  function refusal(reply: HuaweiReply): Error | undefined {
     const details = detailsOf(reply);
     const code = reply.error.code ?? '';
     const what = `${target.id}: change refused (${describe(reply)})`;
+    if (reply.status === 401 && lockedOut(reply))
+      return accountBlocked(`${target.id}: iam.changePassword`, 'locked', reply);
+    if (reply.status === 401) return new AuthFailed(what, details);
+    if ([403, 404, 405, 413].includes(reply.status)) return new Misconfigured(what, details);
+    if (reply.status !== 400) return undefined;
     if (target.errorCodes.wrongPassword.includes(code))
       return new TargetUnchanged(`${what}: wrong original password`, details);
-    if (target.errorCodes.policy.includes(code)) return new PolicyRejected(what, details);
     if (target.errorCodes.cooldown.includes(code)) return new CooldownActive(`${what}: minimum password age`, details);
-    if (reply.status === 401 && lockedOut(reply)) return new AuthFailed(`${what}: user is locked`, details);
-    if (reply.status === 401) return new AuthFailed(what, details);
-    if (reply.status === 403 || reply.status === 404 || reply.status === 405) return new Misconfigured(what, details);
-    return new TargetUnchanged(what, details);
+    if (target.errorCodes.parameter.includes(code)) return new Misconfigured(`${what}: malformed request`, details);
+    return new PolicyRejected(policyMessage(what), details);
   }
 
   return {
@@ -87,7 +97,8 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
         ({ token, cached } = await tokenFor(oldPassword));
         reply = await postChange(token, oldPassword, newPassword);
       }
-      if (reply.status !== 204 && reply.status !== 200) throw refusal(reply);
+      // 204 is the documented success; anything else after the request was sent may have applied it.
+      if (reply.status !== 204) throw refusal(reply) ?? unrecognisedChange(`${target.id}: iam.changePassword`, reply);
       // Every token issued before the change is dead (IAM revokes them), ours included.
       tokens.clear();
     },
@@ -102,32 +113,11 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
       }
     },
 
-    async fetchAccountPolicy(): Promise<AccountPasswordPolicy | undefined> {
-      const cached = tokens.peek();
-      if (!cached || !domainId) {
-        throw new Misconfigured(`${target.id}: reading the account password policy needs a token: authenticate first`);
-      }
-      const reply = await http.send({
-        name: 'iam.passwordPolicy',
-        method: 'GET',
-        path: `/v3.0/OS-SECURITYPOLICY/domains/${encodeURIComponent(domainId)}/password-policy`,
-        headers: { 'X-Auth-Token': cached.token },
-        mutating: false,
-        secrets: [cached.token],
-      });
-      const parsed = accountPasswordPolicySchema.safeParse(
-        (reply.body as { password_policy?: unknown } | undefined)?.password_policy,
-      );
-      if (reply.status === 200 && parsed.success) return parsed.data;
-      // A user without permission to read the policy is common: the configured policy still applies.
-      if (reply.status === 403) {
-        deps.logger.warn(
-          { target: target.id, requestId: reply.requestId },
-          'no permission to read the IAM password policy; using the configured policy only',
-        );
-        return undefined;
-      }
-      throw new Misconfigured(`${target.id}: password policy unreadable (${describe(reply)})`, detailsOf(reply));
+    accountPolicy: {
+      scope: `iam|${new URL(target.endpoint).host}|${target.domainName}`,
+      declared: declaredPolicyOf(target.accountPolicy),
+      read: () =>
+        readIamPasswordPolicy({ target, deps, http, userToken: () => tokens.peek()?.token, domainId: () => domainId }),
     },
 
     async adminReset(newPassword) {

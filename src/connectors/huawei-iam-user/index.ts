@@ -8,7 +8,7 @@ export const iamUserConnector: ConnectorDescriptor<typeof iamUserTargetSchema> =
   kind: 'huawei-iam-user',
   targetSchema: iamUserTargetSchema,
   rules: connectorRules['huawei-iam-user'],
-  // IAM's own cooldown is the account's `minimum_password_age`, read through fetchAccountPolicy.
+  // IAM's own cooldown is the account's `minimum_password_age`, from its account policy source.
   cooldownMs: 0,
   capabilities: { canVerify: true, idempotentChange: false },
   create: createIamUserConnector,

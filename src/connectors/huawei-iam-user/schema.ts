@@ -1,18 +1,48 @@
 import { z } from 'zod';
 import { endpointSchema, targetCommonShape } from '../../config/targetCommon.js';
 import { huaweiTargetExtras } from '../huawei/settings.js';
+import { documentedCodes, iamCodes } from '../huawei/upstreamCodes.js';
 
 /**
- * Upstream codes of a refused change, by meaning. 1103/1108/1118 are documented; the cooldown code is
- * not (IAM documents only the status), so it is configurable.
+ * Upstream codes of a refused change, by meaning. The change page documents no codes; the defaults are
+ * the documented ones of `huawei/upstreamCodes.ts` (IAM's error code list). Any other 400 to an
+ * authenticated change is read as a refusal of the password (one fresh password, then stop).
  */
+const codes = (meaning: Parameters<typeof documentedCodes>[1]) =>
+  z
+    .array(z.string())
+    .default(documentedCodes(iamCodes, meaning).flatMap((c) => (/^\d+$/.test(c) ? [c, `IAM.${c}`] : [c])));
 const iamErrorCodesSchema = z
   .object({
-    wrongPassword: z.array(z.string()).default(['1103', 'IAM.1103']),
-    policy: z.array(z.string()).default(['1108', '1118', 'IAM.1108', 'IAM.1118']),
-    cooldown: z.array(z.string()).default(['1119', 'IAM.1119']),
+    wrongPassword: codes('wrongPassword'),
+    policy: codes('policy'),
+    cooldown: codes('cooldown'),
+    /** A malformed request (missing or invalid parameter, body): a configuration or rotor problem, not the password. */
+    parameter: codes('parameter'),
   })
   .strict();
+
+/**
+ * The account password policy as the IAM console shows it, for when the API refuses to tell
+ * (reading it needs `iam:securitypolicies:getPasswordPolicy`, which a user rotating its own password
+ * usually lacks). Same meanings as IAM's `password_policy` fields.
+ */
+export const declaredAccountPolicySchema = z
+  .object({
+    minimumPasswordLength: z.number().int().min(6).max(32).optional(),
+    maximumPasswordLength: z.number().int().min(6).max(128).optional(),
+    /** Character classes required, 2–4. */
+    passwordCharCombination: z.number().int().min(2).max(4).optional(),
+    /** Longest run of one character; 0 = no limit. */
+    maximumConsecutiveIdenticalChars: z.number().int().min(0).max(32).optional(),
+    numberOfRecentPasswordsDisallowed: z.number().int().min(0).max(10).optional(),
+    /** Minutes before the password may change again (IAM's minimum password age), 0–1440. */
+    minimumPasswordAge: z.number().int().min(0).max(1440).optional(),
+    passwordNotUsernameOrInvert: z.boolean().optional(),
+  })
+  .strict();
+
+export type DeclaredAccountPolicy = z.infer<typeof declaredAccountPolicySchema>;
 
 export const iamUserTargetSchema = z
   .object({
@@ -31,6 +61,8 @@ export const iamUserTargetSchema = z
     /** Credential name (under `credentials:`) of an IAM admin, used by reconcile's admin reset. */
     adminCredential: z.string().min(1).optional(),
     errorCodes: iamErrorCodesSchema.prefault({}),
+    /** Used when IAM refuses to read the account password policy (403); the API's answer wins when readable. */
+    accountPolicy: declaredAccountPolicySchema.optional(),
     ...huaweiTargetExtras,
   })
   .strict();

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { AuthFailed, Misconfigured } from '../../rotation/errors.js';
 import type { HuaweiHttp, HuaweiReply } from '../huawei/http.js';
-import { describe, detailsOf } from '../huawei/iamToken.js';
+import { accountBlocked, describe, detailsOf, jsonObject, unrecognisedRead } from '../huawei/replies.js';
 
 /** clientType 72 = "API calling" in Meeting's auth APIs. */
 const apiClientType = 72;
@@ -11,10 +11,11 @@ export interface MeetingToken {
   expiresAt: number;
 }
 
+/** The documented success: 200 with a JSON body holding `accessToken`; anything else proves nothing. */
 function tokenOf(reply: HuaweiReply, name: string): MeetingToken {
-  const body = (reply.body ?? {}) as { accessToken?: unknown; expireTime?: unknown; validPeriod?: unknown };
-  if (typeof body.accessToken !== 'string' || !body.accessToken) {
-    throw new Misconfigured(`${name}: 200 without accessToken`, detailsOf(reply));
+  const body = jsonObject(reply) ?? {};
+  if (reply.status !== 200 || typeof body.accessToken !== 'string' || !body.accessToken) {
+    throw unrecognisedRead(name, reply);
   }
   const expiresAt =
     typeof body.expireTime === 'number'
@@ -43,12 +44,22 @@ export async function meetingAccountAuth(
     mutating: false,
     secrets: [password, basic],
   });
-  if (reply.status === 200) return tokenOf(reply, 'meeting.accountAuth');
+  return authReply(reply, 'meeting.accountAuth', 'login refused');
+}
+
+/**
+ * The statuses Meeting's auth pages document: 200 token; 400 bad request; 401 refused; 412 account
+ * disabled; 423 account locked. A locked or disabled account stops every further login.
+ */
+function authReply(reply: HuaweiReply, name: string, refused: string): MeetingToken {
+  if (reply.status === 200) return tokenOf(reply, name);
   const details = detailsOf(reply);
-  if (reply.status === 401 || reply.status === 403) {
-    throw new AuthFailed(`meeting.accountAuth: login refused (${describe(reply)})`, details);
-  }
-  throw new Misconfigured(`meeting.accountAuth: unexpected answer (${describe(reply)})`, details);
+  if (reply.status === 423) throw accountBlocked(name, 'locked', reply);
+  if (reply.status === 412) throw accountBlocked(name, 'disabled', reply);
+  if (reply.status === 401 || reply.status === 403)
+    throw new AuthFailed(`${name}: ${refused} (${describe(reply)})`, details);
+  if (reply.status === 400) throw new Misconfigured(`${name}: request refused (${describe(reply)})`, details);
+  throw unrecognisedRead(name, reply);
 }
 
 /** The App ID signature: HexEncode(HMAC-SHA256(appId:userId:expireTime:nonce, appKey)). */
@@ -75,15 +86,15 @@ export async function meetingAppAuth(
     name: 'meeting.appAuth',
     method: 'POST',
     path: '/v2/usg/acs/auth/appauth',
-    headers: { Authorization: `HMAC-SHA256 signature=${signature},access=${access}`, 'Accept-Language': language },
+    headers: {
+      Authorization: `HMAC-SHA256 signature=${signature},access=${access}`,
+      // Required by App ID authentication since its 2025-09 revision.
+      'X-Token-Type': 'LongTicket',
+      'Accept-Language': language,
+    },
     json: { appId: app.appId, clientType: apiClientType, expireTime, nonce, ...(userId ? { userId } : {}) },
     mutating: false,
     secrets: [app.appKey, signature],
   });
-  if (reply.status === 200) return tokenOf(reply, 'meeting.appAuth');
-  const details = detailsOf(reply);
-  if (reply.status === 401 || reply.status === 403) {
-    throw new AuthFailed(`meeting.appAuth: App ID auth refused (${describe(reply)})`, details);
-  }
-  throw new Misconfigured(`meeting.appAuth: unexpected answer (${describe(reply)})`, details);
+  return authReply(reply, 'meeting.appAuth', 'App ID auth refused');
 }

@@ -1,7 +1,8 @@
 import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { huaweiHttpFor, type HuaweiReply } from '../huawei/http.js';
-import { describe, detailsOf } from '../huawei/iamToken.js';
+import { accountBlocked, describe, detailsOf, jsonError, unrecognisedChange } from '../huawei/replies.js';
+import { policyMessage } from '../huawei/policyMessage.js';
 import { isPasswordRefused, loginGuardFor, unchangedIfRefused } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import { meetingAccountAuth, meetingAppAuth, type MeetingToken } from './auth.js';
@@ -23,7 +24,6 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
     target.refusedLoginWindowMs,
   );
   const tokens = new TokenCache();
-  let lastChangeAt: number | undefined;
 
   async function accountLogin(password: string): Promise<MeetingToken> {
     const t = await guard.login(() => meetingAccountAuth(http, target.account, password, target.language));
@@ -64,11 +64,20 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
     });
   }
 
-  function refusal(reply: HuaweiReply): Error {
+  /**
+   * The change page documents 200 (no body fields), 400, 401, 403 and 500, and no specific codes;
+   * the codes in `errorCodes` refine a 400 where Huawei's error centre names them.
+   */
+  function refusal(reply: HuaweiReply): Error | undefined {
     const details = detailsOf(reply);
     const code = reply.error.code ?? '';
     const codes = target.errorCodes;
     const what = `${target.id}: change refused (${describe(reply)})`;
+    if (reply.status === 423) return accountBlocked(`${target.id}: meeting.changePassword`, 'locked', reply);
+    if (reply.status === 412) return accountBlocked(`${target.id}: meeting.changePassword`, 'disabled', reply);
+    if (reply.status === 401) return new AuthFailed(what, details);
+    if (reply.status === 403) return new Misconfigured(what, details);
+    if (reply.status !== 400) return undefined;
     if (codes.wrongPassword.includes(code)) return new TargetUnchanged(`${what}: wrong old password`, details);
     if (codes.cooldown.includes(code)) {
       return new CooldownActive(`${what}: changed within the last 5 minutes`, {
@@ -76,12 +85,15 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
         retryAfterMs: meetingCooldownMs,
       });
     }
-    if (codes.policy.includes(code)) return new PolicyRejected(what, details);
     if (codes.userNotFound.includes(code)) return new Misconfigured(`${what}: no such account`, details);
-    if (reply.status === 401) return new AuthFailed(what, details);
-    if (reply.status === 403) return new Misconfigured(what, details);
-    // An undocumented 400: the account is unchanged, and the code stays in the message for the audit.
-    return new TargetUnchanged(what, details);
+    // An authenticated change refused with a 400 that names no parameter problem: Meeting refused this
+    // password (its rules, its history, its cooldown). One fresh password, then stop and alert.
+    return new PolicyRejected(policyMessage(what), details);
+  }
+
+  /** Success as documented: 200 with no body or a JSON one; a 200 HTML page from a proxy is not it. */
+  function succeeded(reply: HuaweiReply): boolean {
+    return reply.status === 200 && (reply.bodyKind === 'empty' || (reply.bodyKind === 'json' && !jsonError(reply)));
   }
 
   return {
@@ -89,27 +101,19 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
       await accountLogin(password);
     },
 
+    // The 5-minute rule is kept by the engine from the secret's `rotated_at` in Vault, so every process
+    // (and the CLI) sees the same cooldown; the connector keeps no clock of its own.
     async change({ oldPassword, newPassword }) {
-      // Known locally: don't spend a request (and an account auth) on a change Meeting must refuse.
-      const since = lastChangeAt === undefined ? Infinity : Date.now() - lastChangeAt;
-      if (since < meetingCooldownMs) {
-        throw new CooldownActive(
-          `${target.id}: changed ${Math.round(since / 1000)} s ago; Meeting allows one change per 5 minutes`,
-          {
-            retryAfterMs: meetingCooldownMs - since,
-          },
-        );
-      }
       let { token, cached } = await tokenFor(oldPassword);
       let reply = await put(token, oldPassword, newPassword);
-      if (reply.status === 401 && cached && target.errorCodes.tokenInvalid.includes(reply.error.code ?? '')) {
-        // The cached token expired or was revoked: one fresh token, one more try.
+      if (reply.status === 401 && cached) {
+        // The cached token expired or was revoked (USG.000000004, or a bare 401): a 401 applied
+        // nothing, so one fresh token and one more try are safe.
         tokens.clear();
         ({ token, cached } = await tokenFor(oldPassword));
         reply = await put(token, oldPassword, newPassword);
       }
-      if (reply.status !== 200 && reply.status !== 204) throw refusal(reply);
-      lastChangeAt = Date.now();
+      if (!succeeded(reply)) throw refusal(reply) ?? unrecognisedChange(`${target.id}: meeting.changePassword`, reply);
       tokens.clear();
     },
 

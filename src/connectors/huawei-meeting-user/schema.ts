@@ -1,18 +1,22 @@
 import { z } from 'zod';
 import { endpointSchema, targetCommonShape } from '../../config/targetCommon.js';
 import { huaweiTargetExtras } from '../huawei/settings.js';
+import { documentedCodes, meetingCodes } from '../huawei/upstreamCodes.js';
 
 /**
- * Upstream codes of a refused change, by meaning. Huawei documents none of them for this API (only the
- * status); the defaults come from its API error centre where it lists them, and are configurable.
+ * Upstream codes of a refused change, by meaning. The change page documents none (only statuses); the
+ * defaults are the documented ones of `huawei/upstreamCodes.ts`. A 400 with any other code is read as a
+ * refusal of the password (one fresh password, then stop), never retried.
  */
+const codes = (meaning: Parameters<typeof documentedCodes>[1]) =>
+  z.array(z.string()).default(documentedCodes(meetingCodes, meaning));
 const meetingErrorCodesSchema = z
   .object({
-    wrongPassword: z.array(z.string()).default(['USG.206030006']),
-    policy: z.array(z.string()).default(['USG.206030013', 'USG.206030014', 'USG.206030018']),
-    cooldown: z.array(z.string()).default(['USG.206030020']),
-    userNotFound: z.array(z.string()).default(['USG.201040000']),
-    tokenInvalid: z.array(z.string()).default(['USG.000000004']),
+    wrongPassword: codes('wrongPassword'),
+    policy: codes('policy'),
+    cooldown: codes('cooldown'),
+    userNotFound: codes('userNotFound'),
+    tokenInvalid: codes('tokenInvalid'),
   })
   .strict();
 

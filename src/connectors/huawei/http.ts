@@ -32,7 +32,12 @@ export interface HuaweiCall {
 export interface HuaweiReply {
   status: number;
   headers: IncomingHttpHeaders;
+  /** The body parsed as JSON; undefined when empty or not JSON. */
   body: unknown;
+  /** What came back: nothing, a JSON document, or something else (an HTML page from a proxy, text). */
+  bodyKind: 'empty' | 'json' | 'other';
+  /** The media type without parameters, lower-case (`application/json`, `text/html`), when sent. */
+  contentType?: string;
   requestId: string;
   error: HuaweiErrorBody;
 }
@@ -170,18 +175,21 @@ export class HuaweiHttp {
         https: { certificateAuthority: this.ca, rejectUnauthorized: !this.opts.insecureSkipVerify },
       });
       let parsed: unknown;
+      let bodyKind: HuaweiReply['bodyKind'] = res.body.trim() === '' ? 'empty' : 'json';
       try {
-        parsed = res.body ? JSON.parse(res.body) : undefined;
+        parsed = bodyKind === 'json' ? JSON.parse(res.body) : undefined;
       } catch {
         parsed = undefined;
+        bodyKind = 'other';
       }
+      const contentType = res.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
       const error = res.statusCode >= 400 ? parseHuaweiError(parsed) : { style: 'none' as const };
       error.message = scrub(error.message, call.secrets);
       this.opts.logger.debug(
         { ...log, status: res.statusCode, upstreamCode: error.code, ms: Date.now() - started },
         'huawei request',
       );
-      return { status: res.statusCode, headers: res.headers, body: parsed, requestId, error };
+      return { status: res.statusCode, headers: res.headers, body: parsed, bodyKind, contentType, requestId, error };
     } catch (err) {
       const classified = this.transportError(call, err as RequestError, requestId);
       this.opts.logger.warn({ ...log, ms: Date.now() - started, err: classified }, 'huawei request failed');

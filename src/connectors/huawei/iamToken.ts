@@ -1,5 +1,6 @@
-import { AuthFailed, Misconfigured, TargetUnchanged } from '../../rotation/errors.js';
-import type { HuaweiHttp, HuaweiReply } from './http.js';
+import { AuthFailed, Misconfigured } from '../../rotation/errors.js';
+import type { HuaweiHttp } from './http.js';
+import { accountBlocked, describe, detailsOf, jsonError, lockedOut, unrecognisedRead } from './replies.js';
 
 export interface IamLoginArgs {
   userName: string;
@@ -18,19 +19,6 @@ export interface IamLogin {
 
 /** IAM wants this exact media type on its JSON bodies. */
 export const iamContentType = 'application/json;charset=utf8';
-
-export function lockedOut(reply: HuaweiReply): boolean {
-  return /locked/i.test(reply.error.message ?? '');
-}
-
-/** Summary of an upstream failure for an error message: status, code, message (already scrubbed). */
-export function describe(reply: HuaweiReply): string {
-  return [reply.status, reply.error.code, reply.error.message].filter((x) => x !== undefined && x !== '').join(' ');
-}
-
-export function detailsOf(reply: HuaweiReply) {
-  return { status: reply.status, upstreamCode: reply.error.code, requestId: reply.requestId };
-}
 
 /**
  * `POST /v3/auth/tokens` with the password method. The token comes back in `X-Subject-Token`
@@ -68,10 +56,10 @@ export async function iamPasswordLogin(http: HuaweiHttp, args: IamLoginArgs): Pr
       domainId: body.token?.user?.domain?.id,
     };
   }
-  const details = detailsOf(reply);
-  if (reply.status === 401 && lockedOut(reply))
-    throw new AuthFailed(`iam.token: user is locked (${describe(reply)})`, details);
-  if (reply.status === 401) throw new AuthFailed(`iam.token: login refused (${describe(reply)})`, details);
-  if (reply.status === 201) throw new TargetUnchanged('iam.token: 201 without an X-Subject-Token header', details);
-  throw new Misconfigured(`iam.token: unexpected answer (${describe(reply)})`, details);
+  if (reply.status === 401 && lockedOut(reply)) throw accountBlocked('iam.token', 'locked', reply);
+  if (reply.status === 401) throw new AuthFailed(`iam.token: login refused (${describe(reply)})`, detailsOf(reply));
+  if (jsonError(reply) && [400, 403, 404].includes(reply.status))
+    throw new Misconfigured(`iam.token: login request refused (${describe(reply)})`, detailsOf(reply));
+  // 201 without the token header, a 200 page, a proxy's error page: nothing changed, nothing was proven.
+  throw unrecognisedRead('iam.token', reply);
 }

@@ -2,7 +2,12 @@ import { AuthFailed, TargetUnchanged, isRotorError } from '../../rotation/errors
 
 /** A login answered 401 for the password itself (not a lockout, not this guard's cap). */
 export function isPasswordRefused(err: unknown): boolean {
-  return isRotorError(err, 'AuthFailed') && err.details.status === 401 && !/locked/i.test(err.message);
+  return isRotorError(err, 'AuthFailed') && err.details.status === 401 && err.details.reason === undefined;
+}
+
+/** The target said the account cannot log in at all (locked, disabled). */
+function blockedReason(err: unknown): 'locked' | 'disabled' | undefined {
+  return isRotorError(err, 'AuthFailed') ? err.details.reason : undefined;
 }
 
 /**
@@ -22,6 +27,8 @@ export function unchangedIfRefused(targetId: string, err: unknown): unknown {
  */
 export class LoginGuard {
   private refused: number[] = [];
+  /** Set when the target answered "locked" or "disabled": no password is sent until the window passes. */
+  private blocked?: { reason: 'locked' | 'disabled'; at: number };
 
   constructor(
     private readonly account: string,
@@ -36,8 +43,15 @@ export class LoginGuard {
     return this.refused;
   }
 
-  /** Throws AuthFailed, without sending anything, once the cap is reached. */
+  /** Throws AuthFailed, without sending anything, once the cap is reached or the account is blocked. */
   check(): void {
+    if (this.blocked && this.now() - this.blocked.at < this.windowMs) {
+      const { reason } = this.blocked;
+      throw new AuthFailed(
+        `${this.account}: the target reported the account ${reason}; not sending another password until it is ${reason === 'locked' ? 'unlocked' : 'enabled'}`,
+        { reason },
+      );
+    }
     if (this.recent().length >= this.maxRefused) {
       throw new AuthFailed(
         `${this.account}: ${this.maxRefused} refused logins within ${Math.round(this.windowMs / 60_000)} min; not sending another password`,
@@ -52,6 +66,8 @@ export class LoginGuard {
       return await attempt();
     } catch (err) {
       if (isPasswordRefused(err)) this.recordRefused();
+      const reason = blockedReason(err);
+      if (reason) this.blocked = { reason, at: this.now() };
       throw err;
     }
   }
