@@ -45,20 +45,6 @@ function clean(path: string): string {
   return segments.map(encodeURIComponent).join('/');
 }
 
-/**
- * Whether a version listed in the metadata may still be readable. KV v2 gives every version a future
- * `deletion_time` when `delete_version_after` is set on the mount or the key, and such a version stays
- * live until that time: only a destroyed version or a deletion_time already reached means deleted. The
- * read that follows is the authority (Vault compares with its own clock); this only spares reads of
- * versions that are surely gone.
- */
-function mayBeLive(v: { deletionTime: string; destroyed: boolean }, nowMs: number): boolean {
-  if (v.destroyed) return false;
-  if (v.deletionTime === '') return true;
-  const at = Date.parse(v.deletionTime);
-  return Number.isNaN(at) || at > nowMs;
-}
-
 /** A read: no such key/version, a deleted or destroyed version (metadata only), or a live one. */
 type RawRead = { kind: 'missing' } | { kind: 'gone' | 'live'; meta: SecretVersion };
 
@@ -139,9 +125,12 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
     async passwordHistory(secretPath, count) {
       const meta = await store.readMetadata(secretPath);
       if (!meta || count <= 0) return [];
-      const now = Date.now();
+      // A deletion_time is not proof of deletion: with delete_version_after set on the mount or the key,
+      // KV v2 gives every version a deletion_time in the future and the version stays live until then.
+      // Whether that time has passed is Vault's call on Vault's clock, so every version not destroyed is
+      // read, and only Vault's 404 says it is gone.
       const older = meta.versions
-        .filter((v) => v.version < meta.currentVersion && mayBeLive(v, now))
+        .filter((v) => v.version < meta.currentVersion && !v.destroyed)
         .sort((a, b) => b.version - a.version);
       const out: string[] = [];
       for (const v of older) {
