@@ -53,6 +53,7 @@ function newKey(now: number): KeyMetadata {
     customMetadata: null,
   };
 }
+
 const unsupportedOperation = errorResponse(405, '1 error occurred:\n\t* unsupported operation\n\n');
 
 function versionInfo(v: VersionEntry) {
