@@ -125,8 +125,12 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
     async passwordHistory(secretPath, count) {
       const meta = await store.readMetadata(secretPath);
       if (!meta || count <= 0) return [];
+      // A deletion_time is not proof of deletion: with delete_version_after set on the mount or the key,
+      // KV v2 gives every version a deletion_time in the future and the version stays live until then.
+      // Whether that time has passed is Vault's call on Vault's clock, so every version not destroyed is
+      // read, and only Vault's 404 says it is gone.
       const older = meta.versions
-        .filter((v) => v.version < meta.currentVersion && !v.destroyed && v.deletionTime === '')
+        .filter((v) => v.version < meta.currentVersion && !v.destroyed)
         .sort((a, b) => b.version - a.version);
       const out: string[] = [];
       for (const v of older) {

@@ -187,6 +187,23 @@ describe('password history and deleted versions', () => {
     expect(await store.readSecret(path)).toMatchObject({ version: v3, password: 'd3', data: { password: 'd3' } });
   });
 
+  // KV v2 (path_data.go pathDataWrite) gives every version a future deletion_time when the key has
+  // delete_version_after; such a version is live until then and must stay in the history.
+  it('finds the password history on a secret whose metadata sets delete_version_after', async () => {
+    const path = vut.secretPath('history-delete-after');
+    await vut.admin.write(`secret/metadata/${path}`, { delete_version_after: '1h' });
+    for (const password of ['a1', 'a2', 'a3', 'a4']) await seed(vut, path, { password });
+    const store = await vut.store();
+
+    const meta = await store.readMetadata(path);
+    const history = await store.passwordHistory(path, 10);
+
+    expect(meta?.versions.map((v) => v.deletionTime).filter((t) => t === '')).toEqual([]);
+    expect(history).toEqual(['a3', 'a2', 'a1']);
+    expect(await store.passwordHistory(path, 2)).toEqual(['a3', 'a2']);
+    expect((await store.readSecret(path))?.password).toBe('a4');
+  });
+
   it('keeps at most max_versions versions, so the oldest passwords fall out of the history', async () => {
     const path = vut.secretPath('max-versions');
     await vut.admin.write(`secret/metadata/${path}`, { max_versions: 3 });

@@ -1,13 +1,20 @@
 import type { Capability } from './policy.js';
 import type { SecretsEngine } from './engine.js';
-import { parseCustomMetadata, toInt, versionList } from './kvFields.js';
+import { fieldError, parseCas, versionList } from './kvFields.js';
+import { formatGoDuration, weakInt } from './goFields.js';
+import {
+  applyConfigWrite,
+  effectiveMaxVersions,
+  parseMetadataWrite,
+  scheduledDeletion,
+  type MountConfig,
+} from './kv2Settings.js';
 import {
   errorResponse,
   isRecord,
   noContent,
   notFound,
   ok,
-  parseDurationSeconds,
   rfc3339,
   type EmuRequest,
   type EmuResponse,
@@ -28,11 +35,25 @@ interface KeyMetadata {
   updatedTime: number;
   maxVersions: number;
   casRequired: boolean;
-  deleteVersionAfter: string;
+  /** Seconds; 0 = not set (the mount's applies). */
+  deleteVersionAfter: number;
   customMetadata: Record<string, string> | null;
 }
 
-const defaultMaxVersions = 10;
+function newKey(now: number): KeyMetadata {
+  return {
+    versions: new Map(),
+    currentVersion: 0,
+    oldestVersion: 0,
+    createdTime: now,
+    updatedTime: now,
+    maxVersions: 0,
+    casRequired: false,
+    deleteVersionAfter: 0,
+    customMetadata: null,
+  };
+}
+
 const unsupportedOperation = errorResponse(405, '1 error occurred:\n\t* unsupported operation\n\n');
 
 function versionInfo(v: VersionEntry) {
@@ -48,7 +69,7 @@ export class KvV2Engine implements SecretsEngine {
   readonly type = 'kv';
   readonly options = { version: '2' };
   private readonly keys = new Map<string, KeyMetadata>();
-  private config = { maxVersions: 0, casRequired: false, deleteVersionAfter: '0s' };
+  private readonly config: MountConfig = { maxVersions: 0, casRequired: false, deleteVersionAfter: 0 };
 
   constructor(private readonly now: () => number) {}
 
@@ -108,58 +129,63 @@ export class KvV2Engine implements SecretsEngine {
     }
   }
 
-  private effectiveMaxVersions(meta: KeyMetadata): number {
-    const c = this.config.maxVersions;
-    if (meta.maxVersions !== 0 && (c === 0 || meta.maxVersions < c)) return meta.maxVersions;
-    return c === 0 ? defaultMaxVersions : c;
+  /** path_data.go pathDataRead: a deletion_time still in the future leaves the version live. */
+  private isDeleted(v: VersionEntry): boolean {
+    return v.deletionTime !== null && v.deletionTime < this.now();
+  }
+
+  /** The deletion_time a version created (or undeleted) at `from` gets from delete_version_after. */
+  private deletionFrom(from: number, meta: KeyMetadata): number | null {
+    return scheduledDeletion(from, this.config.deleteVersionAfter, meta.deleteVersionAfter);
   }
 
   private readData(key: string, versionParam: string | null): EmuResponse {
+    const requested = versionParam === null ? { value: 0 } : weakInt(versionParam);
+    if ('error' in requested) return errorResponse(400, fieldError('version', versionParam, requested.error));
     const meta = this.keys.get(key);
     if (!meta) return notFound;
-    const requested = versionParam === null ? 0 : toInt(versionParam);
-    if (requested === undefined) return errorResponse(400, 'invalid version');
-    const number = requested === 0 ? meta.currentVersion : requested;
+    const number = requested.value > 0 ? requested.value : meta.currentVersion;
     const v = meta.versions.get(number);
     if (!v) return notFound;
     const metadata = { ...versionInfo(v), custom_metadata: meta.customMetadata, version: number };
-    const gone = v.destroyed || (v.deletionTime !== null && v.deletionTime <= this.now());
     // A deleted or destroyed version still answers with its metadata, under a 404.
-    if (gone) return { status: 404, body: ok({ data: null, metadata }).body };
+    if (v.destroyed || this.isDeleted(v)) return { status: 404, body: ok({ data: null, metadata }).body };
     return ok({ data: v.data, metadata });
   }
 
+  /** path_data.go pathDataWrite (with validateCheckAndSetOption and KeyMetadata.AddVersion). */
   private writeData(key: string, body: Record<string, unknown>): EmuResponse {
-    const data = body.data;
+    // The framework refuses fields it cannot convert before the handler runs; then data, then cas.
+    const { options, data } = body;
+    if (options !== undefined && options !== null && !isRecord(options)) {
+      return errorResponse(400, fieldError('options', options, 'expected a map'));
+    }
+    if (data !== undefined && data !== null && !isRecord(data)) {
+      return errorResponse(400, fieldError('data', data, 'expected a map'));
+    }
     if (data === undefined || data === null) return errorResponse(400, 'no data provided');
-    if (!isRecord(data)) return errorResponse(400, 'data must be a JSON object');
+    const cas = parseCas(body);
+    if ('error' in cas) return errorResponse(400, cas.error);
     const existing = this.keys.get(key);
-    const options = isRecord(body.options) ? body.options : {};
-    const cas = options.cas === undefined ? undefined : toInt(options.cas);
     const currentVersion = existing?.currentVersion ?? 0;
-    if (cas !== undefined && cas !== currentVersion) {
+    if (cas.value !== undefined && cas.value !== currentVersion) {
       return errorResponse(400, 'check-and-set parameter did not match the current version');
     }
-    if (cas === undefined && (this.config.casRequired || existing?.casRequired)) {
+    if (cas.value === undefined && (this.config.casRequired || existing?.casRequired)) {
       return errorResponse(400, 'check-and-set parameter required for this call');
     }
     const now = this.now();
-    const meta: KeyMetadata = existing ?? {
-      versions: new Map(),
-      currentVersion: 0,
-      oldestVersion: 0,
+    const meta = existing ?? newKey(now);
+    const entry: VersionEntry = {
+      data: structuredClone(data),
       createdTime: now,
-      updatedTime: now,
-      maxVersions: 0,
-      casRequired: false,
-      deleteVersionAfter: '0s',
-      customMetadata: null,
+      deletionTime: this.deletionFrom(now, meta),
+      destroyed: false,
     };
-    const entry: VersionEntry = { data: structuredClone(data), createdTime: now, deletionTime: null, destroyed: false };
     meta.currentVersion += 1;
     meta.updatedTime = now;
     meta.versions.set(meta.currentVersion, entry);
-    const max = this.effectiveMaxVersions(meta);
+    const max = effectiveMaxVersions(meta.maxVersions, this.config.maxVersions);
     if (meta.currentVersion - meta.oldestVersion >= max) {
       const lastToDrop = meta.currentVersion - max;
       for (let i = meta.oldestVersion; i <= lastToDrop; i++) meta.versions.delete(i);
@@ -179,7 +205,7 @@ export class KvV2Engine implements SecretsEngine {
       created_time: rfc3339(meta.createdTime),
       current_version: meta.currentVersion,
       custom_metadata: meta.customMetadata,
-      delete_version_after: meta.deleteVersionAfter,
+      delete_version_after: formatGoDuration(meta.deleteVersionAfter),
       max_versions: meta.maxVersions,
       oldest_version: meta.oldestVersion,
       updated_time: rfc3339(meta.updatedTime),
@@ -187,53 +213,48 @@ export class KvV2Engine implements SecretsEngine {
     });
   }
 
+  /** path_metadata.go pathMetadataWrite: the fast path creates nothing; updated_time is left alone. */
   private writeMetadata(key: string, body: Record<string, unknown>): EmuResponse {
-    let custom: Record<string, string> | undefined;
-    if (body.custom_metadata !== undefined) {
-      const parsed = parseCustomMetadata(body.custom_metadata);
-      if (typeof parsed === 'string') return errorResponse(400, parsed);
-      custom = parsed;
-    }
-    const now = this.now();
-    const meta: KeyMetadata = this.keys.get(key) ?? {
-      versions: new Map(),
-      currentVersion: 0,
-      oldestVersion: 0,
-      createdTime: now,
-      updatedTime: now,
-      maxVersions: 0,
-      casRequired: false,
-      deleteVersionAfter: '0s',
-      customMetadata: null,
-    };
-    const maxVersions = toInt(body.max_versions);
-    if (maxVersions !== undefined) meta.maxVersions = maxVersions;
-    if (typeof body.cas_required === 'boolean') meta.casRequired = body.cas_required;
-    if (typeof body.delete_version_after === 'string') meta.deleteVersionAfter = body.delete_version_after;
-    if (custom !== undefined) meta.customMetadata = custom;
-    meta.updatedTime = now;
+    const parsed = parseMetadataWrite(body);
+    if ('error' in parsed) return errorResponse(400, parsed.error);
+    if (parsed.value === 'fast') return noContent;
+    const fields = parsed.value;
+    const meta = this.keys.get(key) ?? newKey(this.now());
+    if (fields.maxVersions !== undefined) meta.maxVersions = fields.maxVersions;
+    if (fields.casRequired !== undefined) meta.casRequired = fields.casRequired;
+    if (fields.deleteVersionAfter !== undefined) meta.deleteVersionAfter = fields.deleteVersionAfter;
+    if (fields.customMetadata !== undefined) meta.customMetadata = fields.customMetadata;
     this.keys.set(key, meta);
+    if (fields.casRequired === false && this.config.casRequired) {
+      const warning = '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
+      return ok(null, { warnings: [warning] });
+    }
     return noContent;
   }
 
+  /**
+   * path_delete.go pathDeleteWrite / path_data.go pathDataDelete: a version not yet deleted gets
+   * deletion_time = now, including one whose delete_version_after deletion is still in the future.
+   */
   private softDelete(key: string, versions: number[] | undefined): EmuResponse {
     const meta = this.keys.get(key);
     if (!meta) return noContent;
     for (const n of versions ?? [meta.currentVersion]) {
       const v = meta.versions.get(n);
-      if (v && v.deletionTime === null && !v.destroyed) v.deletionTime = this.now();
+      if (v && !v.destroyed && !this.isDeleted(v)) v.deletionTime = this.now();
     }
     return noContent;
   }
 
+  /** path_delete.go pathUndeleteWrite (restarts the delete_version_after clock) and path_destroy.go. */
   private mark(key: string, versions: number[], how: 'undelete' | 'destroy'): EmuResponse {
     const meta = this.keys.get(key);
     if (!meta) return noContent;
     for (const n of versions) {
       const v = meta.versions.get(n);
-      if (!v) continue;
+      if (!v || v.destroyed) continue;
       if (how === 'destroy') Object.assign(v, { destroyed: true, data: null });
-      else if (!v.destroyed) v.deletionTime = null;
+      else v.deletionTime = this.deletionFrom(this.now(), meta);
     }
     return noContent;
   }
@@ -254,14 +275,14 @@ export class KvV2Engine implements SecretsEngine {
   private handleConfig(req: EmuRequest): EmuResponse {
     if (req.method === 'GET') {
       const { maxVersions, casRequired, deleteVersionAfter } = this.config;
-      return ok({ max_versions: maxVersions, cas_required: casRequired, delete_version_after: deleteVersionAfter });
+      return ok({
+        max_versions: maxVersions,
+        cas_required: casRequired,
+        delete_version_after: formatGoDuration(deleteVersionAfter),
+      });
     }
     if (req.method !== 'POST' && req.method !== 'PUT') return unsupportedOperation;
-    const max = toInt(req.body.max_versions);
-    if (max !== undefined) this.config.maxVersions = max;
-    if (typeof req.body.cas_required === 'boolean') this.config.casRequired = req.body.cas_required;
-    const dva = parseDurationSeconds(req.body.delete_version_after);
-    if (dva !== undefined) this.config.deleteVersionAfter = `${dva}s`;
-    return noContent;
+    const applied = applyConfigWrite(this.config, req.body);
+    return 'error' in applied ? errorResponse(400, applied.error) : noContent;
   }
 }
