@@ -1,38 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { startHuaweiSimulator, strictDocsFromEnv, type HuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
+import { startHuaweiSimulator, type HuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
 import { undocumentedCodes } from '../../src/dev/huawei/codes.js';
 import { basic, call, iamLogin, type Reply } from './huaweiSimHelpers.js';
-
-describe('the strict-docs switch', () => {
-  const saved = process.env.ROTOR_SIM_STRICT_DOCS;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.ROTOR_SIM_STRICT_DOCS;
-    else process.env.ROTOR_SIM_STRICT_DOCS = saved;
-  });
-
-  it('reads ROTOR_SIM_STRICT_DOCS as 1/true or 0/false/unset, and names a bad value', () => {
-    expect(strictDocsFromEnv({})).toBe(false);
-    expect(strictDocsFromEnv({ ROTOR_SIM_STRICT_DOCS: '' })).toBe(false);
-    expect(strictDocsFromEnv({ ROTOR_SIM_STRICT_DOCS: '1' })).toBe(true);
-    expect(strictDocsFromEnv({ ROTOR_SIM_STRICT_DOCS: 'TRUE' })).toBe(true);
-    expect(strictDocsFromEnv({ ROTOR_SIM_STRICT_DOCS: '0' })).toBe(false);
-    expect(() => strictDocsFromEnv({ ROTOR_SIM_STRICT_DOCS: 'yes' })).toThrow(
-      'ROTOR_SIM_STRICT_DOCS must be 1 or 0 (or true/false), found "yes"',
-    );
-  });
-
-  it('defaults from the environment, and an explicit option wins over it', async () => {
-    process.env.ROTOR_SIM_STRICT_DOCS = '1';
-    const fromEnv = await startHuaweiSimulator();
-    const explicit = await startHuaweiSimulator({ strictDocs: false });
-    try {
-      expect([fromEnv.strictDocs, explicit.strictDocs]).toEqual([true, false]);
-    } finally {
-      await Promise.all([fromEnv.close(), explicit.close()]);
-    }
-  });
-});
 
 /**
  * The same requests against a default and a strict-docs simulator: the statuses match, and the
