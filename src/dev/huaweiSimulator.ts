@@ -3,13 +3,15 @@ import type { ConnectorKind } from '../connectors/kinds.js';
 import { simAdmin } from './huawei/admin.js';
 import { CbhSim, type SeedCbhInstance } from './huawei/cbh.js';
 import { SimClock } from './huawei/clock.js';
+import { strictDocsFromEnv } from './huawei/codes.js';
 import { iamRoutes } from './huawei/iamRoutes.js';
 import { IamState, type IamLoginPolicy, type IamPasswordPolicy, type SeedIamUser } from './huawei/iamState.js';
 import { MeetingSim, type SeedMeetingAccount } from './huawei/meeting.js';
 import { makeDispatcher } from './huawei/server.js';
 import type { SimFault, SimRequestRecord } from './huawei/types.js';
 
-export type { SimFault, SimFaultKind, SimRequestRecord } from './huawei/types.js';
+export type { ReplyFault, SimFault, SimFaultKind, SimRequestRecord } from './huawei/types.js';
+export { iamActions, strictDocsFromEnv } from './huawei/codes.js';
 export type { IamPasswordPolicy, IamLoginPolicy, SeedIamUser } from './huawei/iamState.js';
 export type { SeedMeetingAccount } from './huawei/meeting.js';
 export type { SeedCbhInstance } from './huawei/cbh.js';
@@ -18,6 +20,11 @@ export interface HuaweiSimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * Answer only what each API's page documents: refusals with undocumented codes come in the API's
+   * most generic documented form (see src/dev/huawei/codes.ts). Default: `ROTOR_SIM_STRICT_DOCS`.
+   */
+  strictDocs?: boolean;
 }
 
 /**
@@ -27,6 +34,8 @@ export interface HuaweiSimulatorOptions {
  */
 export interface HuaweiSimulator {
   url: string;
+  /** Whether this simulator answers in strict-docs mode. */
+  strictDocs: boolean;
   /** Cooldowns, token expiry and lockouts read this clock: `clock.advance(ms)` instead of sleeping. */
   clock: SimClock;
   iam: {
@@ -36,6 +45,8 @@ export interface HuaweiSimulator {
     seedProject(args: { projectId: string; domainName: string; name?: string }): void;
     setPasswordPolicy(domainName: string, policy: Partial<IamPasswordPolicy>): void;
     setLoginPolicy(domainName: string, policy: Partial<IamLoginPolicy>): void;
+    /** Grants an IAM action (e.g. `iamActions.getPasswordPolicy`) to an ordinary user. */
+    grant(userId: string, action: string): void;
     /** Makes the user's tokens (or everyone's) expire now. */
     expireTokens(userId?: string): void;
     livePassword(userId: string): string | undefined;
@@ -46,6 +57,11 @@ export interface HuaweiSimulator {
     seedApp(args: { appId: string; appKey: string; corpId?: string }): void;
     expireTokens(account?: string): void;
     livePassword(account: string): string | undefined;
+    /** Locks the account (account auth answers 423) for `ms`, default the login policy's 15 minutes. */
+    lock(account: string, ms?: number): void;
+    unlock(account: string): void;
+    /** Disables the account (account auth answers 412), or enables it again. */
+    setDisabled(account: string, disabled: boolean): void;
   };
   cbh: {
     state: CbhSim;
@@ -69,10 +85,11 @@ export interface HuaweiSimulator {
 }
 
 export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): Promise<HuaweiSimulator> {
+  const strictDocs = opts.strictDocs ?? strictDocsFromEnv();
   const clock = new SimClock();
   const iamState = new IamState(clock);
-  const meeting = new MeetingSim(clock);
-  const cbh = new CbhSim(iamState, clock);
+  const meeting = new MeetingSim(clock, strictDocs);
+  const cbh = new CbhSim(iamState, clock, strictDocs);
 
   const iam: HuaweiSimulator['iam'] = {
     state: iamState,
@@ -84,6 +101,11 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
     seedProject: ({ projectId, domainName, name }) => iamState.seedProject(projectId, domainName, name),
     setPasswordPolicy: (domainName, policy) => void Object.assign(iamState.domain(domainName).passwordPolicy, policy),
     setLoginPolicy: (domainName, policy) => void Object.assign(iamState.domain(domainName).loginPolicy, policy),
+    grant: (userId, action) => {
+      const user = iamState.users.get(userId);
+      if (!user) throw new Error(`no IAM user ${JSON.stringify(userId)}`);
+      user.permissions.add(action);
+    },
     expireTokens: (userId) => {
       for (const rec of iamState.tokens.values()) if (!userId || rec.userId === userId) rec.expiresAt = clock.now();
     },
@@ -98,6 +120,9 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
     seedApp: ({ appId, appKey, corpId }) => meeting.seedApp(appId, appKey, corpId),
     expireTokens: (account) => meeting.expireTokens(account),
     livePassword: (account) => meeting.accounts.get(account)?.password,
+    lock: (account, ms) => meeting.lock(account, ms),
+    unlock: (account) => meeting.unlock(account),
+    setDisabled: (account, disabled) => meeting.setDisabled(account, disabled),
   };
   const cbhApi: HuaweiSimulator['cbh'] = {
     state: cbh,
@@ -110,7 +135,7 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
     'huawei-cbh-admin': cbhApi.livePassword,
   };
 
-  const routes = [...iamRoutes(iamState, clock), ...meeting.routes(), ...cbh.routes()];
+  const routes = [...iamRoutes(iamState, clock, strictDocs), ...meeting.routes(), ...cbh.routes()];
   const d = makeDispatcher(
     routes,
     (state) =>
@@ -126,6 +151,7 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
           'meeting-app': (s: { appId: string; appKey: string; corpId?: string }) => meetingApi.seedApp(s),
           'cbh-instance': (s: SeedCbhInstance) => cbhApi.seedInstance(s),
         },
+        control: meetingControls(meetingApi),
       }),
     () => clock.now(),
   );
@@ -139,6 +165,7 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
 
   return {
     url: `http://${host}:${addr.port}`,
+    strictDocs,
     clock,
     iam,
     meeting: meetingApi,
@@ -156,5 +183,24 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** `POST /__sim/control/{name}`: lock, unlock, disable or enable a Meeting account from outside. */
+function meetingControls(meeting: HuaweiSimulator['meeting']): Record<string, (body: unknown) => unknown> {
+  const args = (body: unknown): { account: string; ms?: number } => {
+    const b = body as { account?: unknown; ms?: unknown } | undefined;
+    if (typeof b?.account !== 'string') throw new Error('expected {"account": "<Meeting account>"}');
+    if (b.ms !== undefined && typeof b.ms !== 'number') throw new Error('ms must be a number of milliseconds');
+    return { account: b.account, ms: b.ms };
+  };
+  return {
+    'meeting-lock': (body) => {
+      const { account, ms } = args(body);
+      meeting.lock(account, ms);
+    },
+    'meeting-unlock': (body) => meeting.unlock(args(body).account),
+    'meeting-disable': (body) => meeting.setDisabled(args(body).account, true),
+    'meeting-enable': (body) => meeting.setDisabled(args(body).account, false),
   };
 }

@@ -38,6 +38,8 @@ export async function seedTargets(sim: HuaweiSimulator, config: RotorConfig, put
         if (target.adminCredential) {
           await credential(target.adminCredential, () => {
             const admin = { userName: `admin-${randomUUID().slice(0, 8)}`, password: initialPassword(target.kind) };
+            // In the admin group: every IAM action, so it may reset users and read the account
+            // password policy (iam:securitypolicies:getPasswordPolicy). The rotated user gets neither.
             sim.iam.seedUser({ ...admin, domainName: target.domainName, admin: true });
             return { ...admin, domainName: target.domainName };
           });

@@ -91,10 +91,33 @@ describe('the official Huawei Cloud IAM SDK against the simulator', () => {
         () => undefined,
         (e: unknown) => e as { httpStatusCode?: number; errorCode?: string; errorMsg?: string },
       );
+    // Strict-docs mode answers a Keystone body: the SDK then has no IAM code to show.
+    expect(err).toMatchObject({ httpStatusCode: 400, errorMsg: 'The original password is incorrect.' });
+    if (sim.strictDocs) expect(err?.errorCode).not.toBe('1103');
+    else expect(err?.errorCode).toBe('1103');
+  });
+
+  it('is refused a password change signed with AK/SK but carrying no X-Auth-Token', async () => {
+    const request = new iam.KeystoneUpdateUserPasswordRequest(userId).withBody(
+      new iam.KeystoneUpdateUserPasswordRequestBody(
+        new iam.KeystoneUpdatePasswordOption('Sdk-Unsigned-Pa55#', 'Sdk-New-Pa55#'),
+      ),
+    );
+    const err = await client()
+      .keystoneUpdateUserPassword(request)
+      .then(
+        () => undefined,
+        (e: unknown) => e as { httpStatusCode?: number; errorMsg?: string },
+      );
     expect(err).toMatchObject({
-      httpStatusCode: 400,
-      errorCode: '1103',
-      errorMsg: 'The original password is incorrect.',
+      httpStatusCode: 401,
+      errorMsg: 'The request you have made requires authentication.',
+    });
+    expect(sim.iam.livePassword(userId)).toBe('Sdk-New-Pa55#');
+    // The signature itself was fine: the refusal is IAM's, for the missing user token.
+    expect(sim.requests('iam.changePassword').at(-1)).toMatchObject({
+      status: 401,
+      headers: { authorization: 'SDK-HMAC-SHA256 [redacted]' },
     });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHuaweiSimulator, type HuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
-import { call, iamLogin } from './huaweiSimHelpers.js';
+import { iamActions, startHuaweiSimulator, type HuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
+import { call, expectIamChangeRefusal, expectKeystone, iamLogin } from './huaweiSimHelpers.js';
 
 describe('simulated IAM', () => {
   let sim: HuaweiSimulator;
@@ -75,7 +75,7 @@ describe('simulated IAM', () => {
     expect((await change('nobody', t, 'New-Passw0rd#1', 'x')).status).toBe(404);
   });
 
-  it('enforces the account password policy with the documented IAM error shape', async () => {
+  it('enforces the account password policy, with IAM codes or (strict docs) Keystone bodies', async () => {
     const { userId } = sim.iam.seedUser({
       userName: 'pol',
       domainName: 'sim-pol',
@@ -90,41 +90,75 @@ describe('simulated IAM', () => {
       minimum_password_age: 10,
     });
     const t = await tokenOf('pol', 'Pol-Passw0rd!', 'sim-pol');
-    const refused = async (pwd: string, code: string) => {
-      const r = await change(userId, t, pwd, 'Pol-Passw0rd!');
-      expect([r.status, r.body.error_code]).toEqual([400, code]);
-      expect(typeof r.body.error_msg).toBe('string');
-    };
+    const tooWeak = 'The password is too weak.';
+    const refused = async (pwd: string, code: string) =>
+      expectIamChangeRefusal(sim.strictDocs, await change(userId, t, pwd, 'Pol-Passw0rd!'), code, tooWeak);
     await refused('Short-1!', '1118');
     await refused('alllowercase1', '1118');
     await refused('Triple-aaa-Pw1', '1118');
     await refused('Has-pol@x.io-1', '1118');
     await refused('Pol-Passw0rd!', '1108');
-    const wrongOld = await change(userId, t, 'Good-Passw0rd#12', 'not-it');
-    expect([wrongOld.status, wrongOld.body.error_code]).toEqual([400, '1103']);
+    expectIamChangeRefusal(sim.strictDocs, await change(userId, t, 'Good-Passw0rd#12', 'not-it'), '1103');
     expect((await change(userId, t, 'Good-Passw0rd#12', 'Pol-Passw0rd!')).status).toBe(204);
     // Minimum password age: a second change within 10 minutes is refused.
     const t2 = await tokenOf('pol', 'Good-Passw0rd#12', 'sim-pol');
-    const soon = await change(userId, t2, 'Next-Passw0rd#34', 'Good-Passw0rd#12');
-    expect([soon.status, soon.body.error_code]).toEqual([400, '1119']);
+    expectIamChangeRefusal(sim.strictDocs, await change(userId, t2, 'Next-Passw0rd#34', 'Good-Passw0rd#12'), '1119');
     sim.clock.advance(10 * 60_000);
     // The previous password is among the 2 recent ones and may not come back.
     const back = await change(userId, t2, 'Pol-Passw0rd!', 'Good-Passw0rd#12');
-    expect([back.status, back.body.error_code]).toEqual([400, '1108']);
+    expectIamChangeRefusal(sim.strictDocs, back, '1108', tooWeak);
+    expect(sim.iam.livePassword(userId)).toBe('Good-Passw0rd#12');
   });
 
-  it('serves the password policy only to users of that account', async () => {
-    const { domainId } = sim.iam.seedUser({ userName: 'reader', domainName: 'sim-read', password: 'Read-Passw0rd!' });
-    const t = await tokenOf('reader', 'Read-Passw0rd!', 'sim-read');
-    const path = `/v3.0/OS-SECURITYPOLICY/domains/${domainId}/password-policy`;
-    const ok = await call(sim.url, 'GET', path, undefined, { 'X-Auth-Token': t });
-    expect(ok.body).toMatchObject({ password_policy: { minimum_password_length: 8, maximum_password_length: 32 } });
-    const login = await call(sim.url, 'GET', path.replace('password-policy', 'login-policy'), undefined, {
-      'X-Auth-Token': t,
+  it('refuses a password change carrying no X-Auth-Token with a Keystone 401', async () => {
+    const { userId } = sim.iam.seedUser({ userName: 'notok', domainName: 'sim-iam', password: 'NoTok-Passw0rd!' });
+    const r = await call(sim.url, 'POST', `/v3/users/${userId}/password`, {
+      user: { password: 'NoTok-Passw0rd#2', original_password: 'NoTok-Passw0rd!' },
     });
-    expect(login.body).toMatchObject({ login_policy: { login_failed_times: 5 } });
-    const stranger = await tokenOf('tok', 'Tok-Passw0rd!');
-    expect((await call(sim.url, 'GET', path, undefined, { 'X-Auth-Token': stranger })).status).toBe(403);
+    expectKeystone(r, 401, 'The request you have made requires authentication.');
+    expect(sim.iam.livePassword(userId)).toBe('NoTok-Passw0rd!');
+  });
+
+  it('answers 403 IAM.0002 to a user without the password-policy permission, and the policy to one with it', async () => {
+    const plain = sim.iam.seedUser({ userName: 'plain', domainName: 'sim-read', password: 'Plain-Passw0rd!' });
+    sim.iam.seedUser({ userName: 'boss', domainName: 'sim-read', password: 'Boss-Passw0rd!', admin: true });
+    sim.iam.seedUser({
+      userName: 'auditor',
+      domainName: 'sim-read',
+      password: 'Audit-Passw0rd!',
+      permissions: [iamActions.getPasswordPolicy],
+    });
+    const path = `/v3.0/OS-SECURITYPOLICY/domains/${plain.domainId}/password-policy`;
+    const read = async (user: string, password: string, domain = 'sim-read', p = path) =>
+      call(sim.url, 'GET', p, undefined, { 'X-Auth-Token': await tokenOf(user, password, domain) });
+
+    const denied = await read('plain', 'Plain-Passw0rd!');
+    expect([denied.status, denied.body]).toEqual([
+      403,
+      { error_msg: 'You are not authorized to perform the requested action.', error_code: 'IAM.0002' },
+    ]);
+    for (const [user, password] of [
+      ['boss', 'Boss-Passw0rd!'],
+      ['auditor', 'Audit-Passw0rd!'],
+    ] as const) {
+      const ok = await read(user, password);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ password_policy: { minimum_password_length: 8, maximum_password_length: 32 } });
+    }
+    // The login policy needs its own permission: the auditor may read only the password policy.
+    const loginPath = path.replace('password-policy', 'login-policy');
+    expect((await read('auditor', 'Audit-Passw0rd!', 'sim-read', loginPath)).status).toBe(403);
+    expect((await read('boss', 'Boss-Passw0rd!', 'sim-read', loginPath)).body).toMatchObject({
+      login_policy: { login_failed_times: 5 },
+    });
+    // Granting the permission later opens the door.
+    sim.iam.grant(plain.userId, iamActions.getPasswordPolicy);
+    expect((await read('plain', 'Plain-Passw0rd!')).status).toBe(200);
+    // An admin of another account is refused; an unknown account is 404 IAM.0004.
+    sim.iam.seedUser({ userName: 'other', domainName: 'sim-else', password: 'Other-Passw0rd!', admin: true });
+    expect((await read('other', 'Other-Passw0rd!', 'sim-else')).body.error_code).toBe('IAM.0002');
+    const missing = await read('boss', 'Boss-Passw0rd!', 'sim-read', path.replace(plain.domainId, 'nope'));
+    expect([missing.status, missing.body.error_code]).toEqual([404, 'IAM.0004']);
   });
 
   it('lets only an admin of the same account reset a password without the old one', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, randomUUID } from 'node:crypto';
 import { startHuaweiSimulator, type HuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
-import { basic, call, iamLogin } from './huaweiSimHelpers.js';
+import { basic, call, expectMeetingRefusal, iamLogin, type Reply } from './huaweiSimHelpers.js';
 
 let sim: HuaweiSimulator;
 beforeAll(async () => {
@@ -25,14 +25,11 @@ describe('simulated Meeting', () => {
   const change = (t: string, account: string, oldPwd: string, newPwd: string) =>
     call(sim.url, 'PUT', '/v1/usg/acs/password', { account, oldPwd, newPwd }, { 'X-Access-Token': t });
 
-  it('enforces every documented newPwd rule with USG error bodies', async () => {
+  it('enforces every documented newPwd rule, with USG codes or (strict docs) bare statuses', async () => {
     sim.meeting.seedAccount({ account: 'dora@acme.com', password: 'Dora-Old-Pa55!' });
     const t = await token('dora@acme.com', 'Dora-Old-Pa55!');
-    const refused = async (newPwd: string, code: string) => {
-      const r = await change(t, 'dora@acme.com', 'Dora-Old-Pa55!', newPwd);
-      expect([r.status, r.body.error_code]).toEqual([400, code]);
-      expect(Object.keys(r.body).sort()).toEqual(['error_code', 'error_msg', 'request_id']);
-    };
+    const refused = async (newPwd: string, code: string) =>
+      expectMeetingRefusal(sim.strictDocs, await change(t, 'dora@acme.com', 'Dora-Old-Pa55!', newPwd), 400, code);
     await refused('Short1!', 'USG.206030014');
     await refused('has space 123', 'USG.206030014');
     await refused('alllowercase', 'USG.206030014');
@@ -41,7 +38,8 @@ describe('simulated Meeting', () => {
     await refused('Triple-111-Pw', 'USG.206030014');
     await refused('Xx-arod-Pw12', 'USG.206030014');
     const wrongOld = await change(t, 'dora@acme.com', 'nope', 'Good-Pa55word#1');
-    expect([wrongOld.status, wrongOld.body.error_code]).toEqual([400, 'USG.206030006']);
+    expectMeetingRefusal(sim.strictDocs, wrongOld, 400, 'USG.206030006');
+    expect(sim.meeting.livePassword('dora@acme.com')).toBe('Dora-Old-Pa55!');
     expect((await change(t, 'dora@acme.com', 'Dora-Old-Pa55!', 'Good-Pa55word#1')).status).toBe(200);
   });
 
@@ -50,11 +48,49 @@ describe('simulated Meeting', () => {
     let t = await token('eve@acme.com', 'Eve-First-Pa55!');
     expect((await change(t, 'eve@acme.com', 'Eve-First-Pa55!', 'Second-Pa55#2')).status).toBe(200);
     const soon = await change(t, 'eve@acme.com', 'Second-Pa55#2', 'Third-Pa55#3');
-    expect([soon.status, soon.body.error_code]).toEqual([400, 'USG.206030020']);
+    expectMeetingRefusal(sim.strictDocs, soon, 400, 'USG.206030020');
     sim.clock.advance(5 * 60_000);
     t = await token('eve@acme.com', 'Second-Pa55#2');
     const reused = await change(t, 'eve@acme.com', 'Second-Pa55#2', 'Eve-First-Pa55!');
-    expect([reused.status, reused.body.error_code]).toEqual([400, 'USG.206030018']);
+    expectMeetingRefusal(sim.strictDocs, reused, 400, 'USG.206030018');
+    expect(sim.meeting.livePassword('eve@acme.com')).toBe('Second-Pa55#2');
+  });
+
+  const login = (account: string, password: string) =>
+    call(
+      sim.url,
+      'POST',
+      '/v1/usg/acs/auth/account',
+      { account, clientType: 72 },
+      { Authorization: basic(account, password) },
+    );
+
+  it('answers 423 to a locked account: after too many failed logins, or locked by a test, until unlocked', async () => {
+    sim.meeting.seedAccount({ account: 'lou@acme.com', password: 'Lou-Passw0rd!' });
+    for (let i = 0; i < sim.meeting.state.loginPolicy.failures; i++) {
+      expectMeetingRefusal(sim.strictDocs, await login('lou@acme.com', 'wrong-one'), 401, 'USG.206010000');
+    }
+    const locked = await login('lou@acme.com', 'Lou-Passw0rd!');
+    expectMeetingRefusal(sim.strictDocs, locked, 423, 'USG.206010010');
+    sim.clock.advance(sim.meeting.state.loginPolicy.lockMs);
+    expect((await login('lou@acme.com', 'Lou-Passw0rd!')).status).toBe(200);
+
+    sim.meeting.lock('lou@acme.com');
+    expect((await login('lou@acme.com', 'Lou-Passw0rd!')).status).toBe(423);
+    sim.meeting.unlock('lou@acme.com');
+    expect((await login('lou@acme.com', 'Lou-Passw0rd!')).status).toBe(200);
+  });
+
+  it('answers 412 with an empty body to a disabled account, right password or not', async () => {
+    sim.meeting.seedAccount({ account: 'dis@acme.com', password: 'Dis-Passw0rd!', disabled: true });
+    for (const password of ['Dis-Passw0rd!', 'wrong-one']) {
+      const r = await login('dis@acme.com', password);
+      expect([r.status, r.text]).toEqual([412, '']);
+    }
+    sim.meeting.setDisabled('dis@acme.com', false);
+    expect((await login('dis@acme.com', 'Dis-Passw0rd!')).status).toBe(200);
+    sim.meeting.setDisabled('dis@acme.com', true);
+    expect((await login('dis@acme.com', 'Dis-Passw0rd!')).status).toBe(412);
   });
 
   it('answers an invalid or expired token with 401 USG.000000004', async () => {
@@ -65,19 +101,39 @@ describe('simulated Meeting', () => {
     expect([r.status, r.body.error_code]).toEqual([401, 'USG.000000004']);
   });
 
-  it('checks the App ID signature over appId:userId:expireTime:nonce', async () => {
-    sim.meeting.seedApp({ appId: 'app-1', appKey: 'key-abcdef0123456789' });
-    sim.meeting.seedAccount({ account: 'gus@acme.com', password: 'Gus-Passw0rd!', userId: 'gus-ext' });
-    const expireTime = Math.floor(sim.clock.now() / 1000) + 600;
+  describe('App ID authentication', () => {
+    const expireTime = () => Math.floor(sim.clock.now() / 1000) + 600;
     const nonce = 'n'.repeat(40);
-    const body = { appId: 'app-1', clientType: 72, expireTime, nonce, userId: 'gus-ext' };
-    const sign = (key: string) =>
-      createHmac('sha256', key).update(`app-1:gus-ext:${expireTime}:${nonce}`).digest('hex');
-    const auth = (key: string) => ({ Authorization: `HMAC-SHA256 signature=${sign(key)}` });
-    expect((await call(sim.url, 'POST', '/v2/usg/acs/auth/appauth', body, auth('wrong-key'))).status).toBe(401);
-    const ok = await call(sim.url, 'POST', '/v2/usg/acs/auth/appauth', body, auth('key-abcdef0123456789'));
-    expect(ok.status).toBe(200);
-    expect(ok.body.user).toMatchObject({ userId: 'gus-ext' });
+    const appAuth = (
+      key: string,
+      headers: Record<string, string> = { 'X-Token-Type': 'LongTicket' },
+    ): Promise<Reply> => {
+      const exp = expireTime();
+      const body = { appId: 'app-1', clientType: 72, expireTime: exp, nonce, userId: 'gus-ext' };
+      const signature = createHmac('sha256', key).update(`app-1:gus-ext:${exp}:${nonce}`).digest('hex');
+      const access = Buffer.from('app-1').toString('base64');
+      return call(sim.url, 'POST', '/v2/usg/acs/auth/appauth', body, {
+        Authorization: `HMAC-SHA256 signature=${signature},access=${access}`,
+        ...headers,
+      });
+    };
+    beforeAll(() => {
+      sim.meeting.seedApp({ appId: 'app-1', appKey: 'key-abcdef0123456789' });
+      sim.meeting.seedAccount({ account: 'gus@acme.com', password: 'Gus-Passw0rd!', userId: 'gus-ext' });
+    });
+
+    it('checks the signature over appId:userId:expireTime:nonce', async () => {
+      expectMeetingRefusal(sim.strictDocs, await appAuth('wrong-key'), 401, 'USG.206010025');
+      const ok = await appAuth('key-abcdef0123456789');
+      expect(ok.status).toBe(200);
+      expect(ok.body.user).toMatchObject({ userId: 'gus-ext' });
+    });
+
+    it('requires the X-Token-Type: LongTicket header and answers 400 without it', async () => {
+      expectMeetingRefusal(sim.strictDocs, await appAuth('key-abcdef0123456789', {}), 400, 'USG.000000001');
+      const other = await appAuth('key-abcdef0123456789', { 'X-Token-Type': 'ShortTicket' });
+      expect(other.status).toBe(400);
+    });
   });
 });
 

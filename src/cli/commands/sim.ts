@@ -17,6 +17,7 @@ interface SimOptions {
   vaultPort: string;
   seed: boolean;
   tokenFile: string;
+  strictDocs?: boolean;
 }
 
 export function registerSimCommand(program: Command, globals: () => GlobalOptions): void {
@@ -31,14 +32,23 @@ export function registerSimCommand(program: Command, globals: () => GlobalOption
     .option('--vault-port <port>', 'Vault emulator port', '8200')
     .option('--seed', "create the config's targets in the simulator and store their passwords in Vault")
     .option(
+      '--strict-docs',
+      "answer only what Huawei's API pages document: no undocumented error codes (default: ROTOR_SIM_STRICT_DOCS)",
+    )
+    .option(
       '--token-file <file>',
       'where the emulator root token is written (mode 600) when VAULT_TOKEN is unset',
       '.rotor/vault-token',
     )
     .action(async (opts: SimOptions) => {
       const logger = makeLogger();
-      const sim = await startHuaweiSimulator({ host: opts.host, port: Number(opts.port) });
-      process.stdout.write(`Huawei Cloud simulator: ${sim.url}\n`);
+      // Without the flag the simulator's own default applies (ROTOR_SIM_STRICT_DOCS).
+      const sim = await startHuaweiSimulator({
+        host: opts.host,
+        port: Number(opts.port),
+        strictDocs: opts.strictDocs ? true : undefined,
+      });
+      process.stdout.write(`Huawei Cloud simulator: ${sim.url}${sim.strictDocs ? ' (strict docs)' : ''}\n`);
       let emulator: Awaited<ReturnType<typeof startVaultEmulator>> | undefined;
       if (opts.vault) {
         // The token is the operator's own (VAULT_TOKEN) or written to a private file — never printed.

@@ -1,5 +1,5 @@
 import type { SimClock } from './clock.js';
-import { cbhCodes } from './codes.js';
+import { cbhCodes, documentedOn } from './codes.js';
 import { caller } from './iamRoutes.js';
 import type { IamState } from './iamState.js';
 import type { SimRequest, SimResponse, SimRoute } from './types.js';
@@ -22,7 +22,7 @@ export interface SeedCbhInstance {
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const err = (status: number, code: string, description: string): SimResponse => ({
+const cbhError = (status: number, code: string, description: string): SimResponse => ({
   status,
   body: { error_code: code, error_description: description },
 });
@@ -41,6 +41,7 @@ export class CbhSim {
   constructor(
     private readonly iam: IamState,
     private readonly clock: SimClock,
+    private readonly strictDocs = false,
   ) {}
 
   seedInstance(s: SeedCbhInstance): CbhInstance {
@@ -68,6 +69,11 @@ export class CbhSim {
   }
 
   private change(req: SimRequest): SimResponse {
+    /** Strict-docs mode keeps a documented code only where the page pairs it with that status. */
+    const err = (status: number, code: string, description: string, documented = true): SimResponse =>
+      this.strictDocs && (!documented || !documentedOn('cbh.changePassword', code))
+        ? { status, body: { error_description: description } }
+        : cbhError(status, code, description);
     const projectId = req.params.projectId ?? '';
     const who = caller(this.iam, this.clock, req);
     if ('status' in who) return err(401, cbhCodes.tokenInvalid, 'Failed to verify the token.');
@@ -84,7 +90,8 @@ export class CbhSim {
     }
     if (!uuid.test(b.server_id)) return err(400, cbhCodes.wrongServerId, 'Incorrect request parameter.');
     const inProject = [...this.instances.values()].filter((i) => i.projectId === projectId);
-    if (inProject.length === 0) return err(404, cbhCodes.wrongServerId, 'CBH instances not found.');
+    // The page documents the 404 and its description, not which code comes with it.
+    if (inProject.length === 0) return err(404, cbhCodes.wrongServerId, 'CBH instances not found.', false);
     const inst = inProject.find((i) => i.serverId === b.server_id);
     if (!inst) return err(400, cbhCodes.wrongServerId, 'Incorrect request parameter.');
     const p = b.new_password;

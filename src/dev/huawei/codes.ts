@@ -1,37 +1,58 @@
 /**
- * Error codes the simulator answers with. Documented ones are marked so; the others are not in the
- * public reference (Huawei documents the HTTP status only), so they are the simulator's choice and
- * the connectors accept them through a configurable table rather than relying on them.
+ * Every error code the simulator answers, where Huawei documents it, and the strict-docs switch.
+ *
+ * Huawei documents few error codes on the pages of the APIs rotor calls: the IAM change-password
+ * page says "error codes: none", the Meeting pages list HTTP statuses only (their specific codes live
+ * in the API Error Center, or nowhere), the CBH page points at CBH's error-code list. The simulator
+ * still answers specific codes by default — plausible ones, marked below — so the rest of rotor can be
+ * tested against precise refusals.
+ *
+ * Strict-docs mode (`startHuaweiSimulator({ strictDocs: true })`, `rotor sim --strict-docs`, or
+ * `ROTOR_SIM_STRICT_DOCS=1` for a whole test run) answers only what each API's own page documents:
+ * a refusal whose code is not in `documentedOnPage[route]` is answered in that API's most generic
+ * documented form instead —
+ * - IAM (`iam.*`): a Keystone body `{"error":{"code":<status>,"message":"...","title":"..."}}`; the
+ *   weak / same-as-old / recently-used refusals all say "The password is too weak.";
+ * - Meeting (`meeting.*`): the bare HTTP status with an empty body;
+ * - CBH (`cbh.*`): `{"error_description":"..."}` without `error_code`.
+ * The status never changes between the modes. Messages are free text in both: never classify by them.
  */
+
+/** Reads the mode's default from the environment: `ROTOR_SIM_STRICT_DOCS` = 1|true|0|false|unset. */
+export function strictDocsFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.ROTOR_SIM_STRICT_DOCS;
+  if (raw === undefined || raw === '') return false;
+  const v = raw.trim().toLowerCase();
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  throw new Error(`ROTOR_SIM_STRICT_DOCS must be 1 or 0 (or true/false), found "${raw}"`);
+}
+
 export const iamCodes = {
-  missingParameter: '1100', // documented
-  incorrectPassword: '1103', // documented
-  sameAsOld: '1108', // documented
-  weakPassword: '1118', // documented
-  invalidBody: 'IAM.0011', // documented
-  invalidParameter: 'IAM.0007', // documented
-  /** Not documented: a change inside `minimum_password_age`. */
+  missingParameter: '1100',
+  incorrectPassword: '1103',
+  sameAsOld: '1108',
+  weakPassword: '1118',
+  invalidBody: 'IAM.0011',
+  invalidParameter: 'IAM.0007',
   minimumAge: '1119',
+  notAuthorized: 'IAM.0002',
+  notFound: 'IAM.0004',
 };
 
 export const meetingCodes = {
-  tokenInvalid: 'USG.000000004', // documented
-  userNotFound: 'USG.201040000', // documented
-  /** From Huawei's API error centre ("The current password is incorrect."). */
+  tokenInvalid: 'USG.000000004',
+  userNotFound: 'USG.201040000',
+  invalidParameters: 'USG.000000001',
+  insufficientPermissions: 'USG.000000003',
   wrongOldPassword: 'USG.206030006',
-  /** From Huawei's API error centre ("Invalid password format."). */
   invalidFormat: 'USG.206030014',
-  /** Not documented (next to 206030014 in the error centre): same as, or too close to, the old password. */
   tooClose: 'USG.206030013',
-  /** Not documented: login refused (wrong account or password). */
   loginFailed: 'USG.206010000',
-  /** Not documented: the 5-minute cooldown. */
   tooSoon: 'USG.206030020',
-  /** Not documented: a recently used password. */
   recentlyUsed: 'USG.206030018',
-  /** Not documented: App ID signature refused. */
   appAuthFailed: 'USG.206010025',
-  /** Not documented: account locked after failed logins. */
+  appAuthExpired: 'USG.206010057',
   locked: 'USG.206010010',
 };
 
@@ -42,4 +63,74 @@ export const cbhCodes = {
   tokenInvalid: 'CBH.10020100',
   noAuthority: 'CBH.10020002',
   unknown: 'CBH.10020000',
+};
+
+/** Where each code comes from. `undocumented` means no public page has it: the simulator's own choice. */
+export const codeSources: Record<string, string> = {
+  [iamCodes.missingParameter]: 'IAM error-code list (iam_02_0006)',
+  [iamCodes.incorrectPassword]: 'IAM error-code list (iam_02_0006)',
+  [iamCodes.sameAsOld]: 'IAM error-code list (iam_02_0006)',
+  [iamCodes.weakPassword]: 'IAM error-code list (iam_02_0006)',
+  [iamCodes.invalidBody]: 'IAM error-code list (iam_02_0006)',
+  [iamCodes.invalidParameter]: 'IAM error-code list (iam_02_0006)',
+  [iamCodes.minimumAge]: 'undocumented (a change inside minimum_password_age)',
+  [iamCodes.notAuthorized]: 'IAM security-policy pages, 403 example',
+  [iamCodes.notFound]: 'IAM security-policy pages, 404 example',
+  [meetingCodes.tokenInvalid]: 'Meeting API reference',
+  [meetingCodes.userNotFound]: 'Meeting API reference',
+  [meetingCodes.invalidParameters]: 'undocumented (invalid parameters)',
+  [meetingCodes.insufficientPermissions]: 'undocumented (a token of another account)',
+  [meetingCodes.wrongOldPassword]: 'API Error Center only ("The current password is incorrect.")',
+  [meetingCodes.invalidFormat]: 'API Error Center only ("Invalid password format.")',
+  [meetingCodes.tooClose]: 'undocumented (same as, or too close to, the old password)',
+  [meetingCodes.loginFailed]: 'undocumented (login refused)',
+  [meetingCodes.tooSoon]: 'undocumented (the 5-minute cooldown)',
+  [meetingCodes.recentlyUsed]: 'undocumented (a recently used password)',
+  [meetingCodes.appAuthFailed]: 'undocumented (App ID signature refused)',
+  [meetingCodes.appAuthExpired]: 'undocumented (App ID expireTime passed)',
+  [meetingCodes.locked]: 'undocumented (account locked)',
+  ...Object.fromEntries(Object.values(cbhCodes).map((c) => [c, 'CBH error-code list'])),
+};
+
+/** Codes no public page documents. */
+export const undocumentedCodes: ReadonlySet<string> = new Set(
+  Object.entries(codeSources)
+    .filter(([, source]) => source.startsWith('undocumented'))
+    .map(([code]) => code),
+);
+
+const iamList = [
+  iamCodes.missingParameter,
+  iamCodes.incorrectPassword,
+  iamCodes.sameAsOld,
+  iamCodes.weakPassword,
+  iamCodes.invalidBody,
+  iamCodes.invalidParameter,
+];
+const meetingKnown = [meetingCodes.tokenInvalid, meetingCodes.userNotFound];
+const policyPage = [iamCodes.notAuthorized, iamCodes.notFound];
+
+/** The codes each route's own API page documents (by example or by pointing at a list). */
+export const documentedOnPage: Record<string, ReadonlySet<string>> = {
+  'iam.token': new Set(),
+  'iam.changePassword': new Set(), // the page: "error codes: none"
+  'iam.passwordPolicy': new Set(policyPage),
+  'iam.loginPolicy': new Set(policyPage),
+  'iam.adminUpdateUser': new Set(iamList),
+  'meeting.accountAuth': new Set(meetingKnown),
+  'meeting.appAuth': new Set(meetingKnown),
+  'meeting.changePassword': new Set(meetingKnown),
+  'cbh.changePassword': new Set(Object.values(cbhCodes)),
+};
+
+/** Whether strict-docs mode may answer `code` on `route`. */
+export function documentedOn(route: string, code: string): boolean {
+  return documentedOnPage[route]?.has(code) ?? false;
+}
+
+/** IAM actions the simulator checks (an admin holds them all). */
+export const iamActions = {
+  getPasswordPolicy: 'iam:securitypolicies:getPasswordPolicy',
+  getLoginPolicy: 'iam:securitypolicies:getLoginPolicy',
+  updateUser: 'iam:users:updateUser',
 };

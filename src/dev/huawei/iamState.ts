@@ -39,7 +39,10 @@ export interface IamUser {
   history: string[];
   email?: string;
   mobile?: string;
+  /** In the account's `admin` group: holds every IAM action. */
   admin: boolean;
+  /** IAM actions granted through the user's groups, e.g. `iam:securitypolicies:getPasswordPolicy`. */
+  permissions: Set<string>;
   lastChangeAt?: number;
   failedLogins: number[];
   lockedUntil?: number;
@@ -59,8 +62,13 @@ export interface SeedIamUser {
   password: string;
   email?: string;
   mobile?: string;
-  /** May reset other users' passwords (`PUT /v3.0/OS-USER/users/{id}`). */
+  /**
+   * In the account's `admin` group: holds every IAM action, so it may read the security policies and
+   * reset other users' passwords (`PUT /v3.0/OS-USER/users/{id}`). rotor's reconcile admin is one.
+   */
   admin?: boolean;
+  /** IAM actions granted to an ordinary user, e.g. `iam:securitypolicies:getPasswordPolicy`. */
+  permissions?: string[];
 }
 
 export const defaultPasswordPolicy: IamPasswordPolicy = {
@@ -117,11 +125,17 @@ export class IamState {
       email: seed.email,
       mobile: seed.mobile,
       admin: seed.admin ?? false,
+      permissions: new Set(seed.permissions ?? []),
       failedLogins: [],
     };
     this.users.set(user.userId, user);
     this.clock.secrets.add(seed.password);
     return user;
+  }
+
+  /** Whether the user may perform an IAM action. */
+  can(user: IamUser, action: string): boolean {
+    return user.admin || user.permissions.has(action);
   }
 
   findUser(domain: IamDomain, name: string): IamUser | undefined {

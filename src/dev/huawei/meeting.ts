@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SimClock } from './clock.js';
-import { meetingCodes } from './codes.js';
-import { charClasses, containsNameOrReverse, differingChars, longestRun, meetingSpecials } from './rules.js';
+import { documentedOn, meetingCodes } from './codes.js';
+import { meetingPasswordRejection } from './meetingRules.js';
 import type { SimRequest, SimResponse, SimRoute } from './types.js';
 
 export interface MeetingAccount {
@@ -16,6 +16,8 @@ export interface MeetingAccount {
   lastChangeAt?: number;
   failedLogins: number[];
   lockedUntil?: number;
+  /** Stopped by the enterprise administrator: account auth answers 412. */
+  disabled: boolean;
 }
 
 export interface SeedMeetingAccount {
@@ -24,6 +26,7 @@ export interface SeedMeetingAccount {
   userName?: string;
   userId?: string;
   corpId?: string;
+  disabled?: boolean;
 }
 
 interface MeetingToken {
@@ -33,10 +36,10 @@ interface MeetingToken {
   createdAt: number;
 }
 
-export const meetingCooldownMs = 5 * 60_000;
+export { meetingCooldownMs } from './meetingRules.js';
 const tokenTtlS = 12 * 3600;
 
-const err = (status: number, code: string, msg: string): SimResponse => ({
+const usgError = (status: number, code: string, msg: string): SimResponse => ({
   status,
   body: { error_code: code, error_msg: msg, request_id: randomBytes(16).toString('hex') },
 });
@@ -48,7 +51,41 @@ export class MeetingSim {
   readonly tokens = new Map<string, MeetingToken>();
   readonly loginPolicy = { failures: 5, periodMs: 15 * 60_000, lockMs: 15 * 60_000 };
 
-  constructor(private readonly clock: SimClock) {}
+  constructor(
+    private readonly clock: SimClock,
+    private readonly strictDocs = false,
+  ) {}
+
+  /**
+   * A USG error; in strict-docs mode a code the route's page does not document becomes the bare
+   * status with an empty body (the pages list statuses only).
+   */
+  private refuse(route: string, status: number, code: string, msg: string): SimResponse {
+    if (this.strictDocs && !documentedOn(route, code)) return { status };
+    return usgError(status, code, msg);
+  }
+
+  private account(name: unknown): MeetingAccount {
+    const a = typeof name === 'string' ? this.accounts.get(name) : undefined;
+    if (!a) throw new Error(`no Meeting account ${JSON.stringify(name)}`);
+    return a;
+  }
+
+  /** Locks the account for `ms` (default: the login policy's lock time), as failed logins would. */
+  lock(account: string, ms = this.loginPolicy.lockMs): void {
+    this.account(account).lockedUntil = this.clock.now() + ms;
+  }
+
+  unlock(account: string): void {
+    const a = this.account(account);
+    a.lockedUntil = undefined;
+    a.failedLogins = [];
+  }
+
+  /** Disables (or enables again) the account: account auth then answers 412. */
+  setDisabled(account: string, disabled: boolean): void {
+    this.account(account).disabled = disabled;
+  }
 
   seedAccount(s: SeedMeetingAccount): MeetingAccount {
     const a: MeetingAccount = {
@@ -59,6 +96,7 @@ export class MeetingSim {
       password: s.password,
       history: [],
       failedLogins: [],
+      disabled: s.disabled ?? false,
     };
     this.accounts.set(a.account, a);
     this.clock.secrets.add(s.password);
@@ -153,26 +191,33 @@ export class MeetingSim {
     }
   }
 
+  /** The account-auth page lists 412 (account disabled) and 423 (account locked) beside 400/401. */
   private accountAuth(req: SimRequest): SimResponse {
+    const refuse = (status: number, code: string, msg: string) => this.refuse('meeting.accountAuth', status, code, msg);
     const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
     const body = req.json as { account?: unknown; clientType?: unknown } | undefined;
-    if (!basic || typeof body?.clientType !== 'number') return err(400, 'USG.000000001', 'Invalid parameters.');
+    if (!basic || typeof body?.clientType !== 'number')
+      return refuse(400, meetingCodes.invalidParameters, 'Invalid parameters.');
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
     const sep = decoded.indexOf(':');
     const name = decoded.slice(0, sep);
     const password = decoded.slice(sep + 1);
     const a = sep > 0 ? this.accounts.get(name) : undefined;
-    if (!a) return err(401, meetingCodes.loginFailed, 'The account or password is incorrect.');
-    if (this.locked(a)) return err(401, meetingCodes.locked, 'The account has been locked.');
+    if (!a) return refuse(401, meetingCodes.loginFailed, 'The account or password is incorrect.');
+    // No documented code for a disabled account: the status says it all, in both modes.
+    if (a.disabled) return { status: 412 };
+    if (this.locked(a)) return refuse(423, meetingCodes.locked, 'The account has been locked.');
     if (a.password !== password) {
       this.strike(a);
-      return err(401, meetingCodes.loginFailed, 'The account or password is incorrect.');
+      return refuse(401, meetingCodes.loginFailed, 'The account or password is incorrect.');
     }
     a.failedLogins = [];
     return this.issue(a.corpId, a);
   }
 
+  /** Since 2025-09 the page makes `X-Token-Type: LongTicket` a required header. */
   private appAuth(req: SimRequest): SimResponse {
+    const refuse = (status: number, code: string, msg: string) => this.refuse('meeting.appAuth', status, code, msg);
     const m = /^HMAC-SHA256 signature=([0-9a-f]{64})(?:,\s*access=([A-Za-z0-9+/=]+))?$/.exec(
       req.headers.authorization ?? '',
     );
@@ -186,12 +231,13 @@ export class MeetingSim {
     const nonceOk = typeof b.nonce === 'string' && b.nonce.length >= 32 && b.nonce.length <= 64;
     if (
       !m ||
+      req.headers['x-token-type'] !== 'LongTicket' ||
       typeof b.appId !== 'string' ||
       typeof b.expireTime !== 'number' ||
       !nonceOk ||
       typeof b.clientType !== 'number'
     ) {
-      return err(400, 'USG.000000001', 'Invalid parameters.');
+      return refuse(400, meetingCodes.invalidParameters, 'Invalid parameters.');
     }
     const app = this.apps.get(b.appId);
     const userId = typeof b.userId === 'string' ? b.userId : '';
@@ -199,65 +245,43 @@ export class MeetingSim {
     const expected = app ? createHmac('sha256', app.appKey).update(data).digest() : Buffer.alloc(32);
     const given = Buffer.from(m[1]!, 'hex');
     if (!app || !timingSafeEqual(given, expected))
-      return err(401, meetingCodes.appAuthFailed, 'App ID authentication failed.');
+      return refuse(401, meetingCodes.appAuthFailed, 'App ID authentication failed.');
     if (b.expireTime !== 0 && b.expireTime * 1000 < this.clock.now())
-      return err(401, 'USG.206010057', 'The App ID authentication has expired.');
+      return refuse(401, meetingCodes.appAuthExpired, 'The App ID authentication has expired.');
     const account = userId
       ? [...this.accounts.values()].find((a) => a.userId === userId && a.corpId === app.corpId)
       : undefined;
-    if (userId && !account) return err(400, meetingCodes.userNotFound, 'The user does not exist.');
+    if (userId && !account) return refuse(400, meetingCodes.userNotFound, 'The user does not exist.');
     return this.issue(app.corpId, account);
   }
 
   private change(req: SimRequest): SimResponse {
+    const refuse = (status: number, code: string, msg: string) =>
+      this.refuse('meeting.changePassword', status, code, msg);
     const token = req.headers['x-access-token'];
     const t = typeof token === 'string' ? this.tokens.get(token) : undefined;
     if (!t || t.expiresAt <= this.clock.now())
-      return err(401, meetingCodes.tokenInvalid, 'The token is invalid or has expired.');
+      return refuse(401, meetingCodes.tokenInvalid, 'The token is invalid or has expired.');
     const b = (req.json ?? {}) as { account?: unknown; oldPwd?: unknown; newPwd?: unknown };
     if (typeof b.account !== 'string' || typeof b.oldPwd !== 'string' || typeof b.newPwd !== 'string') {
-      return err(400, 'USG.000000001', 'Invalid parameters.');
+      return refuse(400, meetingCodes.invalidParameters, 'Invalid parameters.');
     }
     const a = this.accounts.get(b.account);
-    if (!a || a.corpId !== t.corpId) return err(400, meetingCodes.userNotFound, 'The user does not exist.');
+    if (!a || a.corpId !== t.corpId) return refuse(400, meetingCodes.userNotFound, 'The user does not exist.');
     if (t.account !== undefined && t.account !== a.account)
-      return err(403, 'USG.000000003', 'Insufficient permissions.');
-    if (this.locked(a)) return err(401, meetingCodes.locked, 'The account has been locked.');
+      return refuse(403, meetingCodes.insufficientPermissions, 'Insufficient permissions.');
+    if (this.locked(a)) return refuse(401, meetingCodes.locked, 'The account has been locked.');
     if (b.oldPwd !== a.password) {
       this.strike(a);
-      return err(400, meetingCodes.wrongOldPassword, 'The current password is incorrect.');
+      return refuse(400, meetingCodes.wrongOldPassword, 'The current password is incorrect.');
     }
-    const rejected = this.rules(a, b.newPwd);
-    if (rejected) return rejected;
+    const rejected = meetingPasswordRejection(a, b.newPwd, this.clock.now());
+    if (rejected) return refuse(400, rejected.code, rejected.message);
     a.history = [a.password, ...a.history].slice(0, 5);
     a.password = b.newPwd;
     this.clock.secrets.add(b.newPwd);
     a.lastChangeAt = this.clock.now();
     for (const [tok, rec] of this.tokens) if (rec.account === a.account && tok !== token) this.tokens.delete(tok);
     return { status: 200 };
-  }
-
-  /** The documented newPwd rules, in the documented order. */
-  private rules(a: MeetingAccount, pwd: string): SimResponse | undefined {
-    const format = (why: string) => err(400, meetingCodes.invalidFormat, `Invalid password format: ${why}.`);
-    if (pwd.length < 8 || pwd.length > 32) return format('8 to 32 characters');
-    if ([...pwd].some((c) => !/[A-Za-z0-9]/.test(c) && !meetingSpecials.includes(c)))
-      return format('unsupported character');
-    if (charClasses(pwd, meetingSpecials) < 2) return format('at least two character types');
-    if (pwd === a.password)
-      return err(400, meetingCodes.tooClose, 'The new password cannot be the same as the old password.');
-    if (differingChars(pwd, a.password) < 2)
-      return err(
-        400,
-        meetingCodes.tooClose,
-        'At least two characters must be different between the new and old passwords.',
-      );
-    if (a.lastChangeAt !== undefined && this.clock.now() - a.lastChangeAt < meetingCooldownMs) {
-      return err(400, meetingCodes.tooSoon, 'The password cannot be changed again within 5 minutes.');
-    }
-    if (a.history.includes(pwd)) return err(400, meetingCodes.recentlyUsed, 'The password has been used recently.');
-    if (longestRun(pwd) >= 3) return format('three or more identical characters in a row');
-    if (containsNameOrReverse(pwd, a.userName)) return format('contains the user name or its reverse');
-    return undefined;
   }
 }

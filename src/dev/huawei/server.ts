@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { SimFault, SimRequest, SimRequestRecord, SimResponse, SimRoute } from './types.js';
+import type { ReplyFault, SimFault, SimRequest, SimRequestRecord, SimResponse, SimRoute } from './types.js';
 
 /** Headers whose values are credentials: the request log keeps only their scheme. */
 const secretHeaders = new Set(['authorization', 'x-auth-token', 'x-access-token', 'x-subject-token']);
@@ -112,6 +112,12 @@ export function makeDispatcher(
     const fault = takeFault(routeId);
     if (fault) record.fault = fault.kind;
     if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms ?? 100));
+    if (fault?.kind === 'reply') {
+      const out = replyOf(fault);
+      record.status = out.status;
+      record.errorCode = errorCodeOf(out.body);
+      return write(res, out);
+    }
     if (fault?.kind === 'hang') return; // never answer: the client's timeout decides
     if (fault?.kind === 'drop') return void req.socket.destroy();
     if (fault?.kind === 'throttle') {
@@ -159,9 +165,23 @@ export function makeDispatcher(
   return { server, requestLog, counters, faults, now };
 }
 
+/** The reply a `reply` fault asks for; nothing is handled, so nothing changes. */
+function replyOf(fault: ReplyFault): SimResponse {
+  const headers = { ...fault.headers };
+  if (fault.json !== undefined) return { status: fault.status, headers, body: fault.json };
+  if (fault.body === undefined) return { status: fault.status, headers };
+  if (fault.contentType) headers['Content-Type'] = fault.contentType;
+  return { status: fault.status, headers, text: fault.body };
+}
+
 function write(res: ServerResponse, out: SimResponse): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { 'X-Request-Id': randomUUID().replace(/-/g, ''), ...out.headers };
+  if (out.text !== undefined) {
+    res.writeHead(out.status, headers);
+    res.end(out.text);
+    return;
+  }
   if (out.body === undefined) {
     res.writeHead(out.status, headers);
     res.end();

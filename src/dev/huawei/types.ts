@@ -17,7 +17,10 @@ export interface SimRequest {
 export interface SimResponse {
   status: number;
   headers?: Record<string, string>;
+  /** Sent as JSON. Leave both `body` and `text` out for an empty body. */
   body?: unknown;
+  /** Sent as is (with only the headers given): for replies that are not JSON. */
+  text?: string;
 }
 
 export interface SimRoute {
@@ -46,20 +49,55 @@ export interface SimRequestRecord {
   at: number;
 }
 
-export type SimFaultKind = 'latency' | 'throttle' | 'status' | 'applyThenDrop' | 'drop' | 'hang';
+export type SimFaultKind = 'latency' | 'throttle' | 'status' | 'reply' | 'applyThenDrop' | 'drop' | 'hang';
 
-export interface SimFault {
+interface FaultBase {
   /** Route id, or `*` for every route. */
   route: string;
-  kind: SimFaultKind;
-  /** latency: added delay before handling. */
-  ms?: number;
-  /** status: the 5xx to answer (default 503) without touching state. */
-  status?: number;
-  /** status: `gateway` answers an APIG body (not processed), `none` an empty body. */
-  body?: 'gateway' | 'none';
-  /** throttle: Retry-After seconds (default 1). */
-  retryAfterS?: number;
   /** How many matching requests this fault applies to (default 1; Infinity for all). */
   times?: number;
 }
+
+/** Adds a delay, then handles the request normally. */
+export interface LatencyFault extends FaultBase {
+  kind: 'latency';
+  /** Added delay before handling (default 100). */
+  ms?: number;
+}
+
+/** A 429 APIG.0308 with Retry-After, without touching state. */
+export interface ThrottleFault extends FaultBase {
+  kind: 'throttle';
+  /** Retry-After seconds (default 1). */
+  retryAfterS?: number;
+}
+
+/** A 5xx without touching state. */
+export interface StatusFault extends FaultBase {
+  kind: 'status';
+  /** The status to answer (default 503). */
+  status?: number;
+  /** `gateway` (default) answers an APIG body, `none` an empty body. */
+  body?: 'gateway' | 'none';
+}
+
+/**
+ * Answers exactly this reply without applying the change: an HTML page from a proxy, an empty 200,
+ * a JSON error body. `json` is sent as `application/json`; `body` is sent as is, with `contentType`
+ * when given; neither means an empty body.
+ */
+export interface ReplyFault extends FaultBase {
+  kind: 'reply';
+  status: number;
+  contentType?: string;
+  body?: string;
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** applyThenDrop: apply the change, then reset the connection; drop: reset before; hang: never answer. */
+export interface ConnectionFault extends FaultBase {
+  kind: 'applyThenDrop' | 'drop' | 'hang';
+}
+
+export type SimFault = LatencyFault | ThrottleFault | StatusFault | ReplyFault | ConnectionFault;
