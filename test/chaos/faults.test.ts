@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { runCli } from '../helpers/runCli.js';
 import { chaosTargets, liveKey, makeChaosFixture, type ChaosFixture } from './chaosFixture.js';
+import { startWebhookReceiver } from './webhookReceiver.js';
 
 const changeRoutes = ['iam.changePassword', 'meeting.changePassword', 'cbh.changePassword'];
 const allKinds = ['huawei-iam-user', 'huawei-meeting-user', 'huawei-cbh-admin'] as const;
@@ -10,20 +9,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function countOk(fx: ChaosFixture, route: string): number {
   return fx.sim.requests(route).filter((r) => r.status >= 200 && r.status < 300).length;
-}
-
-async function startWebhookReceiver(): Promise<{ url: string; bodies: Record<string, unknown>[]; server: Server }> {
-  const bodies: Record<string, unknown>[] = [];
-  const server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (d: Buffer) => (text += d.toString()));
-    req.on('end', () => {
-      bodies.push(JSON.parse(text) as Record<string, unknown>);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, server };
 }
 
 describe('rotation under faults', () => {

@@ -33,7 +33,10 @@ describe('huawei-meeting-user', () => {
     expect(sim.meeting.livePassword(seeded.liveId)).toBe('Second-Pa55#2');
   });
 
-  it('reads the cooldown code as CooldownActive once a target names it in errorCodes', async () => {
+  // The cooldown's code is undocumented: a strict-docs simulator never sends it.
+  const withCodes = process.env.ROTOR_SIM_STRICT_DOCS === '1' ? it.skip : it;
+
+  withCodes('reads the cooldown code as CooldownActive once a target names it in errorCodes', async () => {
     const seeded = meetingFixture.seed(sim);
     const named = { ...seeded, config: { ...seeded.config, errorCodes: { cooldown: ['USG.206030020'] } } };
     await connect('huawei-meeting-user', named, logger).change({
@@ -54,7 +57,9 @@ describe('huawei-meeting-user', () => {
 });
 
 describe('huawei-iam-user', () => {
-  it("reports the account's minimum password age as CooldownActive when its code is named", async () => {
+  const withCodes = process.env.ROTOR_SIM_STRICT_DOCS === '1' ? it.skip : it;
+
+  withCodes("reports the account's minimum password age as CooldownActive when its code is named", async () => {
     const seeded = iamFixture.seed(sim);
     const named = { ...seeded, config: { ...seeded.config, errorCodes: { cooldown: ['1119', 'IAM.1119'] } } };
     sim.iam.setPasswordPolicy('acme', { minimum_password_age: 60 });
@@ -90,11 +95,45 @@ describe('huawei-iam-user', () => {
     });
   });
 
-  it('needs a token before it can read the account policy', async () => {
-    const c = connect('huawei-iam-user', iamFixture.seed(sim), logger);
+  it('reads the account policy only with permission: an ordinary user is refused (unknown), a granted one reads it', async () => {
+    const seeded = iamFixture.seed(sim);
+    const c = connect('huawei-iam-user', seeded, logger);
     await expect(c.accountPolicy!.read()).rejects.toMatchObject({ name: 'Misconfigured' });
     await c.authenticate(iamFixture.oldPassword);
+    // Real IAM answers 403 to a user without iam:securitypolicies:getPasswordPolicy: unknown, not a failure.
+    await expect(c.accountPolicy!.read()).resolves.toBeUndefined();
+    sim.iam.grant(seeded.liveId, 'iam:securitypolicies:getPasswordPolicy');
     await expect(c.accountPolicy!.read()).resolves.toMatchObject({ maximum_password_length: 32 });
+  });
+
+  it('reads the account policy as the admin credential when the target has one, with no user login first', async () => {
+    const seeded = iamFixture.seed(sim);
+    const adminName = `admin-${randomUUID().slice(0, 8)}`;
+    sim.iam.seedUser({
+      userId: adminName,
+      userName: adminName,
+      domainName: 'acme',
+      password: 'Admin-Pa55#1',
+      admin: true,
+    });
+    const withAdmin = {
+      ...seeded,
+      config: { ...seeded.config, adminCredential: 'iam-admin' },
+      credentials: { 'iam-admin': { userName: adminName, password: 'Admin-Pa55#1' } },
+    };
+    const c = connect('huawei-iam-user', withAdmin, logger);
+    await expect(c.accountPolicy!.read()).resolves.toMatchObject({ maximum_password_length: 32 });
+  });
+
+  it('carries the declared account policy in IAM field names', () => {
+    const seeded = iamFixture.seed(sim);
+    const declared = { passwordCharCombination: 3, minimumPasswordAge: 30, passwordNotUsernameOrInvert: true };
+    const c = connect('huawei-iam-user', { ...seeded, config: { ...seeded.config, accountPolicy: declared } }, logger);
+    expect(c.accountPolicy!.declared).toEqual({
+      password_char_combination: 3,
+      minimum_password_age: 30,
+      password_not_username_or_invert: true,
+    });
   });
 
   it('refuses an admin reset when no admin credential is configured', async () => {
