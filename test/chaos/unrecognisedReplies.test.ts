@@ -30,11 +30,15 @@ describe('replies rotor does not recognise', () => {
 
   it('a CBH 200 HTML page or empty 200 that applied nothing is never a success: the re-send finishes it', async () => {
     fx = await makeChaosFixture({ targets: chaosTargets(2, ['huawei-cbh-admin'], 'html') });
-    fx.sim.inject({ route: 'cbh.changePassword', kind: 'reply', status: 200, contentType: 'text/html', body: html });
-    fx.sim.inject({ route: 'cbh.changePassword', kind: 'reply', status: 200 });
+    const [first, second] = fx.config.targets.map((t) => t.id) as [string, string];
     fx.spawnWorker();
-    await fx.enqueueAll();
-    await fx.waitInSync(30_000);
+    // One target at a time, so each meets its own odd reply.
+    fx.sim.inject({ route: 'cbh.changePassword', kind: 'reply', status: 200, contentType: 'text/html', body: html });
+    await fx.enqueueAll([first]);
+    await fx.waitInSync(30_000, [first]);
+    fx.sim.inject({ route: 'cbh.changePassword', kind: 'reply', status: 200 });
+    await fx.enqueueAll([second]);
+    await fx.waitInSync(30_000, [second]);
     const calls = fx.sim.requests('cbh.changePassword');
     // Each target: the unrecognised 200, then the idempotent re-send of the same pending password.
     expect(calls).toHaveLength(4);

@@ -32,8 +32,13 @@ export function parseHuaweiError(body: unknown): HuaweiErrorBody {
       return { style: 'keystone', code: text(e.code), message: text(e.message) };
   }
   const code = text(b.error_code);
-  if (code === undefined) return { style: 'none' };
   const requestId = text(b.request_id);
+  if (code === undefined) {
+    // A documented body whose code was left out: the message field still tells the family apart.
+    if (typeof b.error_description === 'string') return { style: 'cbh', message: b.error_description, requestId };
+    if (typeof b.error_msg === 'string') return { style: 'iam', message: b.error_msg, requestId };
+    return { style: 'none' };
+  }
   if (b.error_description !== undefined) return { style: 'cbh', code, message: text(b.error_description), requestId };
   const message = text(b.error_msg);
   if (code.startsWith('APIG.')) return { style: 'gateway', code, message, requestId };
