@@ -1,62 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
 import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
 import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, type UnsetVariable } from './interpolate.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { configSchema, type RotorConfig } from './schema.js';
+import { keysAt, schemaAt } from './schemaWalk.js';
 
 export const defaultConfigPath = 'config/rotor.yaml';
-
-const optionalSections = new Set([
-  'redis',
-  'worker',
-  'policies',
-  'credentials',
-  'targets',
-  'alerts',
-  'rotation',
-  'audit',
-  'http',
-]);
 
 /** The path a command uses: `--config`, else `ROTOR_CONFIG`, else `config/rotor.yaml`. */
 export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env.ROTOR_CONFIG ?? defaultConfigPath;
 }
 
-/** The keys a strict object at `path` accepts, for "did you mean" hints. */
-function knownKeysAt(raw: unknown, path: PropertyKey[]): string[] {
-  let schema: z.ZodType = configSchema;
-  let value: unknown = raw;
-  for (const part of path) {
-    value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined;
-    schema = unwrap(schema);
-    if (schema instanceof z.ZodObject) schema = schema.shape[String(part)] ?? schema;
-    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
-    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
-  }
-  schema = unwrap(schema);
-  if (schema instanceof z.ZodDiscriminatedUnion && value && typeof value === 'object') {
-    const kind = (value as Record<string, unknown>).kind;
-    const option = (schema.options as z.ZodType[]).find(
-      (o) =>
-        o instanceof z.ZodObject &&
-        (o.shape as Record<string, z.ZodType>).kind instanceof z.ZodLiteral &&
-        ((o.shape as Record<string, z.ZodLiteral>).kind as z.ZodLiteral).value === kind,
-    );
-    if (option instanceof z.ZodObject) return Object.keys(option.shape);
-  }
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let s: z.ZodType = schema;
-  for (;;) {
-    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
-    else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
-    else return s;
+/**
+ * A key whose every line is commented out (`scheduling:` above `#   jitter: 10m`) parses as null:
+ * read it as "not given" wherever the field is optional, so its defaults apply.
+ */
+function dropCommentedOut(doc: unknown, value: unknown = doc, path: (string | number)[] = []): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, item] of Object.entries(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    if (item === null && !Array.isArray(value) && schemaAt(configSchema, doc, at)?.safeParse(undefined).success) {
+      delete (value as Record<string, unknown>)[key];
+    } else dropCommentedOut(doc, item, at);
   }
 }
 
@@ -75,12 +43,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
   const unset: UnsetVariable[] = [];
   const raw = interpolateValue(doc.toJS() ?? {}, env, unset);
-  // A section whose every line is commented out parses as null: read it as "not given".
-  if (raw !== null && typeof raw === 'object') {
-    for (const [key, value] of Object.entries(raw)) {
-      if (value === null && optionalSections.has(key)) delete (raw as Record<string, unknown>)[key];
-    }
-  }
+  dropCommentedOut(raw);
   for (const u of unset) {
     problems.push({
       file,
@@ -94,7 +57,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       const path = formatPath(issue.path);
       // An unset variable already explains the empty value it produced.
       if (unset.some((u) => formatPath(u.path) === path)) continue;
-      problems.push({ file, path, message: describeIssue(issue, raw, (p) => knownKeysAt(raw, p)) });
+      problems.push({ file, path, message: describeIssue(issue, raw, (p) => keysAt(configSchema, raw, p)) });
     }
   }
   for (const issue of crossReferenceIssues(raw)) {

@@ -84,6 +84,22 @@ describe('parseConfig', () => {
   });
 });
 
+describe('parseConfig and commented-out lines', () => {
+  it('reads an optional key whose every line is commented out as absent, at any depth', () => {
+    const text = validConfig
+      .replace('worker: { concurrency: 4 }', 'worker: { concurrency: 4 }\nscheduling:\n  # jitter: 10m')
+      .replace('    maxAge: 90d\n', '    maxAge: 90d\n    maintenanceWindow:\n      # start: "01:00"\n');
+    const config = parseConfig(text, 'config/rotor.yaml', env);
+    expect(config.scheduling.jitter).toBe(0);
+    expect(config.targets[0]?.maintenanceWindow).toBeUndefined();
+  });
+
+  it('still requires a required section whose every line is commented out', () => {
+    const text = validConfig.replace(/^vault:\n( {2}.*\n)+/m, 'vault:\n  # address: http://127.0.0.1:8200\n');
+    expect(problemsOf(text).join('\n')).toContain('vault: expected object, got null');
+  });
+});
+
 describe('parseConfig and policies', () => {
   it('rejects a policy that a target of its kind can never satisfy, naming both rules', () => {
     const text = validConfig
