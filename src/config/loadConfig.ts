@@ -3,9 +3,11 @@ import { LineCounter, parseDocument } from 'yaml';
 import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
 import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, type UnsetVariable } from './interpolate.js';
+import { positionOf } from './positions.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { configSchema, type RotorConfig } from './schema.js';
 import { keysAt, schemaAt } from './schemaWalk.js';
+import { yamlProblems } from './yamlErrors.js';
 
 export const defaultConfigPath = 'config/rotor.yaml';
 
@@ -29,24 +31,27 @@ function dropCommentedOut(doc: unknown, value: unknown = doc, path: (string | nu
 }
 
 /**
- * Parses and validates a config document. Collects *every* problem (YAML syntax, unset variables,
- * schema) before failing, because fixing a config one error per run is miserable.
+ * Parses and validates a config document. Collects *every* problem (unset variables, schema, cross
+ * references) before failing, because fixing a config one error per run is miserable; each names
+ * the line and column, the YAML path, what was expected and what was found.
  */
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): RotorConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems: ConfigProblem[] = doc.errors.map((e) => {
-    const pos = lineCounter.linePos(e.pos[0]);
-    return { file: `${file}:${pos.line}:${pos.col}`, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
+  // A half-parsed document would add a schema problem for every line the parser misread.
+  if (doc.errors.length > 0) throw new ConfigError(yamlProblems(doc.errors, text, file, lineCounter));
+  const at = (path: readonly PropertyKey[], where: 'value' | 'key' = 'value') => ({
+    file,
+    ...positionOf(doc, lineCounter, path, where),
   });
-  if (problems.length > 0) throw new ConfigError(problems);
 
+  const problems: ConfigProblem[] = [];
   const unset: UnsetVariable[] = [];
   const raw = interpolateValue(doc.toJS() ?? {}, env, unset);
   dropCommentedOut(raw);
   for (const u of unset) {
     problems.push({
-      file,
+      ...at(u.path),
       path: formatPath(u.path),
       message: `environment variable ${u.name} is not set (and no default given)`,
     });
@@ -54,21 +59,25 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const path = formatPath(issue.path);
-      // An unset variable already explains the empty value it produced.
-      if (unset.some((u) => formatPath(u.path) === path)) continue;
-      problems.push({ file, path, message: describeIssue(issue, raw, (p) => keysAt(configSchema, raw, p)) });
+      for (const report of describeIssue(issue, raw, (p) => keysAt(configSchema, raw, p))) {
+        const path = formatPath(report.path);
+        // An unset variable already explains the empty value it produced.
+        if (unset.some((u) => formatPath(u.path) === path)) continue;
+        problems.push({ ...at(report.locate.path, report.locate.at), path, message: report.message });
+      }
     }
   }
   for (const issue of crossReferenceIssues(raw)) {
-    problems.push({ file, path: formatPath(issue.path), message: issue.message });
+    problems.push({ ...at(issue.path), path: formatPath(issue.path), message: issue.message });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = (result as { data: RotorConfig }).data;
   // Policies that no password can satisfy (alone, or with a target's connector rules) fail here,
   // at load, rather than at 3 a.m. in a rotation.
   const { conflicts } = checkPolicyConfig(config);
-  if (conflicts.length > 0) throw new ConfigError(conflicts.map((message) => ({ file, path: 'policies', message })));
+  if (conflicts.length > 0) {
+    throw new ConfigError(conflicts.map((message) => ({ ...at(['policies'], 'key'), path: 'policies', message })));
+  }
   return config;
 }
 

@@ -30,14 +30,14 @@ describe('parseConfig', () => {
 
   it('names an unset variable at the path that uses it', () => {
     expect(problemsOf(validConfig, {})).toEqual([
-      'config/rotor.yaml: vault.auth.token: environment variable VAULT_TOKEN is not set (and no default given)',
+      'config/rotor.yaml:5:33: vault.auth.token: environment variable VAULT_TOKEN is not set (and no default given)',
     ]);
   });
 
   it('names the kind a target should have, with what it found', () => {
     const text = validConfig.replace('kind: huawei-cbh-admin', 'kind: huawei-iam');
     expect(problemsOf(text)).toEqual([
-      'config/rotor.yaml: targets[2].kind: expected one of huawei-iam-user | huawei-meeting-user | huawei-cbh-admin, got "huawei-iam"',
+      'config/rotor.yaml:30:11: targets[2].kind: expected one of huawei-iam-user | huawei-meeting-user | huawei-cbh-admin, got "huawei-iam"',
     ]);
   });
 
@@ -49,10 +49,10 @@ describe('parseConfig', () => {
       .replace('id: cbh-prod', 'id: iam-alice');
     expect(problemsOf(text)).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('targets[1].secretPath: expected string, got nothing'),
-        expect.stringContaining('targets[0].schedule.cron: expected a cron expression'),
-        'config/rotor.yaml: targets[0]: unknown key "usrName" (did you mean "userName"?)',
-        'config/rotor.yaml: targets[2].id: expected a unique target id, got "iam-alice" (also targets[0].id)',
+        'config/rotor.yaml:25:5: targets[1].secretPath: expected string, got nothing',
+        expect.stringContaining('config/rotor.yaml:23:23: targets[0].schedule.cron: expected a cron expression'),
+        'config/rotor.yaml:19:5: targets[0]: unknown key "usrName" (did you mean "userName"?)',
+        'config/rotor.yaml:29:9: targets[2].id: expected a unique target id, got "iam-alice" (also targets[0].id)',
       ]),
     );
     expect(problemsOf(text)).toHaveLength(4);
@@ -61,6 +61,30 @@ describe('parseConfig', () => {
   it('points at the line and column of a YAML syntax error', () => {
     const [problem] = problemsOf('redis: { url: "x"\nvault: [');
     expect(problem).toMatch(/^config\/rotor\.yaml:\d+:\d+: YAML: /);
+  });
+
+  it('points at the line and column of a wrong value and says what it found', () => {
+    expect(problemsOf(validConfig.replace('concurrency: 4', 'concurrency: 0'))).toEqual([
+      'config/rotor.yaml:8:24: worker.concurrency: expected number to be >=1, got number 0',
+    ]);
+  });
+
+  it('reports only the first error of a broken flow map, with where it was opened, not what follows from it', () => {
+    const problems = problemsOf(validConfig.replace('  - id: meeting-bob', '  - { id: meeting-bob, b'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^config\/rotor\.yaml:25:11: YAML: .* \(the "\{" at 24:5 is never closed\); \d+ more YAML errors after it, most likely caused by this one/,
+    );
+  });
+
+  it('reports each duplicate key by name, since the rest of the document still parses', () => {
+    const text = validConfig
+      .replace('  mount: secret\n', '  mount: secret\n  mount: kv\n')
+      .replace('    userName: alice\n', '    userName: alice\n    userName: bob\n');
+    expect(problemsOf(text)).toEqual([
+      'config/rotor.yaml:7:3: YAML: Map keys must be unique: "mount" is given twice in this mapping',
+      'config/rotor.yaml:20:5: YAML: Map keys must be unique: "userName" is given twice in this mapping',
+    ]);
   });
 
   it('never echoes the value of a secret field back in an error', () => {
@@ -76,10 +100,10 @@ describe('parseConfig', () => {
       .replace('operator: cbh-operator', 'operator: cbh-op');
     const problems = problemsOf(text);
     expect(problems).toContain(
-      'config/rotor.yaml: targets[0].policy: expected one of the policies defined under policies: (strong), got "stronk"',
+      'config/rotor.yaml:21:13: targets[0].policy: expected one of the policies defined under policies: (strong), got "stronk"',
     );
     expect(problems).toContain(
-      'config/rotor.yaml: targets[2].operator: expected one of the credentials defined under credentials: (cbh-operator), got "cbh-op"',
+      'config/rotor.yaml:35:15: targets[2].operator: expected one of the credentials defined under credentials: (cbh-operator), got "cbh-op"',
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/loadConfig.js';
-import { ConfigError, formatProblem } from '../../config/problems.js';
+import { ConfigError, counted, formatProblem } from '../../config/problems.js';
 import { configWarnings } from '../../config/warnings.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
@@ -15,11 +15,11 @@ export function registerConfigCommand(program: Command, globals: () => GlobalOpt
       try {
         const parsed = await loadConfig(file);
         for (const warning of configWarnings(parsed)) process.stderr.write(`${file}: warning: ${warning}\n`);
-        process.stdout.write(`${file}: ok (${parsed.targets.length} targets)\n`);
+        process.stdout.write(`${file}: ok (${counted(parsed.targets.length, 'target')})\n`);
       } catch (err) {
         if (err instanceof ConfigError) {
           for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
-          throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
+          throw new CliExit(exitCodes.usage, `${file}: ${counted(err.problems.length, 'problem')}`);
         }
         throw err;
       }
