@@ -10,15 +10,22 @@ export function parseDuration(text: string): number | undefined {
   return Number(amount) * (units[unit as string] as number);
 }
 
+const units_ = 'ms, s, m, h, d or w';
+
 /** A duration written as text ("90d") in the config; parsed to milliseconds. */
-export const durationSchema = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration like 90d, 12h, 30m or 10s, got ${JSON.stringify(text)}`,
-    });
+export const durationSchema = z
+  .string({
+    error: (issue) => (issue.input === undefined ? undefined : `expected a duration with a unit (${units_}) like 30d`),
+  })
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined && !/^\s*-/.test(text)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration like 90d, 12h, 30m or 10s (${units_}), got ${JSON.stringify(text)}`,
+      });
+    } else if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `expected a positive duration like 30d, got ${JSON.stringify(text)}` });
+    } else return ms;
     return z.NEVER;
-  }
-  return ms;
-});
+  });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { valueAt } from './schemaWalk.js';
+import { closest } from './suggest.js';
 
 /** One thing wrong with a config file: where, and what was expected and found. */
 export interface ConfigProblem {
@@ -42,30 +43,6 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0] as number;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j] as number;
-        row[j] = Math.min(
-          (row[j] as number) + 1,
-          (row[j - 1] as number) + 1,
-          previous + (a[i - 1] === b[j - 1] ? 0 : 1),
-        );
-        previous = current;
-      }
-    }
-    return row[b.length] as number;
-  };
-  const best = candidates
-    .map((c) => ({ c, d: distance(word.toLowerCase(), c.toLowerCase()) }))
-    .sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
-}
-
 /** What a message says was expected when the schema gave no words of its own. */
 const formats: Record<string, string> = {
   url: 'expected a URL like https://host[:port]',
@@ -98,6 +75,8 @@ export function describeIssue(
   const one = (message: string): IssueReport[] => [{ path, message, locate: { path, at: 'value' } }];
   switch (issue.code) {
     case 'invalid_type':
+      // A schema's own words (a duration needs a unit) beat zod's "expected string".
+      if (!issue.message.startsWith('Invalid input')) return one(withFound(issue.message));
       return one(`expected ${issue.expected}, got ${found}`);
     case 'invalid_value':
       return one(`expected one of ${issue.values.map((v) => String(v)).join(' | ')}, got ${found}`);

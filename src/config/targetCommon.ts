@@ -10,7 +10,10 @@ export const secretPathSchema = z
   .regex(/^(?!\/)(?!data\/)(?!.*\.\.)[A-Za-z0-9._\-/]+$/, 'a KV path below the mount, e.g. huawei/iam/alice');
 
 /** An HTTPS (or loopback HTTP) base URL. */
-export const endpointSchema = z.url({ protocol: /^https?$/ });
+export const endpointSchema = z.url({
+  protocol: /^https?$/,
+  error: 'expected a URL like https://host[:port] (http:// only for a local simulator)',
+});
 
 /**
  * Fields every target has, whatever its kind. Each connector's schema extends this shape, so

@@ -108,6 +108,88 @@ describe('parseConfig', () => {
   });
 });
 
+const schedule = 'schedule: { cron: "0 3 * * 0", tz: UTC }';
+const wrongValues: [string, string, string, string][] = [
+  [
+    'a cron of 4 fields',
+    schedule,
+    'schedule: { cron: "0 3 * *" }',
+    'config/rotor.yaml:22:23: targets[0].schedule.cron: expected a cron expression like "0 3 * * 0" (5 fields: minute hour day-of-month month day-of-week; or 6 with seconds first), got "0 3 * *": it has 4 fields',
+  ],
+  [
+    'a cron field out of range',
+    schedule,
+    'schedule: { cron: "61 * * * *" }',
+    'config/rotor.yaml:22:23: targets[0].schedule.cron: expected a cron expression like "0 3 * * 0" (5 fields: minute hour day-of-month month day-of-week; or 6 with seconds first), got "61 * * * *": Constraint error, got value 61 expected range 0-59',
+  ],
+  [
+    'a misspelt time zone',
+    schedule,
+    'schedule: { cron: "0 3 * * 0", tz: Europe/Berln }',
+    'config/rotor.yaml:22:40: targets[0].schedule.tz: expected an IANA time zone like UTC or Europe/Berlin, got "Europe/Berln" (did you mean "Europe/Berlin"?)',
+  ],
+  [
+    'cron and every together',
+    schedule,
+    'schedule: { cron: "0 3 * * 0", every: 30d }',
+    'config/rotor.yaml:22:15: targets[0].schedule: give either cron (with tz) or every, not both',
+  ],
+  [
+    'neither cron nor every',
+    schedule,
+    'schedule: { tz: UTC }',
+    'config/rotor.yaml:22:15: targets[0].schedule: expected cron or every, e.g. { cron: "0 3 * * 0", tz: UTC } or { every: 30d }',
+  ],
+  [
+    'every: 0d',
+    schedule,
+    'schedule: { every: 0d }',
+    'config/rotor.yaml:22:24: targets[0].schedule.every: expected a positive duration like 30d, got "0d"',
+  ],
+  [
+    'every: -5d',
+    schedule,
+    'schedule: { every: -5d }',
+    'config/rotor.yaml:22:24: targets[0].schedule.every: expected a positive duration like 30d, got "-5d"',
+  ],
+  [
+    'a duration without a unit',
+    'maxAge: 90d',
+    'maxAge: 90',
+    'config/rotor.yaml:23:13: targets[0].maxAge: expected a duration with a unit (ms, s, m, h, d or w) like 30d, got number 90',
+  ],
+  [
+    'an endpoint without a scheme',
+    'endpoint: https://iam.myhuaweicloud.com',
+    'endpoint: iam.myhuaweicloud.com',
+    'config/rotor.yaml:16:15: targets[0].endpoint: expected a URL like https://host[:port] (http:// only for a local simulator), got "iam.myhuaweicloud.com" (no scheme: add https://)',
+  ],
+  [
+    'a Redis URL of another scheme',
+    'redis: { url: "${ROTOR_REDIS_URL:-redis://127.0.0.1:6379}"',
+    'redis: { url: "http://127.0.0.1:6379"',
+    'config/rotor.yaml:2:15: redis.url: expected a Redis URL like redis://host:6379 (rediss:// for TLS), got "http://127.0.0.1:6379"',
+  ],
+];
+
+describe('parseConfig on a wrong value', () => {
+  it.each(wrongValues)(
+    'says what is wrong with %s, echoes it and says what is expected',
+    (_name, from, to, expected) => {
+      expect(problemsOf(validConfig.replace(from, to))).toEqual([expected]);
+    },
+  );
+
+  it('accepts a 6-field cron (seconds first) and a cron alias, with tz defaulting to UTC', () => {
+    const config = parseConfig(validConfig.replace(schedule, 'schedule: { cron: "@weekly" }'), 'f.yaml', env);
+    expect(config.targets[0]?.schedule).toEqual({ cron: '@weekly', tz: 'UTC' });
+    const six = parseConfig(validConfig.replace('"0 3 * * 0"', '"0 0 3 * * 0"'), 'f.yaml', env);
+    expect(six.targets[0]?.schedule).toEqual({ cron: '0 0 3 * * 0', tz: 'UTC' });
+    const every = parseConfig(validConfig.replace(schedule, 'schedule: { every: 30d }'), 'f.yaml', env);
+    expect(every.targets[0]?.schedule).toEqual({ every: 30 * 86_400_000 });
+  });
+});
+
 describe('parseConfig and commented-out lines', () => {
   it('reads an optional key whose every line is commented out as absent, at any depth', () => {
     const text = validConfig
