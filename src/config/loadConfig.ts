@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
 import { crossReferenceIssues } from './crossReferences.js';
-import { interpolateValue, type UnsetVariable } from './interpolate.js';
+import { interpolateValue, typedValue, type InterpolatedValue, type UnsetVariable } from './interpolate.js';
 import { positionOf } from './positions.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { configSchema, type RotorConfig } from './schema.js';
-import { keysAt, schemaAt } from './schemaWalk.js';
+import { keysAt, scalarKindAt, schemaAt, valueAt } from './schemaWalk.js';
 import { yamlProblems } from './yamlErrors.js';
 
 export const defaultConfigPath = 'config/rotor.yaml';
@@ -30,6 +30,19 @@ function dropCommentedOut(doc: unknown, value: unknown = doc, path: (string | nu
   }
 }
 
+/** `concurrency: ${C:-4}` is the number 4: a whole-scalar variable takes the type its field wants. */
+function typeWholeVariables(doc: unknown, interpolated: readonly InterpolatedValue[]): void {
+  for (const { path, whole } of interpolated) {
+    const key = path[path.length - 1];
+    const parent = valueAt(doc, path.slice(0, -1));
+    const value = valueAt(doc, path);
+    if (!whole || key === undefined || typeof value !== 'string' || parent === null || typeof parent !== 'object')
+      continue;
+    const wanted = scalarKindAt(configSchema, doc, path);
+    if (wanted) (parent as Record<string | number, unknown>)[key] = typedValue(value, wanted);
+  }
+}
+
 /**
  * Parses and validates a config document. Collects *every* problem (unset variables, schema, cross
  * references) before failing, because fixing a config one error per run is miserable; each names
@@ -47,8 +60,12 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
   const problems: ConfigProblem[] = [];
   const unset: UnsetVariable[] = [];
-  const raw = interpolateValue(doc.toJS() ?? {}, env, unset);
+  const interpolated: InterpolatedValue[] = [];
+  const raw = interpolateValue(doc.toJS() ?? {}, env, unset, [], interpolated);
   dropCommentedOut(raw);
+  typeWholeVariables(raw, interpolated);
+  const sourceOf = (path: readonly PropertyKey[]) =>
+    interpolated.find((i) => formatPath(i.path) === formatPath(path))?.source;
   for (const u of unset) {
     problems.push({
       ...at(u.path),
@@ -59,7 +76,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      for (const report of describeIssue(issue, raw, (p) => keysAt(configSchema, raw, p))) {
+      for (const report of describeIssue(issue, raw, (p) => keysAt(configSchema, raw, p), sourceOf)) {
         const path = formatPath(report.path);
         // An unset variable already explains the empty value it produced.
         if (unset.some((u) => formatPath(u.path) === path)) continue;

@@ -28,6 +28,28 @@ describe('parseConfig', () => {
     expect(config.vault.address).toBe('http://127.0.0.1:8200');
   });
 
+  it('reads a whole-scalar ${VAR} as a number or boolean where the field wants one, and only there', () => {
+    const text = validConfig
+      .replace('worker: { concurrency: 4 }', 'worker: { concurrency: "${C:-4}" }')
+      .replace('userId: 3f1c0a', 'userId: "${ALICE_ID}"\n    insecureSkipVerify: ${INSECURE:-false}');
+    const config = parseConfig(text, 'f.yaml', { ...env, ALICE_ID: '12345' });
+    expect(config.worker.concurrency).toBe(4);
+    expect(config.targets[0]?.insecureSkipVerify).toBe(false);
+    // userId is text: an id made of digits stays text.
+    expect(config.targets[0]).toMatchObject({ userId: '12345' });
+    expect(parseConfig(text, 'f.yaml', { ...env, ALICE_ID: 'x', C: '32' }).worker.concurrency).toBe(32);
+  });
+
+  it('names a variable whose value is not the number its field wants, with the value and where it came from', () => {
+    const text = validConfig.replace('worker: { concurrency: 4 }', 'worker: { concurrency: "${C:-abc}" }');
+    expect(problemsOf(text)).toEqual([
+      'config/rotor.yaml:8:24: worker.concurrency: expected number, got "abc" (from ${C:-abc})',
+    ]);
+    expect(problemsOf(text, { ...env, C: '0' })).toEqual([
+      'config/rotor.yaml:8:24: worker.concurrency: expected number to be >=1, got number 0 (from ${C:-abc})',
+    ]);
+  });
+
   it('names an unset variable at the path that uses it', () => {
     expect(problemsOf(validConfig, {})).toEqual([
       'config/rotor.yaml:5:33: vault.auth.token: environment variable VAULT_TOKEN is not set (and no default given)',
