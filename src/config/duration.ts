@@ -29,3 +29,22 @@ export const durationSchema = z
     } else return ms;
     return z.NEVER;
   });
+
+/** Milliseconds as the config writes them: 604800000 → "7d", 90000000 → "1d1h". */
+export function formatDuration(ms: number): string {
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+    ['ms', 1],
+  ] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join('') || '0';
+}

@@ -7,9 +7,16 @@ import { positionOf } from './positions.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { configSchema, type RotorConfig } from './schema.js';
 import { keysAt, scalarKindAt, schemaAt, valueAt } from './schemaWalk.js';
+import { configWarnings, literalSecretWarnings, placePolicyMessage, type ConfigNotice } from './warnings.js';
 import { yamlProblems } from './yamlErrors.js';
 
 export const defaultConfigPath = 'config/rotor.yaml';
+
+/** A valid config, and what in it is allowed but probably not meant (each with its place). */
+export interface LoadedConfig {
+  config: RotorConfig;
+  warnings: ConfigProblem[];
+}
 
 /** The path a command uses: `--config`, else `ROTOR_CONFIG`, else `config/rotor.yaml`. */
 export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -48,7 +55,11 @@ function typeWholeVariables(doc: unknown, interpolated: readonly InterpolatedVal
  * references) before failing, because fixing a config one error per run is miserable; each names
  * the line and column, the YAML path, what was expected and what was found.
  */
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): RotorConfig {
+export function parseConfigWithWarnings(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // A half-parsed document would add a schema problem for every line the parser misread.
@@ -61,7 +72,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const problems: ConfigProblem[] = [];
   const unset: UnsetVariable[] = [];
   const interpolated: InterpolatedValue[] = [];
-  const raw = interpolateValue(doc.toJS() ?? {}, env, unset, [], interpolated);
+  const written: unknown = doc.toJS() ?? {};
+  const raw = interpolateValue(written, env, unset, [], interpolated);
   dropCommentedOut(raw);
   typeWholeVariables(raw, interpolated);
   const sourceOf = (path: readonly PropertyKey[]) =>
@@ -92,13 +104,22 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   // Policies that no password can satisfy (alone, or with a target's connector rules) fail here,
   // at load, rather than at 3 a.m. in a rotation.
   const { conflicts } = checkPolicyConfig(config);
-  if (conflicts.length > 0) {
-    throw new ConfigError(conflicts.map((message) => ({ ...at(['policies'], 'key'), path: 'policies', message })));
-  }
-  return config;
+  const place = (n: ConfigNotice): ConfigProblem => ({
+    ...at(n.locate ?? n.path),
+    path: formatPath(n.path),
+    message: n.message,
+  });
+  if (conflicts.length > 0) throw new ConfigError(conflicts.map((c) => place(placePolicyMessage(config, c))));
+  return { config, warnings: [...literalSecretWarnings(written), ...configWarnings(config)].map(place) };
 }
 
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RotorConfig> {
+/** Parses and validates a config document; see `parseConfigWithWarnings`. */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): RotorConfig {
+  return parseConfigWithWarnings(text, file, env).config;
+}
+
+/** Reads, parses and validates the config file, with the warnings `rotor config validate` prints. */
+export async function readConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -108,5 +129,9 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       { file, path: '', message: `cannot read config: ${reason} (set --config or ROTOR_CONFIG)` },
     ]);
   }
-  return parseConfig(text, file, env);
+  return parseConfigWithWarnings(text, file, env);
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RotorConfig> {
+  return (await readConfig(file, env)).config;
 }

@@ -125,15 +125,15 @@ export function describeIssue(
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    super(problems.map((p) => formatProblem(p)).join('\n'));
     this.name = 'ConfigError';
     this.problems = problems;
   }
 }
 
 /** `file:line:col: path: message`, as compilers print it (editors jump to the place). */
-export function formatProblem(p: ConfigProblem): string {
-  const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.col ?? 1}`;
+export function formatProblem(p: ConfigProblem, label?: 'warning'): string {
+  const where = (p.line === undefined ? p.file : `${p.file}:${p.line}:${p.col ?? 1}`) + (label ? `: ${label}` : '');
   return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
 }
 

@@ -83,6 +83,21 @@ describe('rotor config validate', () => {
     expect(result.code).toBe(0);
   });
 
+  it('prints warnings with their place, never the token itself, and still exits 0', async () => {
+    const file = join(dir, 'literal-token.yaml');
+    const text = validConfig
+      .replace('token: "${VAULT_TOKEN}"', 'token: hvs.Literal-Token-In-File')
+      .replace('maxAge: 90d', 'maxAge: 3d');
+    await writeFile(file, text);
+    const result = await runCli(['--config', file, 'config', 'validate'], {});
+    expect(result.stderr).toContain(`${file}:5:33: warning: vault.auth.token: `);
+    expect(result.stderr).toContain('write token: "${VAULT_TOKEN}"');
+    expect(result.stderr).toContain(`${file}:23:13: warning: targets[0]: maxAge 3d is shorter than its schedule`);
+    expect(result.stderr + result.stdout).not.toContain('Literal-Token-In-File');
+    expect(result.stdout).toContain('ok (3 targets)');
+    expect(result.code).toBe(0);
+  });
+
   it('takes the file from ROTOR_CONFIG when --config is not given', async () => {
     const file = join(dir, 'from-env.yaml');
     await writeFile(file, validConfig.replace('kind: huawei-cbh-admin', 'kind: nope'));

@@ -1,17 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { ConfigError } from '../../src/config/problems.js';
-import { env, validConfig } from './fixtures.js';
-
-function problemsOf(text: string, environment: NodeJS.ProcessEnv = env): string[] {
-  try {
-    parseConfig(text, 'config/rotor.yaml', environment);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
-}
+import { env, problemsOf, validConfig } from './fixtures.js';
 
 describe('parseConfig', () => {
   it('accepts the contract example and fills defaults', () => {
