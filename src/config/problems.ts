@@ -70,8 +70,12 @@ export function describeIssue(
   const source = hideValue ? undefined : sourceOf(path);
   const found = (hideValue ? 'a value (hidden: secret field)' : describe(value)) + (source ? ` (from ${source})` : '');
   const scalar = value === undefined || (value !== null && typeof value !== 'object');
-  /** A message of the schema's own, with what was found unless it says so already. */
-  const withFound = (message: string) => (/\bgot\b/.test(message) || !scalar ? message : `${message}, got ${found}`);
+  /**
+   * A message of the schema's own, with what was found unless it says so already, or it is about a
+   * combination of fields ("..., not both") rather than this value.
+   */
+  const withFound = (message: string) =>
+    /\bgot\b|\bnot both\b/.test(message) || !scalar ? message : `${message}, got ${found}`;
   const one = (message: string): IssueReport[] => [{ path, message, locate: { path, at: 'value' } }];
   switch (issue.code) {
     case 'invalid_type':
@@ -83,6 +87,7 @@ export function describeIssue(
     case 'invalid_union': {
       const options = (issue as { options?: unknown[] }).options;
       if (Array.isArray(options)) return one(`expected one of ${options.map(String).join(' | ')}, got ${found}`);
+      if (issue.message !== 'Invalid input') return one(withFound(issue.message));
       // Each option failed: name the types when they failed on the type, else the option that got furthest.
       const branches = issue.errors.filter((b) => b.length > 0);
       const typeOnly = branches.every((b) => b.length === 1 && b[0]?.code === 'invalid_type' && b[0].path.length === 0);

@@ -9,18 +9,22 @@ import { timeZoneProblem } from './suggest.js';
  */
 
 /** A duration as text ("15m") or as milliseconds; 0 allowed (e.g. no jitter). */
-export const durationOrMsSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
-  if (typeof value === 'number') return value;
-  const ms = value.trim() === '0' ? 0 : parseDuration(value);
-  if (ms === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration like 90d, 12h, 30m or 0, got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const durationOrMsSchema = z
+  .union([z.number().int().nonnegative(), z.string()], {
+    error: 'expected a duration like 90d, 12h, 30m or 0, or a number of milliseconds',
+  })
+  .transform((value, ctx) => {
+    if (typeof value === 'number') return value;
+    const ms = value.trim() === '0' ? 0 : parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration like 90d, 12h, 30m or 0, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof weekdays)[number];

@@ -181,6 +181,18 @@ const wrongValues: [string, string, string, string][] = [
     'redis: { url: "http://127.0.0.1:6379"',
     'config/rotor.yaml:2:15: redis.url: expected a Redis URL like redis://host:6379 (rediss:// for TLS), got "http://127.0.0.1:6379"',
   ],
+  [
+    'a target id with a colon',
+    'id: iam-alice',
+    'id: "iam:alice"',
+    'config/rotor.yaml:14:9: targets[0].id: expected letters, digits, ".", "_" and "-" (no ":"), 1-128 characters, got "iam:alice"',
+  ],
+  [
+    'a jitter that is neither a duration nor milliseconds',
+    '    maxAge: 90d\n',
+    '    maxAge: 90d\n    jitter: true\n',
+    'config/rotor.yaml:24:13: targets[0].jitter: expected a duration like 90d, 12h, 30m or 0, or a number of milliseconds, got boolean true',
+  ],
 ];
 
 describe('parseConfig on a wrong value', () => {
