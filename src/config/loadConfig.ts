@@ -103,14 +103,15 @@ export function parseConfigWithWarnings(
   const config = (result as { data: RotorConfig }).data;
   // Policies that no password can satisfy (alone, or with a target's connector rules) fail here,
   // at load, rather than at 3 a.m. in a rotation.
-  const { conflicts } = checkPolicyConfig(config);
+  const policyReport = checkPolicyConfig(config);
+  const { conflicts } = policyReport;
   const place = (n: ConfigNotice): ConfigProblem => ({
     ...at(n.locate ?? n.path),
     path: formatPath(n.path),
     message: n.message,
   });
   if (conflicts.length > 0) throw new ConfigError(conflicts.map((c) => place(placePolicyMessage(config, c))));
-  return { config, warnings: [...literalSecretWarnings(written), ...configWarnings(config)].map(place) };
+  return { config, warnings: [...literalSecretWarnings(written), ...configWarnings(config, policyReport)].map(place) };
 }
 
 /** Parses and validates a config document; see `parseConfigWithWarnings`. */

@@ -66,9 +66,14 @@ export function describeIssue(
   const path = [...issue.path];
   const last = path[path.length - 1];
   const value = valueAt(raw, path);
-  const hideValue = typeof last === 'string' && secretField.test(last) && value !== undefined;
-  const source = hideValue ? undefined : sourceOf(path);
-  const found = (hideValue ? 'a value (hidden: secret field)' : describe(value)) + (source ? ` (from ${source})` : '');
+  const written = sourceOf(path);
+  // A value from a variable named like a secret (`${VAULT_TOKEN}` put in the wrong field) is not shown either.
+  const fromSecret =
+    written !== undefined && /\$\{[A-Za-z0-9_]*(TOKEN|SECRET|PASSWORD|PASS|KEY|_SK|_AK)\b/i.test(written);
+  const hideValue = ((typeof last === 'string' && secretField.test(last)) || fromSecret) && value !== undefined;
+  const source = hideValue && !fromSecret ? undefined : written;
+  const hidden = fromSecret ? 'a value (hidden: it may be a secret)' : 'a value (hidden: secret field)';
+  const found = (hideValue ? hidden : describe(value)) + (source ? ` (from ${source})` : '');
   const scalar = value === undefined || (value !== null && typeof value !== 'object');
   /**
    * A message of the schema's own, with what was found unless it says so already, or it is about a

@@ -1,4 +1,4 @@
-import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
+import { checkPolicyConfig, type PolicyConfigReport } from '../policy/checkPolicyConfig.js';
 import { formatDuration } from './duration.js';
 import { describeSchedule, longestInterval } from './scheduleInterval.js';
 import type { RotorConfig } from './schema.js';
@@ -69,7 +69,10 @@ export function placePolicyMessage(config: Pick<RotorConfig, 'targets'>, message
 }
 
 /** Things that are allowed but probably not meant. Policy warnings (entropy) join here from the policy engine. */
-export function configWarnings(config: RotorConfig): ConfigNotice[] {
+export function configWarnings(
+  config: RotorConfig,
+  policyReport: PolicyConfigReport = checkPolicyConfig(config),
+): ConfigNotice[] {
   const notices: ConfigNotice[] = [];
   config.targets.forEach((t, i) => {
     if (t.insecureSkipVerify) {
@@ -90,6 +93,6 @@ export function configWarnings(config: RotorConfig): ConfigNotice[] {
       }
     }
   });
-  notices.push(...checkPolicyConfig(config).warnings.map((w) => placePolicyMessage(config, w)));
+  notices.push(...policyReport.warnings.map((w) => placePolicyMessage(config, w)));
   return notices;
 }

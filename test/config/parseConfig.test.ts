@@ -105,6 +105,13 @@ describe('parseConfig', () => {
     expect(problems).not.toContain('12345678');
   });
 
+  it('never echoes the value of a variable named like a secret, even put in the wrong field', () => {
+    const text = validConfig.replace('concurrency: 4', 'concurrency: "${VAULT_TOKEN}"');
+    expect(problemsOf(text)).toEqual([
+      'config/rotor.yaml:8:24: worker.concurrency: expected number, got a value (hidden: it may be a secret) (from ${VAULT_TOKEN})',
+    ]);
+  });
+
   it('rejects a reference to a policy or credential that is not defined', () => {
     const text = validConfig
       .replace('policy: strong', 'policy: stronk')
