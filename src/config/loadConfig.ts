@@ -1,89 +1,86 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
 import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
 import { crossReferenceIssues } from './crossReferences.js';
-import { interpolateValue, type UnsetVariable } from './interpolate.js';
+import { interpolateValue, typedValue, type InterpolatedValue, type UnsetVariable } from './interpolate.js';
+import { positionOf } from './positions.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { configSchema, type RotorConfig } from './schema.js';
+import { keysAt, scalarKindAt, schemaAt, valueAt } from './schemaWalk.js';
+import { configWarnings, literalSecretWarnings, placePolicyMessage, type ConfigNotice } from './warnings.js';
+import { yamlProblems } from './yamlErrors.js';
 
 export const defaultConfigPath = 'config/rotor.yaml';
 
-const optionalSections = new Set([
-  'redis',
-  'worker',
-  'policies',
-  'credentials',
-  'targets',
-  'alerts',
-  'rotation',
-  'audit',
-  'http',
-]);
+/** A valid config, and what in it is allowed but probably not meant (each with its place). */
+export interface LoadedConfig {
+  config: RotorConfig;
+  warnings: ConfigProblem[];
+}
 
 /** The path a command uses: `--config`, else `ROTOR_CONFIG`, else `config/rotor.yaml`. */
 export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env.ROTOR_CONFIG ?? defaultConfigPath;
 }
 
-/** The keys a strict object at `path` accepts, for "did you mean" hints. */
-function knownKeysAt(raw: unknown, path: PropertyKey[]): string[] {
-  let schema: z.ZodType = configSchema;
-  let value: unknown = raw;
-  for (const part of path) {
-    value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined;
-    schema = unwrap(schema);
-    if (schema instanceof z.ZodObject) schema = schema.shape[String(part)] ?? schema;
-    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
-    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+/**
+ * A key whose every line is commented out (`scheduling:` above `#   jitter: 10m`) parses as null:
+ * read it as "not given" wherever the field is optional, so its defaults apply.
+ */
+function dropCommentedOut(doc: unknown, value: unknown = doc, path: (string | number)[] = []): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, item] of Object.entries(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    if (item === null && !Array.isArray(value) && schemaAt(configSchema, doc, at)?.safeParse(undefined).success) {
+      delete (value as Record<string, unknown>)[key];
+    } else dropCommentedOut(doc, item, at);
   }
-  schema = unwrap(schema);
-  if (schema instanceof z.ZodDiscriminatedUnion && value && typeof value === 'object') {
-    const kind = (value as Record<string, unknown>).kind;
-    const option = (schema.options as z.ZodType[]).find(
-      (o) =>
-        o instanceof z.ZodObject &&
-        (o.shape as Record<string, z.ZodType>).kind instanceof z.ZodLiteral &&
-        ((o.shape as Record<string, z.ZodLiteral>).kind as z.ZodLiteral).value === kind,
-    );
-    if (option instanceof z.ZodObject) return Object.keys(option.shape);
-  }
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  let s: z.ZodType = schema;
-  for (;;) {
-    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
-    else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
-    else return s;
+/** `concurrency: ${C:-4}` is the number 4: a whole-scalar variable takes the type its field wants. */
+function typeWholeVariables(doc: unknown, interpolated: readonly InterpolatedValue[]): void {
+  for (const { path, whole } of interpolated) {
+    const key = path[path.length - 1];
+    const parent = valueAt(doc, path.slice(0, -1));
+    const value = valueAt(doc, path);
+    if (!whole || key === undefined || typeof value !== 'string' || parent === null || typeof parent !== 'object')
+      continue;
+    const wanted = scalarKindAt(configSchema, doc, path);
+    if (wanted) (parent as Record<string | number, unknown>)[key] = typedValue(value, wanted);
   }
 }
 
 /**
- * Parses and validates a config document. Collects *every* problem (YAML syntax, unset variables,
- * schema) before failing, because fixing a config one error per run is miserable.
+ * Parses and validates a config document. Collects *every* problem (unset variables, schema, cross
+ * references) before failing, because fixing a config one error per run is miserable; each names
+ * the line and column, the YAML path, what was expected and what was found.
  */
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): RotorConfig {
+export function parseConfigWithWarnings(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems: ConfigProblem[] = doc.errors.map((e) => {
-    const pos = lineCounter.linePos(e.pos[0]);
-    return { file: `${file}:${pos.line}:${pos.col}`, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
+  // A half-parsed document would add a schema problem for every line the parser misread.
+  if (doc.errors.length > 0) throw new ConfigError(yamlProblems(doc.errors, text, file, lineCounter));
+  const at = (path: readonly PropertyKey[], where: 'value' | 'key' = 'value') => ({
+    file,
+    ...positionOf(doc, lineCounter, path, where),
   });
-  if (problems.length > 0) throw new ConfigError(problems);
 
+  const problems: ConfigProblem[] = [];
   const unset: UnsetVariable[] = [];
-  const raw = interpolateValue(doc.toJS() ?? {}, env, unset);
-  // A section whose every line is commented out parses as null: read it as "not given".
-  if (raw !== null && typeof raw === 'object') {
-    for (const [key, value] of Object.entries(raw)) {
-      if (value === null && optionalSections.has(key)) delete (raw as Record<string, unknown>)[key];
-    }
-  }
+  const interpolated: InterpolatedValue[] = [];
+  const written: unknown = doc.toJS() ?? {};
+  const raw = interpolateValue(written, env, unset, [], interpolated);
+  dropCommentedOut(raw);
+  typeWholeVariables(raw, interpolated);
+  const sourceOf = (path: readonly PropertyKey[]) =>
+    interpolated.find((i) => formatPath(i.path) === formatPath(path))?.source;
   for (const u of unset) {
     problems.push({
-      file,
+      ...at(u.path),
       path: formatPath(u.path),
       message: `environment variable ${u.name} is not set (and no default given)`,
     });
@@ -91,25 +88,39 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const path = formatPath(issue.path);
-      // An unset variable already explains the empty value it produced.
-      if (unset.some((u) => formatPath(u.path) === path)) continue;
-      problems.push({ file, path, message: describeIssue(issue, raw, (p) => knownKeysAt(raw, p)) });
+      for (const report of describeIssue(issue, raw, (p) => keysAt(configSchema, raw, p), sourceOf)) {
+        const path = formatPath(report.path);
+        // An unset variable already explains the empty value it produced.
+        if (unset.some((u) => formatPath(u.path) === path)) continue;
+        problems.push({ ...at(report.locate.path, report.locate.at), path, message: report.message });
+      }
     }
   }
   for (const issue of crossReferenceIssues(raw)) {
-    problems.push({ file, path: formatPath(issue.path), message: issue.message });
+    problems.push({ ...at(issue.path), path: formatPath(issue.path), message: issue.message });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = (result as { data: RotorConfig }).data;
   // Policies that no password can satisfy (alone, or with a target's connector rules) fail here,
   // at load, rather than at 3 a.m. in a rotation.
-  const { conflicts } = checkPolicyConfig(config);
-  if (conflicts.length > 0) throw new ConfigError(conflicts.map((message) => ({ file, path: 'policies', message })));
-  return config;
+  const policyReport = checkPolicyConfig(config);
+  const { conflicts } = policyReport;
+  const place = (n: ConfigNotice): ConfigProblem => ({
+    ...at(n.locate ?? n.path),
+    path: formatPath(n.path),
+    message: n.message,
+  });
+  if (conflicts.length > 0) throw new ConfigError(conflicts.map((c) => place(placePolicyMessage(config, c))));
+  return { config, warnings: [...literalSecretWarnings(written), ...configWarnings(config, policyReport)].map(place) };
 }
 
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RotorConfig> {
+/** Parses and validates a config document; see `parseConfigWithWarnings`. */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): RotorConfig {
+  return parseConfigWithWarnings(text, file, env).config;
+}
+
+/** Reads, parses and validates the config file, with the warnings `rotor config validate` prints. */
+export async function readConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -119,5 +130,9 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       { file, path: '', message: `cannot read config: ${reason} (set --config or ROTOR_CONFIG)` },
     ]);
   }
-  return parseConfig(text, file, env);
+  return parseConfigWithWarnings(text, file, env);
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RotorConfig> {
+  return (await readConfig(file, env)).config;
 }

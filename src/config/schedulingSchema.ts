@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { timeZoneProblem } from './suggest.js';
 
 /**
  * Config for when rotations run: maintenance windows, jitter, the max-age sweep, mass-rotation runs,
@@ -8,18 +9,22 @@ import { parseDuration } from './duration.js';
  */
 
 /** A duration as text ("15m") or as milliseconds; 0 allowed (e.g. no jitter). */
-export const durationOrMsSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
-  if (typeof value === 'number') return value;
-  const ms = value.trim() === '0' ? 0 : parseDuration(value);
-  if (ms === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration like 90d, 12h, 30m or 0, got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const durationOrMsSchema = z
+  .union([z.number().int().nonnegative(), z.string()], {
+    error: 'expected a duration like 90d, 12h, 30m or 0, or a number of milliseconds',
+  })
+  .transform((value, ctx) => {
+    if (typeof value === 'number') return value;
+    const ms = value.trim() === '0' ? 0 : parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration like 90d, 12h, 30m or 0, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof weekdays)[number];
@@ -28,14 +33,11 @@ const clockTime = z
   .string()
   .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time of day "HH:MM" (00:00-24:00)');
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** An IANA time zone; a misspelt one is echoed back with the closest real one. */
+export const timeZoneSchema = z.string().superRefine((tz, ctx) => {
+  const problem = timeZoneProblem(tz);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * When rotations may start: on `days` (local weekday of the window's start), from `start` to `end`
@@ -49,10 +51,7 @@ export const maintenanceWindowSchema = z
       .default([...weekdays]),
     start: clockTime,
     end: clockTime,
-    tz: z
-      .string()
-      .refine(isTimeZone, { message: 'expected an IANA time zone like UTC or Europe/Berlin' })
-      .default('UTC'),
+    tz: timeZoneSchema.default('UTC'),
   })
   .strict()
   .refine((w) => w.start !== w.end && !(w.start === '00:00' && w.end === '24:00'), {

@@ -7,7 +7,9 @@ import { hasHashTag, redisClusterSchema, schedulingSchema } from './schedulingSc
 
 const redisSchema = z
   .object({
-    url: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    url: z
+      .url({ protocol: /^rediss?$/, error: 'expected a Redis URL like redis://host:6379 (rediss:// for TLS)' })
+      .default('redis://127.0.0.1:6379'),
     /** Key prefix for every queue and lock; wrap in `{...}` for Redis Cluster hash tags. */
     prefix: z.string().min(1).default('rotor'),
     /** Seed nodes of a Redis Cluster; the prefix then needs a `{hash tag}`, e.g. "{rotor}". */
@@ -37,7 +39,7 @@ const alertsSchema = z
     webhook: z
       .object({
         /** Receives a JSON POST on a final failure and on out-of-sync; never a secret in it. */
-        url: z.url({ protocol: /^https?$/ }),
+        url: z.url({ protocol: /^https?$/, error: 'expected a URL like https://hooks.example.com/rotor' }),
         timeoutMs: z.number().int().positive().default(5_000),
         retries: z.number().int().min(0).max(10).default(3),
         /** e.g. `{ Authorization: "Bearer ${ROTOR_WEBHOOK_TOKEN}" }` — interpolated from the environment. */

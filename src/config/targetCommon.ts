@@ -7,17 +7,28 @@ import { schedulingTargetShape } from './schedulingSchema.js';
 export const secretPathSchema = z
   .string()
   .min(1)
-  .regex(/^(?!\/)(?!data\/)(?!.*\.\.)[A-Za-z0-9._\-/]+$/, 'a KV path below the mount, e.g. huawei/iam/alice');
+  .regex(
+    /^(?!\/)(?!data\/)(?!.*\.\.)[A-Za-z0-9._\-/]+$/,
+    'expected a KV path below the mount, e.g. huawei/iam/alice (no leading "/", no "data/", no "..")',
+  );
 
 /** An HTTPS (or loopback HTTP) base URL. */
-export const endpointSchema = z.url({ protocol: /^https?$/ });
+export const endpointSchema = z.url({
+  protocol: /^https?$/,
+  error: 'expected a URL like https://host[:port] (http:// only for a local simulator)',
+});
 
 /**
  * Fields every target has, whatever its kind. Each connector's schema extends this shape, so
  * the config has one strict object per kind and a typo in any field is rejected.
  */
 export const targetCommonShape = {
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" and "-" (no ":"), 1-128 chars'),
+  id: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+      'expected letters, digits, ".", "_" and "-" (no ":"), 1-128 characters',
+    ),
   secretPath: secretPathSchema,
   policy: z.string().min(1).optional(),
   schedule: scheduleSchema.optional(),

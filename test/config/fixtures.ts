@@ -1,3 +1,6 @@
+import { parseConfig } from '../../src/config/loadConfig.js';
+import { ConfigError } from '../../src/config/problems.js';
+
 /** A valid config; each broken variant below changes one thing in it. */
 export const validConfig = `
 redis: { url: "\${ROTOR_REDIS_URL:-redis://127.0.0.1:6379}", prefix: rotor }
@@ -38,3 +41,14 @@ targets:
 `;
 
 export const env = { VAULT_TOKEN: 'hvs.test-token-value' };
+
+/** The problems `rotor config validate` would print for `text`, one a line; [] when it is valid. */
+export function problemsOf(text: string, environment: NodeJS.ProcessEnv = env): string[] {
+  try {
+    parseConfig(text, 'config/rotor.yaml', environment);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message.split('\n');
+    throw err;
+  }
+  return [];
+}

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/loadConfig.js';
-import { ConfigError, formatProblem } from '../../config/problems.js';
-import { configWarnings } from '../../config/warnings.js';
+import { readConfig } from '../../config/loadConfig.js';
+import { ConfigError, counted, formatProblem } from '../../config/problems.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
 
@@ -13,13 +12,14 @@ export function registerConfigCommand(program: Command, globals: () => GlobalOpt
     .action(async () => {
       const file = globals().configPath;
       try {
-        const parsed = await loadConfig(file);
-        for (const warning of configWarnings(parsed)) process.stderr.write(`${file}: warning: ${warning}\n`);
-        process.stdout.write(`${file}: ok (${parsed.targets.length} targets)\n`);
+        const { config: parsed, warnings } = await readConfig(file);
+        // Warnings do not fail validation: each is allowed, but probably not meant.
+        for (const warning of warnings) process.stderr.write(`${formatProblem(warning, 'warning')}\n`);
+        process.stdout.write(`${file}: ok (${counted(parsed.targets.length, 'target')})\n`);
       } catch (err) {
         if (err instanceof ConfigError) {
           for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
-          throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
+          throw new CliExit(exitCodes.usage, `${file}: ${counted(err.problems.length, 'problem')}`);
         }
         throw err;
       }

@@ -31,8 +31,18 @@ export const meetingUserTargetSchema = z
     ...targetCommonShape,
     kind: z.literal('huawei-meeting-user'),
     endpoint: endpointSchema,
-    /** Enterprise account; must contain the domain name (e.g. bob@acme.com). */
-    account: z.string().min(1).max(255),
+    /**
+     * Enterprise account; the API requires it to contain the domain name (e.g. bob@acme.com) and
+     * refuses one without, so an account with neither "@" nor "." is rejected at load.
+     */
+    account: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((account) => /[@.]/.test(account), {
+        message:
+          'expected the enterprise account with its domain name, e.g. bob@acme.com (the Meeting API refuses it without)',
+      }),
     auth: z.discriminatedUnion('method', [accountAuth, appAuth]).default({ method: 'account' }),
     /** Sent as Accept-Language so upstream messages in audit records are English. @defaultValue en-US */
     language: z.enum(['en-US', 'zh-CN']).default('en-US'),
