@@ -58,7 +58,10 @@ export function makeRotateProcessor(rotor: Rotor) {
       throw new UnrecoverableError(new BadJob(`job ${job.id}: not a rotor rotation job (${why})`).message);
     }
     const data = parsed.data;
-    const deps = rotor.rotationDeps(target);
+    const deps = {
+      ...rotor.rotationDeps(target),
+      observeStep: (step: string, seconds: number) => rotor.metrics?.observeStep(target.kind, step, seconds),
+    };
     if (data.dryRun) return dryRunTarget(deps);
 
     const attempt = job.attemptsMade + 1;

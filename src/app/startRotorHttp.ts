@@ -9,8 +9,27 @@ import { makeClientSet, redisSettingsOf } from '../queue/cluster.js';
 import { rotateQueueName } from '../queue/names.js';
 import type { Rotor } from './makeRotor.js';
 
-/** How often the compliance gauges (oldest password age, targets out of sync) are recomputed. */
-const complianceRefreshMs = 60_000;
+/**
+ * How long one compliance report serves the gauges (oldest password age, targets out of sync): building
+ * one reads every target's secret and the audit log, too much to repeat at every scrape.
+ */
+const complianceMaxAgeMs = 60_000;
+
+/** `load()`'s result, reused for `maxAgeMs`; a failure is not kept, so the next call tries again. */
+function cachedFor<T>(maxAgeMs: number, load: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > maxAgeMs) {
+      const value = load();
+      const entry = { at: Date.now(), value };
+      last = entry;
+      value.catch(() => {
+        if (last === entry) last = undefined;
+      });
+    }
+    return last.value;
+  };
+}
 
 /** Metrics for a `rotor run` process: queue depth is read at each scrape from the rotate queue. */
 export function makeRunMetrics(config: Rotor['config']): { metrics: RotorMetrics; close(): Promise<void> } {
@@ -33,8 +52,9 @@ export function makeRunMetrics(config: Rotor['config']): { metrics: RotorMetrics
 }
 
 /**
- * The HTTP face of `rotor run` (/healthz, /readyz, /metrics, /report), plus a timer that keeps the
- * compliance gauges current from the same report the page shows.
+ * The HTTP face of `rotor run` (/healthz, /readyz, /metrics, /report). The compliance gauges come from
+ * the same report the page shows, read at scrape time (at most once a minute) and computed once at
+ * startup, so the first scrape already has them.
  */
 export async function startRotorHttp(rotor: Rotor, metrics: RotorMetrics): Promise<HttpServer> {
   const { config, logger } = rotor;
@@ -43,14 +63,14 @@ export async function startRotorHttp(rotor: Rotor, metrics: RotorMetrics): Promi
     auditLog: rotor.audit as AuditLog,
     lastRotations: () => readLastRotations(rotor.store, config.targets),
   });
-  const refresh = () =>
-    report({ since: new Date(Date.now() - 30 * 86_400_000), until: new Date() }).then(
-      (r) => metrics.recordCompliance(r),
-      (err: unknown) => logger.warn({ err }, 'compliance metrics not refreshed'),
-    );
-  void refresh();
-  const timer = setInterval(() => void refresh(), complianceRefreshMs);
-  timer.unref();
+  const compliance = cachedFor(complianceMaxAgeMs, () =>
+    report({ since: new Date(Date.now() - 30 * 86_400_000), until: new Date() }).catch((err: unknown) => {
+      logger.warn({ err }, 'compliance metrics not refreshed');
+      throw err;
+    }),
+  );
+  metrics.complianceFrom(compliance);
+  compliance().catch(() => undefined); // started now: the first scrape finds it done or under way
   const server = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
@@ -60,11 +80,5 @@ export async function startRotorHttp(rotor: Rotor, metrics: RotorMetrics): Promi
     metrics: metrics.registry,
     report,
   });
-  return {
-    ...server,
-    async close() {
-      clearInterval(timer);
-      await server.close();
-    },
-  };
+  return server;
 }

@@ -14,17 +14,36 @@ export interface MetricsOptions {
   queueDepth?: () => Promise<Partial<Record<QueueState, number>>>;
 }
 
+/** The compliance report the gauges show; may be cached by the caller, since building one reads Vault. */
+export type ComplianceSource = () => Promise<ComplianceReport>;
+
+/**
+ * prom-client's totals of active handles, requests and resources are gauges named `*_total`, which
+ * Prometheus reserves for counters (`promtool check metrics` rejects them). The same figures stay
+ * available, per type, in `nodejs_active_handles`, `nodejs_active_requests` and `nodejs_active_resources`.
+ */
+const misnamedDefaultMetrics = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 export interface RotorMetrics {
   /** rotor's own registry (not prom-client's global one), served at `/metrics`. */
   registry: Registry;
   countRotation(kind: string, outcome: RotationOutcomeLabel): void;
-  /** Duration of one step (`lock`, `load`, `prepare`, `commit`, `verify`, `finalize`, `total`, ...). */
+  /** Duration of one step (`load`, `recover`, `prepare`, `commit`, `verify`, `finalize`) or of a whole rotation (`total`). */
   observeStep(kind: string, step: string, seconds: number): void;
   setOldestPasswordAge(kind: string, seconds: number): void;
   setTargetsOutOfSync(count: number): void;
   setQueueDepth(state: QueueState, count: number): void;
   /** Sets the age and out-of-sync gauges from a compliance report (what the scheduler's sweep computes). */
   recordCompliance(report: ComplianceReport): void;
+  /**
+   * Reads the compliance gauges from `source` at every scrape, so they hold figures from the first
+   * scrape on. Set after construction because the source needs the rotor the metrics are given to.
+   */
+  complianceFrom(source: ComplianceSource): void;
 }
 
 /**
@@ -37,7 +56,10 @@ function label(value: string): string {
 
 export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of misnamedDefaultMetrics) registry.removeSingleMetric(name);
+  }
 
   const rotations = new Counter({
     name: 'rotor_rotations_total',
@@ -47,21 +69,33 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
   });
   const duration = new Histogram({
     name: 'rotor_rotation_duration_seconds',
-    help: 'Time spent in each rotation step, by connector kind.',
+    help: 'Time spent in each rotation step (load, recover, prepare, commit, verify, finalize) and in the whole rotation (total), by connector kind.',
     labelNames: ['kind', 'step'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [registry],
   });
+  let compliance: ComplianceSource | undefined;
+  // Both compliance gauges collect from one report per scrape; a failed read keeps the last figures.
+  let collecting: Promise<void> | undefined;
+  const collectCompliance = () =>
+    (collecting ??= (async () => {
+      const report = compliance ? await compliance().catch(() => undefined) : undefined;
+      if (report) recordCompliance(report);
+    })().finally(() => {
+      collecting = undefined;
+    }));
   const oldest = new Gauge({
     name: 'rotor_oldest_password_age_seconds',
     help: 'Age of the oldest managed password, by connector kind.',
     labelNames: ['kind'] as const,
     registers: [registry],
+    collect: collectCompliance,
   });
   const outOfSync = new Gauge({
     name: 'rotor_targets_out_of_sync',
     help: 'Targets whose live password is unknown and wait for rotor reconcile.',
     registers: [registry],
+    collect: collectCompliance,
   });
   const queueDepth = options.queueDepth;
   const depth = new Gauge({
@@ -80,6 +114,17 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
   });
   outOfSync.set(0);
 
+  function recordCompliance(report: ComplianceReport): void {
+    const byKind = new Map<string, number>();
+    for (const t of report.targets) {
+      if (t.ageMs === undefined) continue;
+      byKind.set(t.kind, Math.max(byKind.get(t.kind) ?? 0, t.ageMs / 1000));
+    }
+    oldest.reset();
+    for (const [kind, seconds] of byKind) oldest.set({ kind: label(kind) }, seconds);
+    outOfSync.set(report.summary.outOfSync.length);
+  }
+
   return {
     registry,
     countRotation: (kind, outcome) => rotations.inc({ kind: label(kind), outcome: label(outcome) }),
@@ -87,15 +132,9 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
     setOldestPasswordAge: (kind, seconds) => oldest.set({ kind: label(kind) }, seconds),
     setTargetsOutOfSync: (count) => outOfSync.set(count),
     setQueueDepth: (state, count) => depth.set({ state: label(state) }, count),
-    recordCompliance(report) {
-      const byKind = new Map<string, number>();
-      for (const t of report.targets) {
-        if (t.ageMs === undefined) continue;
-        byKind.set(t.kind, Math.max(byKind.get(t.kind) ?? 0, t.ageMs / 1000));
-      }
-      oldest.reset();
-      for (const [kind, seconds] of byKind) oldest.set({ kind: label(kind) }, seconds);
-      outOfSync.set(report.summary.outOfSync.length);
+    recordCompliance,
+    complianceFrom(source) {
+      compliance = source;
     },
   };
 }

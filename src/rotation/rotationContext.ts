@@ -27,6 +27,8 @@ export interface RotationDeps {
   alert: Alerter;
   audit: AuditSink;
   logger: Logger;
+  /** Told how long each audited step took (`rotor_rotation_duration_seconds{step}`). */
+  observeStep?: (step: string, seconds: number) => void;
 }
 
 /** Who started this attempt and where it runs. */
@@ -48,8 +50,18 @@ export interface RotationOutcome {
 
 type Detail = NonNullable<AuditEvent['detail']>;
 
-/** Audit helpers bound to one attempt, so each step is one readable line in the step machine. */
+/**
+ * Audit helpers bound to one attempt, so each step is one readable line in the step machine. The audit
+ * events mark the step boundaries, so they also time the steps: a step lasts from the previous boundary
+ * to its own event (`load` covers lock and load, up to `rotation.started`).
+ */
 export function auditFor(deps: RotationDeps, run: RotationRun) {
+  let boundary = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    deps.observeStep?.(step, (now - boundary) / 1000);
+    boundary = now;
+  };
   const base = {
     actor: run.actor,
     targetId: deps.target.id,
@@ -59,9 +71,11 @@ export function auditFor(deps: RotationDeps, run: RotationRun) {
   };
   return {
     event(type: AuditEvent['type'], rotationId: string | undefined, extra: Partial<AuditEvent> = {}) {
+      if (type === 'rotation.started') lap('load');
       return deps.audit.append({ ...base, type, rotationId, ...extra });
     },
     step(step: string, rotationId: string, detail?: Detail) {
+      lap(step);
       return deps.audit.append({ ...base, type: 'rotation.step', step, rotationId, ...(detail ? { detail } : {}) });
     },
   };

@@ -48,19 +48,27 @@ describe('the Redis audit log and secrets', () => {
     const password = `Pw-${Math.random().toString(36).slice(2)}!Aa9`;
     const seen: string[] = [];
     const monitor = await monitorClient.monitor();
+    // Other suites use the same Redis: their commands can reach the MONITOR connection in the same read
+    // as its OK, before ioredis is in monitor mode, and ioredis reports each one as an error. They come
+    // before this test's commands, which are sent only once monitor() has resolved.
+    monitor.on('error', () => undefined);
     monitor.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
 
     const log = makeRedisAuditLog({ redis, prefix, logger: silentLogger });
-    await log.append(sampleEvent(1, { type: 'rotation.started' }));
-    await expect(log.append({ ...sampleEvent(2), detail: { password } })).rejects.toThrow(/event.detail.password/);
-    await expect(log.append({ ...sampleEvent(3), detail: { reason: `token=${password}` } })).rejects.toThrow(
-      /looks like a key=value credential/,
-    );
-    await log.append(sampleEvent(4, { type: 'rotation.succeeded', outcome: 'succeeded' }));
-    await log.close();
-    await redis.ping(); // MONITOR sees commands in order: once the ping is seen, all appends are too.
-    await new Promise((r) => setTimeout(r, 50));
-    monitor.disconnect();
+    try {
+      await log.append(sampleEvent(1, { type: 'rotation.started' }));
+      await expect(log.append({ ...sampleEvent(2), detail: { password } })).rejects.toThrow(/event.detail.password/);
+      await expect(log.append({ ...sampleEvent(3), detail: { reason: `token=${password}` } })).rejects.toThrow(
+        /looks like a key=value credential/,
+      );
+      await log.append(sampleEvent(4, { type: 'rotation.succeeded', outcome: 'succeeded' }));
+      await redis.ping(); // MONITOR sees commands in order: once the ping is seen, all appends are too.
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      // A failure must not leave the MONITOR connection open: it would keep the test process alive.
+      monitor.disconnect();
+      await log.close();
+    }
 
     expect(seen.some((line) => line.includes(auditKeys(prefix).stream))).toBe(true);
     expect(seen.filter((line) => line.includes(password))).toEqual([]);

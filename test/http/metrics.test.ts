@@ -20,6 +20,51 @@ describe('makeMetrics', () => {
     expect(families.get('rotor_targets_out_of_sync')?.samples[0]?.value).toBe(1);
   });
 
+  it('builds the compliance gauges at scrape time, so the first scrape waits for a report still being built', async () => {
+    const metrics = makeMetrics({ defaultMetrics: false });
+    let builds = 0;
+    metrics.complianceFrom(async () => {
+      builds += 1;
+      await new Promise((r) => setTimeout(r, 200));
+      return buildComplianceReport(scenarioInput);
+    });
+    const families = parsePromText(await metrics.registry.metrics());
+    expect(families.get('rotor_oldest_password_age_seconds')?.samples).toHaveLength(3);
+    expect(families.get('rotor_targets_out_of_sync')?.samples[0]?.value).toBe(1);
+    expect(builds).toBe(1); // one report per scrape for both gauges
+  });
+
+  it('keeps the last compliance figures when the report cannot be built during a scrape', async () => {
+    const metrics = makeMetrics({ defaultMetrics: false });
+    let fail = false;
+    metrics.complianceFrom(async () => {
+      if (fail) throw new Error('vault sealed');
+      return buildComplianceReport(scenarioInput);
+    });
+    const before = await metrics.registry.metrics();
+    fail = true;
+    const after = await metrics.registry.metrics();
+    expect(after).toContain('rotor_targets_out_of_sync 1');
+    expect(after.match(/^rotor_oldest_password_age_seconds\{.*$/gm)).toEqual(
+      before.match(/^rotor_oldest_password_age_seconds\{.*$/gm),
+    );
+  });
+
+  it('names no gauge like a counter, and keeps the process and heap metrics', async () => {
+    const families = parsePromText(await makeMetrics().registry.metrics());
+    const misnamed = [...families.values()].filter((f) => f.name.endsWith('_total') && f.type !== 'counter');
+    expect(misnamed.map((f) => `${f.name} (${f.type})`)).toEqual([]);
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_active_handles',
+    ]) {
+      expect({ name, present: families.has(name) }).toEqual({ name, present: true });
+    }
+  });
+
   it('keeps free-form text out of labels', async () => {
     const metrics = makeMetrics({ defaultMetrics: false });
     metrics.countRotation('huawei-iam-user', 'succeeded');
