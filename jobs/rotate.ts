@@ -4,6 +4,7 @@ import type { Rotor } from '../src/app/makeRotor.js';
 import { assertNoSecret } from '../src/audit/secretGuard.js';
 import { BadJob, isRotorError } from '../src/rotation/errors.js';
 import { dryRunTarget, type DryRunReport } from '../src/rotation/dryRun.js';
+import { attemptLogger } from '../src/observability/rotationLog.js';
 import { rotateTarget, type RotationOutcome } from '../src/rotation/rotateTarget.js';
 import { steer } from '../src/rotation/steer.js';
 
@@ -31,6 +32,16 @@ function secretProblem(data: RotateJobData): string | undefined {
   } catch (err) {
     return err instanceof Error ? err.message.replace(/^audit: refused /, '') : 'a value looks like a secret';
   }
+}
+
+/**
+ * The retry delay the processor chose for a failed attempt, for the worker's backoff strategy
+ * (queue/startWorker.ts): the delay logged and audited is then the one BullMQ waits, jitter included.
+ */
+const chosenRetryDelays = new WeakMap<object, number>();
+
+export function chosenRetryDelay(err: unknown): number | undefined {
+  return err !== null && typeof err === 'object' ? chosenRetryDelays.get(err) : undefined;
 }
 
 /**
@@ -63,6 +74,7 @@ export function makeRotateProcessor(rotor: Rotor) {
 
     const attempt = job.attemptsMade + 1;
     const started = Date.now();
+    const log = attemptLogger(deps.logger, { jobId: job.id, attempt });
     try {
       const outcome = await rotateTarget(deps, {
         actor: data.requestedBy ?? 'scheduler',
@@ -77,15 +89,37 @@ export function makeRotateProcessor(rotor: Rotor) {
       const steering = steer(err, attempt);
       const code = isRotorError(err) ? err.code : err instanceof Error ? err.name : 'Error';
       const message = err instanceof Error ? err.message : String(err);
+      const durationMs = Date.now() - started;
       if (steering.action === 'park') {
-        await job.moveToDelayed(Date.now() + steering.delayMs, token);
+        const until = Date.now() + steering.delayMs;
+        await job.moveToDelayed(until, token);
+        log.info(
+          {
+            errorCode: code,
+            outcome: 'parked',
+            retryInMs: steering.delayMs,
+            nextAttemptAt: new Date(until).toISOString(),
+          },
+          'rotation parked: nothing failed, it waits and tries again',
+        );
         throw new DelayedError(`${code}: parked for ${steering.delayMs} ms`);
       }
       const final = steering.action === 'stop' || attempt >= (job.opts.attempts ?? 1);
+      const outcome = final ? 'failed' : 'retry_scheduled';
       rotor.metrics?.countRotation(
         target.kind,
         final ? (code === 'OutOfSync' ? 'out_of_sync' : 'failed') : 'retry_scheduled',
       );
+      if (steering.action === 'retry' && !final) {
+        if (err !== null && typeof err === 'object') chosenRetryDelays.set(err, steering.delayMs);
+        const nextAttemptAt = new Date(Date.now() + steering.delayMs).toISOString();
+        log.warn(
+          { err, errorCode: code, outcome, durationMs, retryInMs: steering.delayMs, nextAttemptAt },
+          `rotation attempt ${attempt} of ${job.opts.attempts ?? 1} failed (${code}); retrying at ${nextAttemptAt}`,
+        );
+      } else {
+        log.error({ err, errorCode: code, outcome, durationMs }, `rotation failed for good (${code})`);
+      }
       const base = {
         actor: data.requestedBy ?? 'scheduler',
         targetId: target.id,
@@ -97,8 +131,8 @@ export function makeRotateProcessor(rotor: Rotor) {
         ...base,
         type: 'rotation.failed',
         errorCode: code,
-        outcome: final ? 'failed' : 'retry_scheduled',
-        durationMs: Date.now() - started,
+        outcome,
+        durationMs,
         ...(steering.action === 'retry' && !final ? { detail: { retryInMs: steering.delayMs } } : {}),
       });
       if (code !== 'OutOfSync') await rotor.status.failed(target.id, 'failing', code, message);
