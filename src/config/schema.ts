@@ -87,6 +87,8 @@ const httpSchema = z
     /** Loopback by default: /metrics and /report are not for the whole network. */
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(9464),
+    /** Serve /metrics and /report beyond loopback without ROTOR_HTTP_TOKEN; otherwise `rotor run` refuses to start. */
+    allowUnauthenticated: z.boolean().default(false),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { makeRotor } from '../../app/makeRotor.js';
 import { untilSignal } from '../../app/runProcess.js';
-import { makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
+import { assertHttpExposureAllowed, makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
 import { loadConfig } from '../../config/loadConfig.js';
 import { makeLogger } from '../../observability/logger.js';
 import { makeMetrics } from '../../observability/metrics.js';
@@ -33,6 +33,8 @@ async function runWorker(
   opts: { concurrency?: string; http: boolean; scheduler: boolean },
 ): Promise<void> {
   const config = await loadConfig(configPath);
+  // Before anything starts: a refused HTTP server found after the worker started would leave it running.
+  if (opts.http) assertHttpExposureAllowed(configPath, config.http);
   const logger = makeLogger();
   // A cluster has several seed nodes; its client finds a live one by itself.
   if (!config.redis.cluster) await assertRedisReachable(config.redis.url);
