@@ -59,7 +59,7 @@ export function serializeError(err: unknown): Record<string, unknown> {
 }
 
 function serializeAt(err: unknown, depth: number): Record<string, unknown> {
-  if (!(err instanceof Error)) {
+  if (!isErrorLike(err)) {
     // A plain object may be a whole HTTP response: only its type is safe to show.
     return { message: typeof err === 'object' && err !== null ? 'a non-Error object was thrown' : String(err) };
   }
@@ -72,8 +72,20 @@ function serializeAt(err: unknown, depth: number): Record<string, unknown> {
   if (typeof upstream.upstreamCode === 'string') out.upstreamCode = upstream.upstreamCode;
   if (typeof upstream.requestId === 'string') out.requestId = upstream.requestId;
   // Only an Error is a cause worth showing (got sets a response object as the cause of HTTPError).
-  if (err.cause instanceof Error && depth < maxCauseDepth) out.cause = serializeAt(err.cause, depth + 1);
+  if (isErrorLike(err.cause) && depth < maxCauseDepth) out.cause = serializeAt(err.cause, depth + 1);
   return out;
+}
+
+/** An Error, also one made in another realm (a VM context, a worker) where `instanceof Error` is false. */
+function isErrorLike(value: unknown): value is Error {
+  if (value instanceof Error) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const { name, message } = value as { name?: unknown; message?: unknown };
+  return (
+    typeof name === 'string' &&
+    typeof message === 'string' &&
+    Object.prototype.toString.call(value) === '[object Error]'
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -5,6 +5,7 @@ import { assertHttpExposureAllowed, makeRunMetrics, startRotorHttp } from '../..
 import { loadConfig } from '../../config/loadConfig.js';
 import { makeLogger } from '../../observability/logger.js';
 import { makeMetrics } from '../../observability/metrics.js';
+import { redisSettingsOf } from '../../queue/cluster.js';
 import { assertRedisReachable } from '../../queue/redis.js';
 import { startRotationWorker } from '../../queue/startWorker.js';
 import { startScheduler } from '../../scheduling/startScheduler.js';
@@ -37,7 +38,7 @@ async function runWorker(
   if (opts.http) assertHttpExposureAllowed(configPath, config.http);
   const logger = makeLogger();
   // A cluster has several seed nodes; its client finds a live one by itself.
-  if (!config.redis.cluster) await assertRedisReachable(config.redis.url);
+  if (!config.redis.cluster) await assertRedisReachable(redisSettingsOf(config.redis));
   const run = opts.http ? makeRunMetrics(config) : undefined;
   const metrics = run?.metrics ?? makeMetrics();
   const rotor = await makeRotor(config, logger, { metrics, waitForVault: true });
