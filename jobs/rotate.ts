@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Rotor } from '../src/app/makeRotor.js';
+import { auditDigest, auditText } from '../src/audit/freeText.js';
 import { assertNoSecret } from '../src/audit/secretGuard.js';
 import { BadJob, isRotorError } from '../src/rotation/errors.js';
 import { dryRunTarget, type DryRunReport } from '../src/rotation/dryRun.js';
@@ -51,34 +52,34 @@ export function chosenRetryDelay(err: unknown): number | undefined {
  */
 export function makeRotateProcessor(rotor: Rotor) {
   return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult> {
+    // BullMQ lets whoever adds a job choose its id: it reaches the audit chain checked like free text.
+    const jobId = job.id === undefined ? undefined : auditText(job.id);
     const parsed = rotateJobSchema.safeParse(job.data);
     const target = parsed.success ? rotor.target(parsed.data.targetId) : undefined;
     const secretLike = parsed.success ? secretProblem(parsed.data) : undefined;
     if (!parsed.success || !target || secretLike) {
-      // Field names and codes only: a bad payload may itself hold something secret.
+      // Field names, codes and digests only: a bad payload may itself hold something secret, and
+      // what reaches the audit chain stays there for good (audit/freeText.ts).
       const why = !parsed.success
         ? parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.code}`).join('; ')
-        : (secretLike ?? `unknown target "${parsed.data.targetId}"`);
-      await rotor.audit.append({
-        type: 'job.rejected',
-        actor: 'worker',
-        jobId: job.id,
-        errorCode: 'BadJob',
-        detail: { why },
-      });
-      throw new UnrecoverableError(new BadJob(`job ${job.id}: not a rotor rotation job (${why})`).message);
+        : (secretLike ?? `unknown target ${auditDigest(parsed.data.targetId)}`);
+      await rotor.audit.append({ type: 'job.rejected', actor: 'worker', jobId, errorCode: 'BadJob', detail: { why } });
+      rotor.logger.warn({ jobId, errorCode: 'BadJob', why }, 'job rejected: not a rotor rotation job');
+      throw new UnrecoverableError(new BadJob(`job ${jobId}: not a rotor rotation job (${why})`).message);
     }
     const data = parsed.data;
     const deps = rotor.rotationDeps(target);
     if (data.dryRun) return dryRunTarget(deps);
 
+    // Who asked is free text from the payload: checked like any text bound for the audit chain.
+    const actor = data.requestedBy === undefined ? 'scheduler' : auditText(data.requestedBy);
     const attempt = job.attemptsMade + 1;
     const started = Date.now();
-    const log = attemptLogger(deps.logger, { jobId: job.id, attempt });
+    const log = attemptLogger(deps.logger, { jobId, attempt });
     try {
       const outcome = await rotateTarget(deps, {
-        actor: data.requestedBy ?? 'scheduler',
-        jobId: job.id,
+        actor,
+        jobId,
         attempt,
         reason: data.reason,
       });
@@ -121,10 +122,10 @@ export function makeRotateProcessor(rotor: Rotor) {
         log.error({ err, errorCode: code, outcome, durationMs }, `rotation failed for good (${code})`);
       }
       const base = {
-        actor: data.requestedBy ?? 'scheduler',
+        actor,
         targetId: target.id,
         kind: target.kind,
-        jobId: job.id,
+        jobId,
         attempt,
       };
       await rotor.audit.append({
@@ -141,7 +142,7 @@ export function makeRotateProcessor(rotor: Rotor) {
           event: 'rotation.failed',
           targetId: target.id,
           kind: target.kind,
-          jobId: job.id,
+          jobId,
           errorCode: code,
           message,
         });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { auditText } from '../audit/freeText.js';
 import type { Logger } from '../observability/logger.js';
 import { attemptLogger, withStepLines } from '../observability/rotationLog.js';
 import type { SecretVersion } from '../secrets/types.js';
@@ -52,7 +53,8 @@ export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promis
     const current = await loadCurrent(deps);
     const pending = await store.readPending(target.id);
     await audit.event('rotation.started', pending?.record.rotation_id, {
-      detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: run.reason } : {}) },
+      // The reason is payload text: verbatim only when short, printable and secret-free, else a digest.
+      detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: auditText(run.reason) } : {}) },
     });
     log.debug({ rotationId: pending?.record.rotation_id, resume: pending !== null }, 'rotation started');
     if (pending) {
