@@ -1,9 +1,11 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Rotor } from '../src/app/makeRotor.js';
+import { auditDigest, auditText } from '../src/audit/freeText.js';
 import { assertNoSecret } from '../src/audit/secretGuard.js';
 import { BadJob, isRotorError } from '../src/rotation/errors.js';
 import { dryRunTarget, type DryRunReport } from '../src/rotation/dryRun.js';
+import { attemptLogger } from '../src/observability/rotationLog.js';
 import { rotateTarget, type RotationOutcome } from '../src/rotation/rotateTarget.js';
 import { steer } from '../src/rotation/steer.js';
 
@@ -34,28 +36,36 @@ function secretProblem(data: RotateJobData): string | undefined {
 }
 
 /**
+ * The retry delay the processor chose for a failed attempt, for the worker's backoff strategy
+ * (queue/startWorker.ts): the delay logged and audited is then the one BullMQ waits, jitter included.
+ */
+const chosenRetryDelays = new WeakMap<object, number>();
+
+export function chosenRetryDelay(err: unknown): number | undefined {
+  return err !== null && typeof err === 'object' ? chosenRetryDelays.get(err) : undefined;
+}
+
+/**
  * The BullMQ processor for the `rotate` queue. It validates the payload, runs one rotation, and
  * carries out what the error says (rotation/steer.ts): retry with backoff, park without counting an
  * attempt (cooldown, throttle, busy target), or stop for good and alert.
  */
 export function makeRotateProcessor(rotor: Rotor) {
   return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult> {
+    // BullMQ lets whoever adds a job choose its id: it reaches the audit chain checked like free text.
+    const jobId = job.id === undefined ? undefined : auditText(job.id);
     const parsed = rotateJobSchema.safeParse(job.data);
     const target = parsed.success ? rotor.target(parsed.data.targetId) : undefined;
     const secretLike = parsed.success ? secretProblem(parsed.data) : undefined;
     if (!parsed.success || !target || secretLike) {
-      // Field names and codes only: a bad payload may itself hold something secret.
+      // Field names, codes and digests only: a bad payload may itself hold something secret, and
+      // what reaches the audit chain stays there for good (audit/freeText.ts).
       const why = !parsed.success
         ? parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.code}`).join('; ')
-        : (secretLike ?? `unknown target "${parsed.data.targetId}"`);
-      await rotor.audit.append({
-        type: 'job.rejected',
-        actor: 'worker',
-        jobId: job.id,
-        errorCode: 'BadJob',
-        detail: { why },
-      });
-      throw new UnrecoverableError(new BadJob(`job ${job.id}: not a rotor rotation job (${why})`).message);
+        : (secretLike ?? `unknown target ${auditDigest(parsed.data.targetId)}`);
+      await rotor.audit.append({ type: 'job.rejected', actor: 'worker', jobId, errorCode: 'BadJob', detail: { why } });
+      rotor.logger.warn({ jobId, errorCode: 'BadJob', why }, 'job rejected: not a rotor rotation job');
+      throw new UnrecoverableError(new BadJob(`job ${jobId}: not a rotor rotation job (${why})`).message);
     }
     const data = parsed.data;
     const deps = {
@@ -64,12 +74,15 @@ export function makeRotateProcessor(rotor: Rotor) {
     };
     if (data.dryRun) return dryRunTarget(deps);
 
+    // Who asked is free text from the payload: checked like any text bound for the audit chain.
+    const actor = data.requestedBy === undefined ? 'scheduler' : auditText(data.requestedBy);
     const attempt = job.attemptsMade + 1;
     const started = Date.now();
+    const log = attemptLogger(deps.logger, { jobId, attempt });
     try {
       const outcome = await rotateTarget(deps, {
-        actor: data.requestedBy ?? 'scheduler',
-        jobId: job.id,
+        actor,
+        jobId,
         attempt,
         reason: data.reason,
       });
@@ -80,28 +93,50 @@ export function makeRotateProcessor(rotor: Rotor) {
       const steering = steer(err, attempt);
       const code = isRotorError(err) ? err.code : err instanceof Error ? err.name : 'Error';
       const message = err instanceof Error ? err.message : String(err);
+      const durationMs = Date.now() - started;
       if (steering.action === 'park') {
-        await job.moveToDelayed(Date.now() + steering.delayMs, token);
+        const until = Date.now() + steering.delayMs;
+        await job.moveToDelayed(until, token);
+        log.info(
+          {
+            errorCode: code,
+            outcome: 'parked',
+            retryInMs: steering.delayMs,
+            nextAttemptAt: new Date(until).toISOString(),
+          },
+          'rotation parked: nothing failed, it waits and tries again',
+        );
         throw new DelayedError(`${code}: parked for ${steering.delayMs} ms`);
       }
       const final = steering.action === 'stop' || attempt >= (job.opts.attempts ?? 1);
+      const outcome = final ? 'failed' : 'retry_scheduled';
       rotor.metrics?.countRotation(
         target.kind,
         final ? (code === 'OutOfSync' ? 'out_of_sync' : 'failed') : 'retry_scheduled',
       );
+      if (steering.action === 'retry' && !final) {
+        if (err !== null && typeof err === 'object') chosenRetryDelays.set(err, steering.delayMs);
+        const nextAttemptAt = new Date(Date.now() + steering.delayMs).toISOString();
+        log.warn(
+          { err, errorCode: code, outcome, durationMs, retryInMs: steering.delayMs, nextAttemptAt },
+          `rotation attempt ${attempt} of ${job.opts.attempts ?? 1} failed (${code}); retrying at ${nextAttemptAt}`,
+        );
+      } else {
+        log.error({ err, errorCode: code, outcome, durationMs }, `rotation failed for good (${code})`);
+      }
       const base = {
-        actor: data.requestedBy ?? 'scheduler',
+        actor,
         targetId: target.id,
         kind: target.kind,
-        jobId: job.id,
+        jobId,
         attempt,
       };
       await rotor.audit.append({
         ...base,
         type: 'rotation.failed',
         errorCode: code,
-        outcome: final ? 'failed' : 'retry_scheduled',
-        durationMs: Date.now() - started,
+        outcome,
+        durationMs,
         ...(steering.action === 'retry' && !final ? { detail: { retryInMs: steering.delayMs } } : {}),
       });
       if (code !== 'OutOfSync') await rotor.status.failed(target.id, 'failing', code, message);
@@ -110,7 +145,7 @@ export function makeRotateProcessor(rotor: Rotor) {
           event: 'rotation.failed',
           targetId: target.id,
           kind: target.kind,
-          jobId: job.id,
+          jobId,
           errorCode: code,
           message,
         });

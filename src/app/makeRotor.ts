@@ -88,7 +88,8 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
 
   function build(target: TargetConfig): RotationDeps {
     const descriptor = connectors[target.kind];
-    const targetLogger = logger.child({ targetId: target.id });
+    // Every line about this target carries its id and kind once; lines add only what they know.
+    const targetLogger = logger.child({ targetId: target.id, kind: target.kind });
     // One connector per target for the process's life: it keeps token caches and keep-alive agents.
     const connector: Connector = descriptor.create(target, { logger: targetLogger, readCredential, rateGate });
     const policyName = target.policy;

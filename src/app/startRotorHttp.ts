@@ -1,7 +1,9 @@
 import { Queue } from 'bullmq';
 import { makeReportProvider, readLastRotations } from '../audit/reportProvider.js';
 import type { AuditLog } from '../audit/redisAuditLog.js';
+import { ConfigError } from '../config/problems.js';
 import { httpTokenFromEnv } from '../http/bearerAuth.js';
+import { exposureProblem } from '../http/exposure.js';
 import { startHttpServer, type HttpServer } from '../http/server.js';
 import { makeReadinessCheck } from '../observability/health.js';
 import { makeMetrics, type RotorMetrics } from '../observability/metrics.js';
@@ -52,6 +54,19 @@ export function makeRunMetrics(config: Rotor['config']): { metrics: RotorMetrics
 }
 
 /**
+ * Fails, naming the config file and `http.host`, when `rotor run` would serve /metrics and /report
+ * beyond loopback without a token and without `http.allowUnauthenticated: true`.
+ */
+export function assertHttpExposureAllowed(
+  configFile: string,
+  http: Rotor['config']['http'],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const problem = exposureProblem({ ...http, token: httpTokenFromEnv(env) });
+  if (problem) throw new ConfigError([{ file: configFile, path: 'http.host', message: problem }]);
+}
+
+/**
  * The HTTP face of `rotor run` (/healthz, /readyz, /metrics, /report). The compliance gauges come from
  * the same report the page shows, read at scrape time (at most once a minute) and computed once at
  * startup, so the first scrape already has them.
@@ -75,6 +90,7 @@ export async function startRotorHttp(rotor: Rotor, metrics: RotorMetrics): Promi
     host: config.http.host,
     port: config.http.port,
     token: httpTokenFromEnv(),
+    allowUnauthenticated: config.http.allowUnauthenticated,
     logger,
     readiness: makeReadinessCheck({ redis: rotor.redis, vault: rotor.store }),
     metrics: metrics.registry,

@@ -51,6 +51,11 @@ const secretValuePatterns: Array<[RegExp, string]> = [
   [/\b(?:password|passwd|pwd|secret|token)\s*[=:]\s*\S+/i, 'a key=value credential'],
 ];
 
+/** True when a text is shaped like a credential (a bearer token, a Vault token, a JWT, `password=...`, ...). */
+export function valueLooksSecret(value: string): boolean {
+  return secretValuePatterns.some(([pattern]) => pattern.test(value));
+}
+
 export class AuditSecretRefused extends Error {
   constructor(message: string) {
     super(message);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { targetSchema } from '../connectors/targetSchema.js';
 import { policySchema } from '../policy/schema.js';
+import { redisTlsSchema } from '../queue/redisTls.js';
 import { vaultConfigSchema } from '../secrets/schema.js';
 import { durationSchema } from './duration.js';
 import { hasHashTag, redisClusterSchema, schedulingSchema } from './schedulingSchema.js';
@@ -14,11 +15,24 @@ const redisSchema = z
     prefix: z.string().min(1).default('rotor'),
     /** Seed nodes of a Redis Cluster; the prefix then needs a `{hash tag}`, e.g. "{rotor}". */
     cluster: redisClusterSchema.optional(),
+    /** ACL user and its password (from the environment: `${ROTOR_REDIS_PASSWORD}`); for every node. */
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    /** Private CA, client certificate, server name for `rediss://`; for every node. */
+    tls: redisTlsSchema.optional(),
   })
   .strict()
   .refine((r) => !r.cluster || hasHashTag(r.prefix), {
     message: 'with redis.cluster the prefix needs a hash tag, e.g. "{rotor}", so each queue stays in one slot',
     path: ['prefix'],
+  })
+  .refine((r) => !r.tls || r.url.startsWith('rediss://'), {
+    message: 'expected a rediss:// url when redis.tls is set (TLS); redis:// would connect in plain text',
+    path: ['url'],
+  })
+  .refine((r) => !(r.username || r.password) || !/^rediss?:\/\/[^/]*@/.test(r.url), {
+    message: 'expected the ACL user in one place: redis.username and redis.password, or the url, not both',
+    path: ['url'],
   });
 
 const workerSchema = z
@@ -89,6 +103,8 @@ const httpSchema = z
     /** Loopback by default: /metrics and /report are not for the whole network. */
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(9464),
+    /** Serve /metrics and /report beyond loopback without ROTOR_HTTP_TOKEN; otherwise `rotor run` refuses to start. */
+    allowUnauthenticated: z.boolean().default(false),
   })
   .strict();
 

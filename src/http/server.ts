@@ -7,6 +7,7 @@ import { parseReportRange } from '../audit/reportRange.js';
 import type { Readiness } from '../observability/health.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { hasBearer } from './bearerAuth.js';
+import { exposureProblem, isLoopback } from './exposure.js';
 
 export interface HttpServerOptions {
   /** Loopback by default: reports and metrics are for this host unless deliberately exposed. @defaultValue '127.0.0.1' */
@@ -15,6 +16,11 @@ export interface HttpServerOptions {
   port: number;
   /** When set, `/metrics` and `/report` require `Authorization: Bearer <token>` (see `httpTokenFromEnv`). */
   token?: string;
+  /**
+   * Serve `/metrics` and `/report` on a non-loopback host without a token. Without it, such a server
+   * refuses to start. @defaultValue false
+   */
+  allowUnauthenticated?: boolean;
   readiness: () => Promise<Readiness>;
   /** The registry of `makeMetrics()`. */
   metrics: Registry;
@@ -46,8 +52,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? (() => new Date());
+  const problem = exposureProblem({
+    host,
+    port: options.port,
+    token: options.token,
+    allowUnauthenticated: options.allowUnauthenticated,
+  });
+  if (problem) throw new Error(problem);
   if (!options.token && !isLoopback(host)) {
-    logger.warn({ host }, 'HTTP server listens beyond loopback without a token: set ROTOR_HTTP_TOKEN');
+    logger.warn(
+      { host },
+      'HTTP server serves /metrics and /report beyond loopback without a token (allowUnauthenticated)',
+    );
   }
 
   const send = (
@@ -136,8 +152,4 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         server.closeAllConnections();
       }),
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

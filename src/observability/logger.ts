@@ -1,4 +1,4 @@
-import { pino, stdSerializers, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -44,21 +44,52 @@ export const redactPaths = secretKeys.flatMap((k) => {
   return [key, `*${dot}${key}`, `*.*${dot}${key}`, `*.*.*${dot}${key}`];
 });
 
+/** How many `cause` links an error line follows (a cycle or a long chain stops here). */
+const maxCauseDepth = 3;
+
 /**
- * Serialises an error as name, message, code and upstream details only. HTTP client errors carry the
- * request (options.json, headers, body) and the response body: none of that may reach a log line,
- * so unknown properties are dropped rather than copied.
+ * Serialises an error as `name`, `message`, `code` and, when known, the upstream `status`,
+ * `upstreamCode` and `requestId`, plus its `cause` in the same shape. Nothing else: no stack (a
+ * log line is for an operator, and eight lines of frames per retry drown the signal), and no other
+ * property, because HTTP client errors carry the request (options.json, headers, body) and the
+ * response body, which must never reach a log line. Unknown properties are dropped, not copied.
  */
 export function serializeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err) };
-  const out: Record<string, unknown> = { type: err.name, message: err.message };
-  const { code, details } = err as { code?: unknown; details?: unknown };
+  return serializeAt(err, 0);
+}
+
+function serializeAt(err: unknown, depth: number): Record<string, unknown> {
+  if (!isErrorLike(err)) {
+    // A plain object may be a whole HTTP response: only its type is safe to show.
+    return { message: typeof err === 'object' && err !== null ? 'a non-Error object was thrown' : String(err) };
+  }
+  const out: Record<string, unknown> = { name: err.name, message: err.message };
+  const { code, details, response } = err as { code?: unknown; details?: unknown; response?: unknown };
   if (typeof code === 'string' || typeof code === 'number') out.code = code;
-  if (details && typeof details === 'object') out.details = details;
-  const stack = stdSerializers.err(err).stack;
-  if (stack) out.stack = stack.split('\n').slice(0, 8).join('\n');
-  if (err.cause !== undefined) out.cause = serializeError(err.cause);
+  const upstream = isRecord(details) ? details : {};
+  const status = upstream.status ?? (isRecord(response) ? response.statusCode : undefined);
+  if (typeof status === 'number') out.status = status;
+  if (typeof upstream.upstreamCode === 'string') out.upstreamCode = upstream.upstreamCode;
+  if (typeof upstream.requestId === 'string') out.requestId = upstream.requestId;
+  // Only an Error is a cause worth showing (got sets a response object as the cause of HTTPError).
+  if (isErrorLike(err.cause) && depth < maxCauseDepth) out.cause = serializeAt(err.cause, depth + 1);
   return out;
+}
+
+/** An Error, also one made in another realm (a VM context, a worker) where `instanceof Error` is false. */
+function isErrorLike(value: unknown): value is Error {
+  if (value instanceof Error) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const { name, message } = value as { name?: unknown; message?: unknown };
+  return (
+    typeof name === 'string' &&
+    typeof message === 'string' &&
+    Object.prototype.toString.call(value) === '[object Error]'
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object';
 }
 
 export interface LoggerSettings {

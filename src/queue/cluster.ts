@@ -1,20 +1,32 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { hasHashTag, redisClusterSchema, type RedisClusterConfig } from '../config/schedulingSchema.js';
 import { collectConnections, makeRedisConnection } from './redis.js';
+import { endpointOptions, redisTlsSchema, type RedisEndpoint } from './redisTls.js';
 
 /** A single Redis or a Redis Cluster: BullMQ and every command rotor sends work with both. */
 export type RedisClient = Redis | Cluster;
 
-export interface RedisSettings {
-  url: string;
+export interface RedisSettings extends RedisEndpoint {
   prefix: string;
   cluster?: RedisClusterConfig;
 }
 
-/** The config's `redis` section, with `cluster` read whether or not the loader's schema knows it yet. */
+/**
+ * The config's `redis` section, with `cluster`, `tls`, `username` and `password` read whether or not
+ * the loader's schema knows them yet.
+ */
 export function redisSettingsOf(redis: { url: string; prefix: string }): RedisSettings {
-  const cluster = 'cluster' in redis && redis.cluster ? redisClusterSchema.parse(redis.cluster) : undefined;
-  return { url: redis.url, prefix: redis.prefix, cluster };
+  const r = redis as { cluster?: unknown; tls?: unknown; username?: unknown; password?: unknown };
+  const cluster = r.cluster ? redisClusterSchema.parse(r.cluster) : undefined;
+  const tls = r.tls ? redisTlsSchema.parse(r.tls) : undefined;
+  return {
+    url: redis.url,
+    prefix: redis.prefix,
+    cluster,
+    ...(tls ? { tls } : {}),
+    ...(typeof r.username === 'string' && r.username ? { username: r.username } : {}),
+    ...(typeof r.password === 'string' && r.password ? { password: r.password } : {}),
+  };
 }
 
 /** Fails with the fix when a cluster is configured without a hash-tagged prefix (BullMQ's scripts would fail). */
@@ -27,13 +39,13 @@ export function assertClusterPrefix(settings: RedisSettings): void {
   }
 }
 
-/** Credentials and TLS from the URL apply to every cluster node. */
-function nodeOptions(url: string): RedisOptions {
-  const parsed = new URL(url);
+/** Credentials and TLS from the URL, and `redis.tls`, `redis.username`, `redis.password`, apply to every cluster node. */
+function nodeOptions(settings: RedisSettings): RedisOptions {
+  const parsed = new URL(settings.url);
   return {
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...endpointOptions(settings),
   };
 }
 
@@ -42,11 +54,11 @@ function nodeOptions(url: string): RedisOptions {
  * (BullMQ workers need it); pass `{ maxRetriesPerRequest: 1 }` for a CLI that should fail, not hang.
  */
 export function makeRedisClient(settings: RedisSettings, extra: RedisOptions = {}): RedisClient {
-  if (!settings.cluster) return makeRedisConnection(settings.url, extra);
+  if (!settings.cluster) return makeRedisConnection(settings, extra);
   assertClusterPrefix(settings);
   return new Cluster(settings.cluster.nodes, {
     enableReadyCheck: true,
-    redisOptions: { maxRetriesPerRequest: null, ...nodeOptions(settings.url), ...extra },
+    redisOptions: { maxRetriesPerRequest: null, ...nodeOptions(settings), ...extra },
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import { rotateJobSchema, type RotateJobData, type RotateJobResult } from '../../jobs/rotate.js';
+import { auditText } from '../audit/freeText.js';
 import type { AuditSink } from '../audit/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { rotationJobId, rotationJobOptions } from './names.js';
@@ -86,17 +87,19 @@ export async function enqueueRotation(
   );
   const jobId = request.dryRun ? dryRunJobId(targetId) : rotationJobId(targetId);
   const outcome = await addOrJoin(ctx, jobId, data, request);
+  // Caller text enters the audit chain verbatim only when short, printable and secret-free.
+  const text = (value: string | undefined) => (value === undefined ? undefined : auditText(value));
   await ctx.audit.append({
     type: 'rotation.requested',
-    actor: data.requestedBy ?? 'api',
+    actor: text(data.requestedBy) ?? 'api',
     targetId,
     kind: target.kind,
     jobId,
     outcome: outcome.state,
     detail: compact({
-      reason: data.reason,
+      reason: text(data.reason),
       dryRun: data.dryRun,
-      runId: data.runId,
+      runId: text(data.runId),
       delayMs: request.delayMs,
     }),
   });

@@ -1,29 +1,48 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { describeRedisFailure, endpointOptions, safeUrl, type RedisEndpoint } from './redisTls.js';
+
+export type { RedisEndpoint } from './redisTls.js';
+
+const endpointOf = (e: string | RedisEndpoint): RedisEndpoint => (typeof e === 'string' ? { url: e } : e);
 
 /**
  * A connection for BullMQ. Workers need `maxRetriesPerRequest: null` so a blocked command survives a
- * Redis restart instead of failing the job.
+ * Redis restart instead of failing the job. An endpoint with `tls` and an ACL user connects with them.
  */
-export function makeRedisConnection(url: string, extra: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...extra });
+export function makeRedisConnection(endpoint: string | RedisEndpoint, extra: RedisOptions = {}): Redis {
+  const e = endpointOf(endpoint);
+  return new Redis(e.url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    lazyConnect: false,
+    ...endpointOptions(e),
+    ...extra,
+  });
 }
 
-/** Fails fast, with the fix in the message, when nothing answers at `url`. */
-export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
-  const probe = new Redis(url, {
+/**
+ * Fails fast, with the fix in the message, when nothing answers at the endpoint, its TLS certificate
+ * is not trusted, or it refuses the ACL user.
+ */
+export async function assertRedisReachable(endpoint: string | RedisEndpoint, timeoutMs = 3000): Promise<void> {
+  const e = endpointOf(endpoint);
+  const probe = new Redis(e.url, {
+    ...endpointOptions(e),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     connectTimeout: timeoutMs,
     retryStrategy: () => null,
   });
-  probe.on('error', () => undefined);
+  let lastError: unknown;
+  probe.on('error', (err: unknown) => (lastError = err));
   try {
     await probe.connect();
     await probe.ping();
-  } catch {
-    const safeUrl = url.replace(/\/\/[^@/]*@/, '//***@');
+  } catch (err) {
+    const specific = describeRedisFailure(lastError, e) ?? describeRedisFailure(err, e);
+    if (specific) throw new Error(specific);
     throw new Error(
-      `Redis does not answer at ${safeUrl}. Start one with: redis-server --daemonize yes --port 6379 --save '' ` +
+      `Redis does not answer at ${safeUrl(e.url)}. Start one with: redis-server --daemonize yes --port 6379 --save '' ` +
         `(or docker compose up -d redis), or point ROTOR_REDIS_URL at yours.`,
     );
   } finally {
@@ -55,6 +74,6 @@ export function collectConnections<T extends Closeable>(make: (extra: RedisOptio
 }
 
 /** Connections to one (non-cluster) Redis, closed together. */
-export function makeConnectionSet(url: string) {
-  return collectConnections((extra) => makeRedisConnection(url, extra));
+export function makeConnectionSet(endpoint: string | RedisEndpoint) {
+  return collectConnections((extra) => makeRedisConnection(endpoint, extra));
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Rotor } from '../app/makeRotor.js';
-import { makeRotateProcessor } from '../../jobs/rotate.js';
+import { chosenRetryDelay, makeRotateProcessor } from '../../jobs/rotate.js';
 import { rotateQueueName } from './names.js';
 import { makeClientSet, redisSettingsOf } from './cluster.js';
 import { steer } from '../rotation/steer.js';
@@ -35,6 +35,8 @@ export async function startRotationWorker(rotor: Rotor, settings: WorkerSettings
     // The `rotor` backoff type (queue/names.ts): the error that failed the attempt picks the delay.
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
+        const chosen = chosenRetryDelay(err);
+        if (chosen !== undefined) return chosen;
         const steering = steer(err, attemptsMade);
         return steering.action === 'stop' ? -1 : steering.delayMs;
       },

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { auditText } from '../audit/freeText.js';
+import type { Logger } from '../observability/logger.js';
+import { attemptLogger, withStepLines } from '../observability/rotationLog.js';
 import type { SecretVersion } from '../secrets/types.js';
 import { checkpoint } from './checkpoint.js';
 import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown, TargetBusy, isRotorError } from './errors.js';
@@ -33,8 +36,9 @@ const unchangedCodes = new Set([
  */
 export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promise<RotationOutcome> {
   const { target, connector, store } = deps;
-  const audit = auditFor(deps, run);
   const started = Date.now();
+  const log = attemptLogger(deps.logger, run);
+  const audit = withStepLines(auditFor(deps, run), log, started);
 
   // lock: one rotation per target, whichever job asked for it.
   const lock = await deps.acquireLock();
@@ -49,14 +53,16 @@ export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promis
     const current = await loadCurrent(deps);
     const pending = await store.readPending(target.id);
     await audit.event('rotation.started', pending?.record.rotation_id, {
-      detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: run.reason } : {}) },
+      // The reason is payload text: verbatim only when short, printable and secret-free, else a digest.
+      detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: auditText(run.reason) } : {}) },
     });
+    log.debug({ rotationId: pending?.record.rotation_id, resume: pending !== null }, 'rotation started');
     if (pending) {
       const recovery = await recover(deps, audit, current, pending.record);
       if (recovery.finished) {
         const outcome = { rotationId: pending.record.rotation_id, targetId: target.id, version: recovery.version };
         await audit.event('rotation.recovered', outcome.rotationId, { outcome: 'finished' });
-        return await succeed(deps, audit, { ...outcome, verified: recovery.verified, recovered: true }, started);
+        return await succeed(deps, audit, log, { ...outcome, verified: recovery.verified, recovered: true }, started);
       }
     }
 
@@ -121,7 +127,7 @@ export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promis
     await store.deletePending(target.id);
     await audit.step('finalize', rotationId, { version });
     const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
-    return await succeed(deps, audit, outcome, started);
+    return await succeed(deps, audit, log, outcome, started);
   } finally {
     // release
     await lock.release().catch(() => undefined);
@@ -181,21 +187,26 @@ async function verifyChange(
 async function succeed(
   deps: RotationDeps,
   audit: RotationAudit,
+  log: Logger,
   outcome: RotationOutcome,
   started: number,
 ): Promise<RotationOutcome> {
   await deps.status.succeeded(deps.target.id);
+  const durationMs = Date.now() - started;
   await audit.event('rotation.succeeded', outcome.rotationId, {
     outcome: 'succeeded',
-    durationMs: Date.now() - started,
+    durationMs,
     detail: { version: outcome.version, verified: outcome.verified, recovered: outcome.recovered },
   });
-  deps.logger.info(
+  // targetId, kind, jobId and attempt are bound by the logger: passing them again would repeat them.
+  log.info(
     {
-      targetId: outcome.targetId,
       rotationId: outcome.rotationId,
+      outcome: 'succeeded',
+      durationMs,
       version: outcome.version,
       verified: outcome.verified,
+      recovered: outcome.recovered,
     },
     'rotation succeeded',
   );

@@ -11,6 +11,7 @@ import { loadConfig } from '../../config/loadConfig.js';
 import { ConfigError, formatProblem } from '../../config/problems.js';
 import type { RotorConfig } from '../../config/schema.js';
 import { makeLogger, type Logger } from '../../observability/logger.js';
+import { redisSettingsOf } from '../../queue/cluster.js';
 import { assertRedisReachable, makeRedisConnection } from '../../queue/redis.js';
 import { makeVaultStore } from '../../secrets/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
@@ -125,9 +126,9 @@ async function withAuditLog(
     throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
   }
   const logger = makeLogger({ destination: process.stderr, level: 'warn' });
-  await assertRedisReachable(config.redis.url);
+  await assertRedisReachable(redisSettingsOf(config.redis));
   // A CLI run should fail, not hang, when Redis goes away midway.
-  const redis: Redis = makeRedisConnection(config.redis.url, { maxRetriesPerRequest: 1 });
+  const redis: Redis = makeRedisConnection(redisSettingsOf(config.redis), { maxRetriesPerRequest: 1 });
   const log = makeRedisAuditLog({ redis, prefix: config.redis.prefix, logger });
   try {
     await run({ log, config, logger });

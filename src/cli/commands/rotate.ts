@@ -87,7 +87,7 @@ export function registerRotateCommand(program: Command, globals: () => GlobalOpt
       const config = await loadConfig(globals().configPath);
       const targets = selectTargets(config, ids, flags);
       const logger = makeLogger({ destination: process.stderr, level: process.env.ROTOR_LOG_LEVEL ?? 'warn' });
-      if (!redisSettingsOf(config.redis).cluster) await assertRedisReachable(config.redis.url);
+      if (!redisSettingsOf(config.redis).cluster) await assertRedisReachable(redisSettingsOf(config.redis));
 
       const json = flags.json === true || process.stdout.isTTY !== true;
       const bar = json

@@ -21,7 +21,7 @@ export function registerSchedulerCommand(program: Command, globals: () => Global
     .action(async (flags: { once?: boolean }) => {
       const config = await loadConfig(globals().configPath);
       const logger = makeLogger({ destination: process.stderr });
-      if (!redisSettingsOf(config.redis).cluster) await assertRedisReachable(config.redis.url);
+      if (!redisSettingsOf(config.redis).cluster) await assertRedisReachable(redisSettingsOf(config.redis));
       const rotor = await makeRotor(config, logger);
       const scheduler = await startScheduler(rotor).catch(async (err: unknown) => {
         await rotor.close();

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { untilSignal } from '../../app/runProcess.js';
 import { loadConfig } from '../../config/loadConfig.js';
@@ -58,8 +59,7 @@ export function registerSimCommand(program: Command, globals: () => GlobalOption
           rootToken: process.env.VAULT_TOKEN,
         });
         if (!process.env.VAULT_TOKEN) {
-          await mkdir(dirname(opts.tokenFile), { recursive: true });
-          await writeFile(opts.tokenFile, `${emulator.rootToken}\n`, { mode: 0o600 });
+          await writePrivateFile(opts.tokenFile, `${emulator.rootToken}\n`);
         }
         process.stdout.write(
           `Vault emulator: ${emulator.url} (root token ${process.env.VAULT_TOKEN ? 'from VAULT_TOKEN' : `in ${opts.tokenFile}`})\n`,
@@ -84,4 +84,24 @@ export function registerSimCommand(program: Command, globals: () => GlobalOption
         await emulator?.close();
       });
     });
+}
+
+/**
+ * Writes `text` to `file` readable by its owner only, whatever was there before. `writeFile`'s mode
+ * applies only to a file it creates: an existing 0644 file would keep its mode and hand the token to
+ * every local user. So the text goes to a new 0600 file beside it, which then replaces `file` (a
+ * symlink at `file` is replaced, not followed).
+ */
+export async function writePrivateFile(file: string, text: string): Promise<void> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text, { mode: 0o600, flag: 'wx' });
+    await chmod(temp, 0o600); // the process umask can only take bits away; make the mode exact
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
 }

@@ -26,7 +26,7 @@ export function registerStatusCommand(program: Command, globals: () => GlobalOpt
       if (id && targets.length === 0) throw new CliExit(exitCodes.usage, `status: no target "${id}" in the config`);
       const logger = makeLogger({ destination: process.stderr, level: process.env.ROTOR_LOG_LEVEL ?? 'warn' });
       const settings = redisSettingsOf(config.redis);
-      if (!settings.cluster) await assertRedisReachable(config.redis.url);
+      if (!settings.cluster) await assertRedisReachable(settings);
       // A status command should fail, not hang, when Redis goes away.
       const redis = makeRedisClient(settings, { maxRetriesPerRequest: 1 });
       const rotateQueue: RotationQueue = new Queue(rotateQueueName, { connection: redis, prefix: settings.prefix });

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { makeRotor } from '../../app/makeRotor.js';
 import { untilSignal } from '../../app/runProcess.js';
-import { makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
+import { assertHttpExposureAllowed, makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
 import { loadConfig } from '../../config/loadConfig.js';
 import { makeLogger } from '../../observability/logger.js';
 import { makeMetrics } from '../../observability/metrics.js';
+import { redisSettingsOf } from '../../queue/cluster.js';
 import { assertRedisReachable } from '../../queue/redis.js';
 import { startRotationWorker } from '../../queue/startWorker.js';
 import { startScheduler } from '../../scheduling/startScheduler.js';
@@ -33,9 +34,11 @@ async function runWorker(
   opts: { concurrency?: string; http: boolean; scheduler: boolean },
 ): Promise<void> {
   const config = await loadConfig(configPath);
+  // Before anything starts: a refused HTTP server found after the worker started would leave it running.
+  if (opts.http) assertHttpExposureAllowed(configPath, config.http);
   const logger = makeLogger();
   // A cluster has several seed nodes; its client finds a live one by itself.
-  if (!config.redis.cluster) await assertRedisReachable(config.redis.url);
+  if (!config.redis.cluster) await assertRedisReachable(redisSettingsOf(config.redis));
   const run = opts.http ? makeRunMetrics(config) : undefined;
   const metrics = run?.metrics ?? makeMetrics();
   const rotor = await makeRotor(config, logger, { metrics, waitForVault: true });

@@ -1,0 +1,29 @@
+import type { RotationAudit } from '../rotation/rotationContext.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Log lines of one rotation attempt. The target's logger already binds `targetId` and `kind`; this
+ * adds `jobId` and `attempt` once, so a line never repeats a key (pino writes a bound key and the same
+ * key passed to the call both). Every other key (`rotationId`, `step`, `outcome`, `durationMs`) is
+ * passed by the line it belongs to.
+ */
+export function attemptLogger(targetLogger: Logger, run: { jobId?: string; attempt?: number }): Logger {
+  return targetLogger.child({ jobId: run.jobId, attempt: run.attempt });
+}
+
+/**
+ * Wraps a rotation's audit helpers so each finished step is also a debug line with its duration
+ * (time since the attempt started or since the previous step), for following a slow rotation.
+ */
+export function withStepLines(audit: RotationAudit, log: Logger, started = Date.now()): RotationAudit {
+  let last = started;
+  return {
+    ...audit,
+    async step(step, rotationId, detail) {
+      await audit.step(step, rotationId, detail);
+      const now = Date.now();
+      log.debug({ rotationId, step, durationMs: now - last }, `rotation step ${step} done`);
+      last = now;
+    },
+  };
+}
