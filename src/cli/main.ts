@@ -64,12 +64,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`rotor: ${String(err)}\n`);
-    process.exitCode = exitCodes.failure;
-  },
-);
+/**
+ * Once a command has returned, nothing it started should keep the process up. Commands close what
+ * they open; this is the backstop against a client or timer a library leaves behind, so a user is
+ * never left at a silent, hung prompt after the result (or the error) was printed.
+ */
+function exitSoon(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 3_000).unref();
+}
+
+main(process.argv).then(exitSoon, (err: unknown) => {
+  process.stderr.write(`rotor: ${String(err)}\n`);
+  exitSoon(exitCodes.failure);
+});

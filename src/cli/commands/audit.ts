@@ -11,10 +11,11 @@ import { loadConfig } from '../../config/loadConfig.js';
 import { ConfigError, formatProblem } from '../../config/problems.js';
 import type { RotorConfig } from '../../config/schema.js';
 import { makeLogger, type Logger } from '../../observability/logger.js';
-import { assertRedisReachable, makeRedisConnection } from '../../queue/redis.js';
-import { makeVaultStore } from '../../secrets/index.js';
+import { makeRedisConnection } from '../../queue/redis.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
+import { checkRedis, openVault } from '../open.js';
+import { withResources, type Resources } from '../resources.js';
 
 /**
  * `rotor audit verify | export | report`: thin wrappers over the audit log and the report builder.
@@ -69,23 +70,19 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
       } catch (err) {
         throw new CliExit(exitCodes.usage, (err as Error).message);
       }
-      await withAuditLog(globals, async ({ log, config, logger }) => {
-        const store = opts.vault ? await makeVaultStore(config.vault, { logger, checkMount: false }) : undefined;
-        try {
-          const report = await makeReportProvider({
-            targets: config.targets,
-            auditLog: log,
-            lastRotations: store ? () => readLastRotations(store, config.targets) : undefined,
-          })(range);
-          const body = renderReport(report, format);
-          if (opts.out) {
-            await writeFile(opts.out, body);
-            const { summary } = report;
-            process.stderr.write(`${opts.out}: ${summary.compliant} of ${summary.targets} targets compliant\n`);
-          } else process.stdout.write(body);
-        } finally {
-          await store?.close();
-        }
+      await withAuditLog(globals, async ({ log, config, logger, resources }) => {
+        const store = opts.vault ? await openVault(resources, config, logger) : undefined;
+        const report = await makeReportProvider({
+          targets: config.targets,
+          auditLog: log,
+          lastRotations: store ? () => readLastRotations(store, config.targets) : undefined,
+        })(range);
+        const body = renderReport(report, format);
+        if (opts.out) {
+          await writeFile(opts.out, body);
+          const { summary } = report;
+          process.stderr.write(`${opts.out}: ${summary.compliant} of ${summary.targets} targets compliant\n`);
+        } else process.stdout.write(body);
       });
     });
 }
@@ -113,7 +110,7 @@ function describe(count: number, anchor: ChainAnchor | undefined, head: ChainAnc
 
 async function withAuditLog(
   globals: () => GlobalOptions,
-  run: (ctx: { log: AuditLog; config: RotorConfig; logger: Logger }) => Promise<void>,
+  run: (ctx: { log: AuditLog; config: RotorConfig; logger: Logger; resources: Resources }) => Promise<void>,
 ): Promise<void> {
   const file = globals().configPath;
   let config: RotorConfig;
@@ -125,14 +122,13 @@ async function withAuditLog(
     throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
   }
   const logger = makeLogger({ destination: process.stderr, level: 'warn' });
-  await assertRedisReachable(config.redis.url);
-  // A CLI run should fail, not hang, when Redis goes away midway.
-  const redis: Redis = makeRedisConnection(config.redis.url, { maxRetriesPerRequest: 1 });
-  const log = makeRedisAuditLog({ redis, prefix: config.redis.prefix, logger });
-  try {
-    await run({ log, config, logger });
-  } finally {
-    await log.close();
-    redis.disconnect();
-  }
+  await checkRedis(config);
+  await withResources(async (resources) => {
+    // A CLI run should fail, not hang, when Redis goes away midway.
+    const redis: Redis = resources.add(makeRedisConnection(config.redis.url, { maxRetriesPerRequest: 1 }), (r) =>
+      r.disconnect(),
+    );
+    const log = resources.add(makeRedisAuditLog({ redis, prefix: config.redis.prefix, logger }), (l) => l.close());
+    await run({ log, config, logger, resources });
+  });
 }

@@ -5,14 +5,14 @@ import { makeLogger } from '../../observability/logger.js';
 import { makeRedisClient, redisSettingsOf } from '../../queue/cluster.js';
 import type { RotationQueue } from '../../queue/enqueueRotation.js';
 import { rotateQueueName } from '../../queue/names.js';
-import { assertRedisReachable } from '../../queue/redis.js';
 import { scheduleQueueName } from '../../queue/scheduleNames.js';
 import { schedulingOf } from '../../scheduling/startScheduler.js';
 import { readStatus, type TargetStatusRow } from '../../scheduling/statusReport.js';
 import type { ScheduleQueue } from '../../scheduling/syncSchedules.js';
-import { makeVaultStore } from '../../secrets/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
+import { checkRedis, openVault } from '../open.js';
+import { withResources } from '../resources.js';
 
 export function registerStatusCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -25,14 +25,23 @@ export function registerStatusCommand(program: Command, globals: () => GlobalOpt
       const targets = id ? config.targets.filter((t) => t.id === id) : config.targets;
       if (id && targets.length === 0) throw new CliExit(exitCodes.usage, `status: no target "${id}" in the config`);
       const logger = makeLogger({ destination: process.stderr, level: process.env.ROTOR_LOG_LEVEL ?? 'warn' });
-      const settings = redisSettingsOf(config.redis);
-      if (!settings.cluster) await assertRedisReachable(config.redis.url);
-      // A status command should fail, not hang, when Redis goes away.
-      const redis = makeRedisClient(settings, { maxRetriesPerRequest: 1 });
-      const rotateQueue: RotationQueue = new Queue(rotateQueueName, { connection: redis, prefix: settings.prefix });
-      const scheduleQueue: ScheduleQueue = new Queue(scheduleQueueName, { connection: redis, prefix: settings.prefix });
-      const store = await makeVaultStore(config.vault, { logger, checkMount: false });
-      try {
+      await checkRedis(config);
+      await withResources(async (resources) => {
+        // Vault first: a refused token or an unreachable Vault ends the command before any Redis client exists.
+        const store = await openVault(resources, config, logger);
+        const settings = redisSettingsOf(config.redis);
+        // A status command should fail, not hang, when Redis goes away.
+        const redis = resources.add(makeRedisClient(settings, { maxRetriesPerRequest: 1 }), (r) =>
+          r.quit().catch(() => r.disconnect()),
+        );
+        const rotateQueue: RotationQueue = resources.add(
+          new Queue(rotateQueueName, { connection: redis, prefix: settings.prefix }),
+          (q) => q.close(),
+        );
+        const scheduleQueue: ScheduleQueue = resources.add(
+          new Queue(scheduleQueueName, { connection: redis, prefix: settings.prefix }),
+          (q) => q.close(),
+        );
         const rows = await readStatus({
           targets,
           store,
@@ -45,12 +54,7 @@ export function registerStatusCommand(program: Command, globals: () => GlobalOpt
         if (flags.json === true || process.stdout.isTTY !== true) {
           process.stdout.write(`${JSON.stringify(id ? rows[0] : rows)}\n`);
         } else process.stdout.write(renderTable(rows));
-      } finally {
-        await store.close();
-        await rotateQueue.close();
-        await scheduleQueue.close();
-        await redis.quit().catch(() => redis.disconnect());
-      }
+      });
     });
 }
 
