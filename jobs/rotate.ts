@@ -6,6 +6,7 @@ import { BadJob, isRotorError } from '../src/rotation/errors.js';
 import { dryRunTarget, type DryRunReport } from '../src/rotation/dryRun.js';
 import { rotateTarget, type RotationOutcome } from '../src/rotation/rotateTarget.js';
 import { steer } from '../src/rotation/steer.js';
+import { waitingProgress } from '../src/queue/waitingReason.js';
 
 /** The only payload rotor enqueues. Anything else was not put there by rotor and is refused. */
 export const rotateJobSchema = z
@@ -78,7 +79,11 @@ export function makeRotateProcessor(rotor: Rotor) {
       const code = isRotorError(err) ? err.code : err instanceof Error ? err.name : 'Error';
       const message = err instanceof Error ? err.message : String(err);
       if (steering.action === 'park') {
-        await job.moveToDelayed(Date.now() + steering.delayMs, token);
+        const until = Date.now() + steering.delayMs;
+        // Why it waits and until when, for whoever waits on the job (`rotor rotate --wait`); a failure
+        // to record it must not stop the park.
+        await job.updateProgress(waitingProgress({ code, until, message })).catch(() => undefined);
+        await job.moveToDelayed(until, token);
         throw new DelayedError(`${code}: parked for ${steering.delayMs} ms`);
       }
       const final = steering.action === 'stop' || attempt >= (job.opts.attempts ?? 1);

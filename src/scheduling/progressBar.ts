@@ -1,4 +1,5 @@
 import type { RotateEvent, RotateSummary } from './rotateTargets.js';
+import { runsAt } from './waitingNotice.js';
 
 /**
  * `rotor rotate --wait` on a terminal: one bar redrawn in place, with each failure or dry-run
@@ -12,6 +13,9 @@ export function makeProgressBar(out: NodeJS.WritableStream, total: number, mode:
   const counts = { ok: 0, failed: 0, timedOut: 0, skipped: 0, problems: 0, retrying: 0 };
   let lastDraw = 0;
   let drawn = false;
+  /** Per target, what last held its job (said once per cause, not at every re-park of a busy target). */
+  const heldBy = new Map<string, string>();
+  let noWorker = false;
 
   const line = () => {
     const finished = counts.ok + counts.failed + counts.timedOut + counts.skipped + counts.problems;
@@ -63,9 +67,26 @@ export function makeProgressBar(out: NodeJS.WritableStream, total: number, mode:
           counts.failed += 1;
           above(`FAILED ${event.targetId}: ${event.error}`);
           break;
-        case 'timeout':
+        case 'timeout': {
           counts.timedOut += 1;
-          above(`TIMEOUT ${event.targetId} (job ${event.state})`);
+          const why = event.waiting ? (heldBy.get(event.targetId) ?? event.waiting.code) : undefined;
+          const detail = why
+            ? `: ${why}, ${runsAt(event.waiting?.until ?? Date.now())}; the job stays queued`
+            : noWorker && event.state === 'waiting'
+              ? ': no worker took it; the job stays queued'
+              : '';
+          above(`TIMEOUT ${event.targetId} (job ${event.state})${detail}`);
+          break;
+        }
+        case 'waiting':
+          if (heldBy.get(event.targetId) !== event.why) {
+            heldBy.set(event.targetId, event.why);
+            above(`${event.targetId}: ${event.why}, ${runsAt(Date.parse(event.until))}`);
+          }
+          break;
+        case 'no-worker':
+          noWorker = true;
+          above(event.message);
           break;
         case 'dry-run':
           if (event.report.ok) counts.ok += 1;

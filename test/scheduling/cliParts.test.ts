@@ -134,6 +134,61 @@ describe('the progress bar of rotor rotate --wait on a terminal', () => {
     expect(out).toContain('run r1: NOT all succeeded: 1 rotated, 1 done earlier, 1 failed, 0 timed out\n');
   });
 
+  it("prints why a job waits and when it runs, once per cause, and repeats it in the job's TIMEOUT line", () => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const bar = makeProgressBar(stream, 2, { dryRun: false, wait: true });
+    const until = Date.now() + 4 * 60_000 + 12_500;
+    const iso = new Date(until).toISOString();
+    // The date is written too when the job runs on another (UTC) day.
+    const sameDay = iso.slice(0, 10) === new Date().toISOString().slice(0, 10);
+    const clock = `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 19)}`;
+    const waiting = {
+      event: 'waiting' as const,
+      targetId: 'meet-u00',
+      jobId: 'rotate.meet-u00',
+      code: 'CooldownActive',
+      until: new Date(until).toISOString(),
+      message: 'target meet-u00: changed less than 5 min ago',
+      why: "waiting for Meeting's 5-minute cooldown",
+    };
+    bar.update(waiting);
+    bar.update(waiting);
+    bar.update({
+      event: 'no-worker',
+      afterMs: 5_000,
+      open: 2,
+      message: 'no worker is running: start `rotor worker` or `rotor run`',
+    });
+    bar.update({
+      event: 'timeout',
+      status: 'timeout',
+      targetId: 'meet-u00',
+      jobId: 'rotate.meet-u00',
+      state: 'delayed',
+      waiting: { code: 'CooldownActive', until, message: waiting.message },
+    });
+    bar.update({ event: 'timeout', status: 'timeout', targetId: 'iam-0', jobId: 'rotate.iam-0', state: 'waiting' });
+    // What a terminal shows: each line as it stands after the last "return and clear line".
+    const lines = out.split('\n').map((l) => l.split('\r\u001b[2K').at(-1) ?? '');
+    const said = (re: RegExp) => lines.filter((l) => re.test(l));
+    expect(said(/^meet-u00: waiting for Meeting's 5-minute cooldown/)).toEqual([
+      `meet-u00: waiting for Meeting's 5-minute cooldown, runs at ${clock} UTC (in 4m 12s)`,
+    ]);
+    expect(said(/no worker/)[0]).toBe('no worker is running: start `rotor worker` or `rotor run`');
+    expect(said(/^TIMEOUT meet-u00/)[0]).toMatch(
+      new RegExp(
+        `^TIMEOUT meet-u00 \\(job delayed\\): waiting for Meeting's 5-minute cooldown, runs at ${clock} UTC \\(in 4m 1[12]s\\); the job stays queued$`,
+      ),
+    );
+    expect(said(/^TIMEOUT iam-0/)[0]).toBe('TIMEOUT iam-0 (job waiting): no worker took it; the job stays queued');
+  });
+
   it('without --wait prints one line per target and no bar', () => {
     let out = '';
     const stream = new Writable({
