@@ -13,6 +13,7 @@ import { registerWorkerCommands } from './commands/worker.js';
 import { registerSimCommand } from './commands/sim.js';
 import { CliExit, exitCodes } from './exitCodes.js';
 import { readGlobals } from './globals.js';
+import { rotorVersion } from './version.js';
 
 /**
  * The CLI only turns flags into options and calls the same library functions the programmatic API
@@ -21,6 +22,7 @@ import { readGlobals } from './globals.js';
 export function buildProgram(): Command {
   const program = new Command('rotor')
     .description('rotor: rotates account passwords on remote systems and keeps them in HashiCorp Vault')
+    .version(rotorVersion(), '-V, --version', 'print the version and exit')
     .option('--config <path>', 'config file (default config/rotor.yaml, env ROTOR_CONFIG)')
     .showHelpAfterError()
     .exitOverride();

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { selectTargets } from '../../src/cli/commands/rotate.js';
-import { formatAge, renderTable } from '../../src/cli/commands/status.js';
+import { formatAge, renderTable, wrapWords } from '../../src/cli/commands/status.js';
+import { noteOf } from '../../src/scheduling/statusReport.js';
 import { CliExit } from '../../src/cli/exitCodes.js';
-import { makeProgressBar } from '../../src/scheduling/progressBar.js';
+import { makeProgressBar, pace } from '../../src/scheduling/progressBar.js';
 import { iamTarget, makeConfig } from './schedulingFixture.js';
 
 const config = makeConfig({
@@ -79,6 +80,65 @@ describe('rotor status output', () => {
     expect(lines[1]).toMatch(/^iam-alice\s+huawei-iam-user\s+overdue\s+2024-02-01T03:00:00Z\s+91d\s+90d\s+now$/);
     expect(lines[2]).toMatch(/failing .*AuthFailed: operator refused$/);
     expect(lines[1]?.indexOf('overdue')).toBe(lines[2]?.indexOf('failing'));
+  });
+});
+
+describe('the NOTE column of rotor status', () => {
+  const outOfSync = {
+    targetId: 'meet-u00',
+    kind: 'huawei-meeting-user',
+    state: 'out-of-sync' as const,
+    lastError:
+      'target meet-u00: neither the pending nor the current password is accepted by the target; waiting for rotor reconcile',
+  };
+
+  it('leads an out-of-sync target with the reconcile command and wraps the rest at word boundaries', () => {
+    const width = 130;
+    const lines = renderTable([outOfSync], width).trimEnd().split('\n');
+    const column = lines[0]?.indexOf('NOTE') ?? -1;
+    const note = lines.slice(1).map((l) => l.slice(column));
+    expect(note[0]).toMatch(/^run rotor reconcile meet-u00: neither/);
+    expect(note.join(' ')).toBe(
+      'run rotor reconcile meet-u00: neither the pending nor the current password is accepted by the target',
+    );
+    expect(note.length).toBeGreaterThan(1);
+    // Continuation lines sit under NOTE and nothing runs past the width.
+    for (const line of lines.slice(2)) expect(line.slice(0, column).trim()).toBe('');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(width);
+  });
+
+  it('ends a very long note after a whole word with an ellipsis', () => {
+    const failing = {
+      targetId: 'iam-a',
+      kind: 'huawei-iam-user',
+      state: 'failing' as const,
+      lastError: `target iam-a: ${'the stored password was refused by the target '.repeat(10)}`,
+    };
+    const lines = renderTable([failing], 130).trimEnd().split('\n');
+    const column = lines[0]?.indexOf('NOTE') ?? -1;
+    const note = lines.slice(1).map((l) => l.slice(column));
+    expect(note).toHaveLength(4);
+    expect(note[0]).toMatch(/^the stored password/);
+    expect(note[3]).toMatch(/(^| )[a-z]+…$/);
+    expect(wrapWords('one two three', 8)).toEqual(['one two', 'three']);
+    expect(wrapWords('a verylongword', 5)).toEqual(['a', 'veryl', 'ongwo', 'rd']);
+  });
+
+  it("says why a delayed job waits and when it runs, in the target's terms", () => {
+    const until = new Date(Date.now() + 240_000).toISOString();
+    const note = noteOf({
+      targetId: 'meet-u00',
+      kind: 'huawei-meeting-user',
+      state: 'due',
+      job: {
+        state: 'delayed',
+        attempts: 1,
+        waiting: { code: 'CooldownActive', until, message: 'm', why: "waiting for Meeting's 5-minute cooldown" },
+      },
+    });
+    expect(note).toMatch(
+      /^job delayed: waiting for Meeting's 5-minute cooldown, runs at (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d UTC$/,
+    );
   });
 });
 
@@ -187,6 +247,38 @@ describe('the progress bar of rotor rotate --wait on a terminal', () => {
       ),
     );
     expect(said(/^TIMEOUT iam-0/)[0]).toBe('TIMEOUT iam-0 (job waiting): no worker took it; the job stays queued');
+  });
+
+  it('shows the rate so far and the time the rest will take at that rate', () => {
+    let out = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    let clock = 1_000_000;
+    const bar = makeProgressBar(stream, 10, { dryRun: false, wait: true }, () => clock);
+    const succeed = (id: string) =>
+      bar.update({
+        event: 'succeeded',
+        status: 'succeeded',
+        targetId: id,
+        jobId: `rotate.${id}`,
+        outcome: { rotationId: id, targetId: id, version: 2, verified: true, recovered: false },
+      });
+    for (const id of ['a', 'b', 'c', 'd']) {
+      clock += 500;
+      succeed(id);
+    }
+    // 4 in 2 s: 2 a second, so the 6 left take 3 s.
+    bar.finish({ total: 10, succeeded: 4, failed: 0, timedOut: 0, skipped: 0, queued: 0, problems: 0, ok: false });
+    const drawn = out.split('\r\u001b[2K').filter((l) => l.startsWith('['));
+    expect(drawn.at(-1)).toMatch(/^\[#{12}-{18}\] 4\/10 {2}ok 4 {2}2s {2}2\.0\/s {2}ETA 3s/);
+    expect(pace(1, 99, 40_000)).toBe('  0.03/s  ETA 1h 6m');
+    expect(pace(50, 0, 2_000)).toBe('  25/s');
+    expect(pace(0, 10, 5_000)).toBe('');
+    expect(pace(3, 10, 200)).toBe('');
   });
 
   it('without --wait prints one line per target and no bar', () => {
