@@ -71,12 +71,21 @@ export function safeAddress(address: string): string {
 /** Removes the configured credentials from a line, whatever put them there. */
 function scrub(line: string, vault: VaultConfig): string {
   const secrets = [
-    vault.auth.method === 'token' ? vault.auth.token : undefined,
-    vault.auth.method === 'approle' ? vault.auth.secretId : undefined,
+    readSafely(() => (vault.auth.method === 'token' ? vault.auth.token : undefined)),
+    readSafely(() => (vault.auth.method === 'approle' ? vault.auth.secretId : undefined)),
   ];
   let out = line;
   for (const secret of secrets) {
     if (typeof secret === 'string' && secret.length >= 4) out = out.split(secret).join('***');
   }
   return out;
+}
+
+/** A credential left unset at load throws when read (config/lazyCredentials.ts): then there is nothing to scrub. */
+function readSafely(read: () => string | undefined): string | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

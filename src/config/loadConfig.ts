@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
 import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, type UnsetVariable } from './interpolate.js';
+import { deferVaultCredentials, takeVaultCredentials } from './lazyCredentials.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { configSchema, type RotorConfig } from './schema.js';
 
@@ -75,6 +76,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
   const unset: UnsetVariable[] = [];
   const raw = interpolateValue(doc.toJS() ?? {}, env, unset);
+  // Vault credentials are checked when Vault is opened, not here (lazyCredentials.ts).
+  const vaultCredentials = takeVaultCredentials(raw, unset, file);
   // A section whose every line is commented out parses as null: read it as "not given".
   if (raw !== null && typeof raw === 'object') {
     for (const [key, value] of Object.entries(raw)) {
@@ -100,13 +103,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   for (const issue of crossReferenceIssues(raw)) {
     problems.push({ file, path: formatPath(issue.path), message: issue.message });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  // A file that fails anyway lists every problem, the unset Vault credentials too.
+  if (problems.length > 0) throw new ConfigError([...problems, ...vaultCredentials.problems]);
   const config = (result as { data: RotorConfig }).data;
   // Policies that no password can satisfy (alone, or with a target's connector rules) fail here,
   // at load, rather than at 3 a.m. in a rotation.
   const { conflicts } = checkPolicyConfig(config);
   if (conflicts.length > 0) throw new ConfigError(conflicts.map((message) => ({ file, path: 'policies', message })));
-  return config;
+  return deferVaultCredentials(config, vaultCredentials);
 }
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<RotorConfig> {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { missingVaultCredentials } from '../../config/lazyCredentials.js';
 import { loadConfig } from '../../config/loadConfig.js';
 import { ConfigError, formatProblem } from '../../config/problems.js';
 import { configWarnings } from '../../config/warnings.js';
@@ -14,6 +15,10 @@ export function registerConfigCommand(program: Command, globals: () => GlobalOpt
       const file = globals().configPath;
       try {
         const parsed = await loadConfig(file);
+        // Loading leaves unset Vault credentials for later (a service that only enqueues needs none);
+        // a config check still names them, since every worker needs them.
+        const missing = missingVaultCredentials(parsed);
+        if (missing.length > 0) throw new ConfigError(missing);
         for (const warning of configWarnings(parsed)) process.stderr.write(`${file}: warning: ${warning}\n`);
         process.stdout.write(`${file}: ok (${parsed.targets.length} targets)\n`);
       } catch (err) {
