@@ -18,6 +18,11 @@ export interface OpenVaultOptions {
    * A refused credential or a refused certificate fails at once either way. @defaultValue 0
    */
   waitMs?: number;
+  /**
+   * Keep trying, however long, while Vault answers that it is sealed: it is there, and an operator
+   * unseals it (after a Vault restart). For long-running processes. @defaultValue false
+   */
+  waitWhileSealed?: boolean;
 }
 
 /**
@@ -38,10 +43,15 @@ export async function openVault(
     } catch (err) {
       if (err instanceof ConfigError) throw err;
       const problem = vaultSetupProblem(err, config.vault);
-      const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
-      if (!isRotorError(err, 'Unavailable') || Date.now() + delayMs > deadline) {
+      const sealed = isRotorError(err, 'Unavailable') && err.details.status === 503;
+      const waitSealed = sealed && options.waitWhileSealed === true;
+      const left = deadline - Date.now();
+      if (!isRotorError(err, 'Unavailable') || (left <= 0 && !waitSealed)) {
         throw new CliExit(exitCodes.failure, `rotor: ${problem}`);
       }
+      const backoffMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      // The last try comes at the deadline, not a whole backoff after it.
+      const delayMs = waitSealed ? backoffMs : Math.max(100, Math.min(backoffMs, left));
       logger.warn({ attempt, retryInMs: delayMs, problem }, 'Vault is not available yet; waiting');
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
@@ -69,8 +79,8 @@ export async function openRotor(
   options: OpenVaultOptions & Omit<RotorOverrides, 'store' | 'waitForVault'> = {},
 ): Promise<Rotor> {
   await checkRedis(config);
-  const { checkMount = true, waitMs, ...overrides } = options;
-  const store = await openVault(resources, config, logger, { checkMount, waitMs });
+  const { checkMount = true, waitMs, waitWhileSealed, ...overrides } = options;
+  const store = await openVault(resources, config, logger, { checkMount, waitMs, waitWhileSealed });
   // The rotor closes the store too; closing a store twice is harmless.
   return resources.add(await makeRotor(config, logger, { ...overrides, store }), (r) => r.close());
 }

@@ -7,6 +7,9 @@
 export class Resources {
   private readonly closers: (() => Promise<unknown>)[] = [];
 
+  /** `onCloseError` hears of a close that failed (a long-running command logs it); the others still close. */
+  constructor(private readonly onCloseError: (err: unknown) => void = () => undefined) {}
+
   /** Registers `resource` and returns it, so opening and registering is one expression. */
   add<T>(resource: T, close: (resource: T) => unknown): T {
     this.closers.push(async () => close(resource));
@@ -19,14 +22,17 @@ export class Resources {
    */
   async close(): Promise<void> {
     for (const close of this.closers.splice(0).reverse()) {
-      await close().catch(() => undefined);
+      await close().catch(this.onCloseError);
     }
   }
 }
 
 /** Runs `body` with a fresh set of resources, closed when it returns or throws. */
-export async function withResources<T>(body: (resources: Resources) => Promise<T>): Promise<T> {
-  const resources = new Resources();
+export async function withResources<T>(
+  body: (resources: Resources) => Promise<T>,
+  onCloseError?: (err: unknown) => void,
+): Promise<T> {
+  const resources = new Resources(onCloseError);
   try {
     return await body(resources);
   } finally {

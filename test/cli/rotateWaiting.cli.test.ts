@@ -48,6 +48,14 @@ describe('rotor rotate --wait on a Meeting target inside its 5-minute cooldown',
     });
     // Only one change reached Meeting: the second request waits instead of being refused.
     expect(fx.sim.requests('meeting.changePassword').filter((r) => r.status < 300)).toHaveLength(1);
+
+    // The job stays queued, and `rotor status` tells the same reason.
+    const status = fx.cli(['status', 'meet-u00', '--json']);
+    expect(await status.exited).toBe(0);
+    expect(status.stdout[0]?.json?.job).toMatchObject({
+      state: 'delayed',
+      waiting: { code: 'CooldownActive', until: notice.until, why: "waiting for Meeting's 5-minute cooldown" },
+    });
   }, 60_000);
 });
 

@@ -6,9 +6,9 @@ import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { repoRoot } from '../helpers/runCli.js';
 import { redisUrl } from '../scheduling/schedulingFixture.js';
-import { linesOf, scratchDir, timedCli, writeConfig } from './cliFixture.js';
+import { closedPort, linesOf, scratchDir, timedCli, writeConfig } from './cliFixture.js';
 
-/** Vault setups that are not plain refusals: sealed, AppRole credentials refused, and waiting for Vault on purpose. */
+/** Vault setups that are not plain refusals: sealed, AppRole credentials refused, and waiting for Vault. */
 const prefix = `test-${randomUUID()}`;
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 let vault: VaultEmulator;
@@ -73,18 +73,33 @@ describe('rotor against a Vault that is not ready', () => {
     expect(result.stdout + result.stderr).not.toContain(secretId);
   });
 
-  it('lets `rotor worker --wait-for-vault` wait for Vault to be unsealed, then run until SIGTERM', async () => {
+  it('lets `rotor worker --wait-for-vault 3s` try that long for an unreachable Vault, then exit 1 with the one line', async () => {
+    const port = await closedPort();
+    const config = await writeConfig(scratch.dir, 'gone', {
+      ...document({ method: 'token', token: '${VAULT_TOKEN}' }),
+      vault: { address: `http://127.0.0.1:${port}`, auth: { method: 'token', token: '${VAULT_TOKEN}' } },
+    });
+    const result = await timedCli(['--config', config, 'worker', '--wait-for-vault', '3s'], {
+      VAULT_TOKEN: vault.rootToken,
+    });
+    expect(result.code).toBe(1);
+    expect(linesOf(result.stderr)).toEqual([
+      `rotor: Vault at http://127.0.0.1:${port} is unreachable (ECONNREFUSED): is Vault running? check vault.address`,
+    ]);
+    // It tried again meanwhile (and said so in its log), then gave up soon after the 3 s.
+    expect(result.stdout).toContain('Vault is not available yet; waiting');
+    expect(result.ms).toBeGreaterThanOrEqual(3_000);
+    expect(result.ms).toBeLessThan(15_000);
+  }, 60_000);
+
+  it('lets `rotor worker` wait for a sealed Vault to be unsealed, then run until SIGTERM', async () => {
     const config = await writeConfig(scratch.dir, 'wait', document({ method: 'token', token: '${VAULT_TOKEN}' }));
     vault.seal();
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', '--config', config, 'worker', '--wait-for-vault', '1m'],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken, ROTOR_LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', config, 'worker'], {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken, ROTOR_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -23,23 +23,26 @@ export function registerSchedulerCommand(program: Command, globals: () => Global
       const waitMs = vaultWaitMs(flags.waitForVault);
       const config = await loadConfig(globals().configPath);
       const logger = makeLogger({ destination: process.stderr });
-      await withResources(async (resources) => {
-        const rotor = await openRotor(resources, config, logger, { waitMs });
-        const scheduler = resources.add(await startScheduler(rotor), (s) => s.close());
-        if (flags.once) {
-          const sweep = await scheduler.sweep();
-          process.stdout.write(`${JSON.stringify(sweep)}\n`);
-          if (sweep.errors.length > 0) {
-            throw new CliExit(exitCodes.failure, `sweep: ${sweep.errors.length} targets unreadable in Vault`);
+      await withResources(
+        async (resources) => {
+          const rotor = await openRotor(resources, config, logger, { waitMs, waitWhileSealed: !flags.once });
+          const scheduler = resources.add(await startScheduler(rotor), (s) => s.close());
+          if (flags.once) {
+            const sweep = await scheduler.sweep();
+            process.stdout.write(`${JSON.stringify(sweep)}\n`);
+            if (sweep.errors.length > 0) {
+              throw new CliExit(exitCodes.failure, `sweep: ${sweep.errors.length} targets unreadable in Vault`);
+            }
+            return;
           }
-          return;
-        }
-        logger.info(
-          { targets: config.targets.length, schedules: config.targets.filter((t) => t.schedule).length },
-          'rotor scheduler started',
-        );
-        await untilSignal(logger, () => resources.close());
-        logger.info('stopped');
-      });
+          logger.info(
+            { targets: config.targets.length, schedules: config.targets.filter((t) => t.schedule).length },
+            'rotor scheduler started',
+          );
+          await untilSignal(logger, () => resources.close());
+          logger.info('stopped');
+        },
+        (err) => logger.warn({ err }, 'shutdown: closing failed'),
+      );
     });
 }

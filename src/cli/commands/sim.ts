@@ -38,46 +38,49 @@ export function registerSimCommand(program: Command, globals: () => GlobalOption
     )
     .action(async (opts: SimOptions) => {
       const logger = makeLogger();
-      await withResources(async (resources) => {
-        const sim = resources.add(await startHuaweiSimulator({ host: opts.host, port: Number(opts.port) }), (s) =>
-          s.close(),
-        );
-        process.stdout.write(`Huawei Cloud simulator: ${sim.url}\n`);
-        let emulator: Awaited<ReturnType<typeof startVaultEmulator>> | undefined;
-        if (opts.vault) {
-          // The token is the operator's own (VAULT_TOKEN) or written to a private file — never printed.
-          emulator = resources.add(
-            await startVaultEmulator({
-              host: opts.host,
-              port: Number(opts.vaultPort),
-              rootToken: process.env.VAULT_TOKEN,
-            }),
-            (e) => e.close(),
+      await withResources(
+        async (resources) => {
+          const sim = resources.add(await startHuaweiSimulator({ host: opts.host, port: Number(opts.port) }), (s) =>
+            s.close(),
           );
-          if (!process.env.VAULT_TOKEN) {
-            await mkdir(dirname(opts.tokenFile), { recursive: true });
-            await writeFile(opts.tokenFile, `${emulator.rootToken}\n`, { mode: 0o600 });
+          process.stdout.write(`Huawei Cloud simulator: ${sim.url}\n`);
+          let emulator: Awaited<ReturnType<typeof startVaultEmulator>> | undefined;
+          if (opts.vault) {
+            // The token is the operator's own (VAULT_TOKEN) or written to a private file — never printed.
+            emulator = resources.add(
+              await startVaultEmulator({
+                host: opts.host,
+                port: Number(opts.vaultPort),
+                rootToken: process.env.VAULT_TOKEN,
+              }),
+              (e) => e.close(),
+            );
+            if (!process.env.VAULT_TOKEN) {
+              await mkdir(dirname(opts.tokenFile), { recursive: true });
+              await writeFile(opts.tokenFile, `${emulator.rootToken}\n`, { mode: 0o600 });
+            }
+            process.stdout.write(
+              `Vault emulator: ${emulator.url} (root token ${process.env.VAULT_TOKEN ? 'from VAULT_TOKEN' : `in ${opts.tokenFile}`})\n`,
+            );
           }
-          process.stdout.write(
-            `Vault emulator: ${emulator.url} (root token ${process.env.VAULT_TOKEN ? 'from VAULT_TOKEN' : `in ${opts.tokenFile}`})\n`,
-          );
-        }
-        if (opts.seed) {
-          const env = emulator
-            ? { ...process.env, VAULT_ADDR: emulator.url, VAULT_TOKEN: emulator.rootToken }
-            : process.env;
-          const config = await loadConfig(globals().configPath, env);
-          await withResources(async (seeding) => {
-            const store = await openVault(seeding, config, logger);
-            await seedTargets(sim, config, async (path, data) => {
-              // Never overwrite a secret that is already there: it may hold a real password.
-              if (await store.readSecret(path)) logger.warn({ path }, 'secret exists already; left as it is');
-              else await store.createSecret(path, data);
+          if (opts.seed) {
+            const env = emulator
+              ? { ...process.env, VAULT_ADDR: emulator.url, VAULT_TOKEN: emulator.rootToken }
+              : process.env;
+            const config = await loadConfig(globals().configPath, env);
+            await withResources(async (seeding) => {
+              const store = await openVault(seeding, config, logger);
+              await seedTargets(sim, config, async (path, data) => {
+                // Never overwrite a secret that is already there: it may hold a real password.
+                if (await store.readSecret(path)) logger.warn({ path }, 'secret exists already; left as it is');
+                else await store.createSecret(path, data);
+              });
             });
-          });
-          process.stdout.write(`seeded ${config.targets.length} targets\n`);
-        }
-        await untilSignal(logger, () => resources.close());
-      });
+            process.stdout.write(`seeded ${config.targets.length} targets\n`);
+          }
+          await untilSignal(logger, () => resources.close());
+        },
+        (err) => logger.warn({ err }, 'shutdown: closing failed'),
+      );
     });
 }

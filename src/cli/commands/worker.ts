@@ -15,7 +15,7 @@ import { withResources } from '../resources.js';
 /** `--wait-for-vault`, shared by the long-running commands. */
 export const vaultWaitOption = [
   '--wait-for-vault <duration>',
-  'keep trying this long (e.g. 2m) while Vault is unreachable or sealed at start, instead of exiting 1 at once',
+  'keep trying this long (e.g. 2m) while Vault is unreachable at start, instead of exiting 1 at once (a sealed Vault is always waited for)',
 ] as const;
 
 export function vaultWaitMs(flag: string | undefined): number {
@@ -59,23 +59,26 @@ async function runWorker(configPath: string, flags: WorkerFlags, parts: { http: 
   }
   const config = await loadConfig(configPath);
   const logger = makeLogger();
-  await withResources(async (resources) => {
-    const run = parts.http ? resources.add(makeRunMetrics(config), (r) => r.close()) : undefined;
-    const metrics = run?.metrics ?? makeMetrics();
-    const rotor = await openRotor(resources, config, logger, { metrics, waitMs });
-    await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
-    // Opened in this order so that closing (the reverse) stops the scheduler, drains the worker, then
-    // takes the HTTP endpoints down, as an orchestrator expects during a graceful stop.
-    const http = parts.http ? resources.add(await startRotorHttp(rotor, metrics), (h) => h.close()) : undefined;
-    const worker = resources.add(await startRotationWorker(rotor, { concurrency }), (w) =>
-      w.close(config.rotation.shutdownTimeoutMs),
-    );
-    if (parts.scheduler) resources.add(await startScheduler(rotor), (s) => s.close());
-    logger.info(
-      { targets: config.targets.length, concurrency: worker.worker.opts.concurrency, http: http?.url },
-      parts.scheduler ? 'rotor run started' : 'rotor worker started',
-    );
-    await untilSignal(logger, () => resources.close());
-    logger.info('stopped');
-  });
+  await withResources(
+    async (resources) => {
+      const run = parts.http ? resources.add(makeRunMetrics(config), (r) => r.close()) : undefined;
+      const metrics = run?.metrics ?? makeMetrics();
+      const rotor = await openRotor(resources, config, logger, { metrics, waitMs, waitWhileSealed: true });
+      await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
+      // Opened in this order so that closing (the reverse) stops the scheduler, drains the worker, then
+      // takes the HTTP endpoints down, as an orchestrator expects during a graceful stop.
+      const http = parts.http ? resources.add(await startRotorHttp(rotor, metrics), (h) => h.close()) : undefined;
+      const worker = resources.add(await startRotationWorker(rotor, { concurrency }), (w) =>
+        w.close(config.rotation.shutdownTimeoutMs),
+      );
+      if (parts.scheduler) resources.add(await startScheduler(rotor), (s) => s.close());
+      logger.info(
+        { targets: config.targets.length, concurrency: worker.worker.opts.concurrency, http: http?.url },
+        parts.scheduler ? 'rotor run started' : 'rotor worker started',
+      );
+      await untilSignal(logger, () => resources.close());
+      logger.info('stopped');
+    },
+    (err) => logger.warn({ err }, 'shutdown: closing failed'),
+  );
 }
