@@ -82,6 +82,8 @@ const commands: string[][] = [
   ['run'],
   ['scheduler', '--once'],
   ['audit', 'report'],
+  // Seeding a real Vault: the simulator starts, then the Vault problem ends it.
+  ['sim', '--no-vault', '--seed', '--port', '0'],
 ];
 
 describe.each(commands.map((args) => [args.join(' '), args]))('rotor %s', (_name, args) => {
