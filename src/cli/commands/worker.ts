@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { makeRotor } from '../../app/makeRotor.js';
 import { untilSignal } from '../../app/runProcess.js';
 import { makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
 import { parseDuration } from '../../config/duration.js';
@@ -9,7 +10,7 @@ import { startRotationWorker } from '../../queue/startWorker.js';
 import { startScheduler } from '../../scheduling/startScheduler.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
-import { openRotor } from '../open.js';
+import { checkRedis, openVault } from '../open.js';
 import { withResources } from '../resources.js';
 
 /** `--wait-for-vault`, shared by the long-running commands. */
@@ -61,9 +62,12 @@ async function runWorker(configPath: string, flags: WorkerFlags, parts: { http: 
   const logger = makeLogger();
   await withResources(
     async (resources) => {
+      // Vault first: a Vault problem ends the command before any Redis client exists.
+      await checkRedis(config);
+      const store = await openVault(resources, config, logger, { checkMount: true, waitMs, waitWhileSealed: true });
       const run = parts.http ? resources.add(makeRunMetrics(config), (r) => r.close()) : undefined;
       const metrics = run?.metrics ?? makeMetrics();
-      const rotor = await openRotor(resources, config, logger, { metrics, waitMs, waitWhileSealed: true });
+      const rotor = resources.add(await makeRotor(config, logger, { metrics, store }), (r) => r.close());
       await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
       // Opened in this order so that closing (the reverse) stops the scheduler, drains the worker, then
       // takes the HTTP endpoints down, as an orchestrator expects during a graceful stop.
