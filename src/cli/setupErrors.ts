@@ -38,7 +38,7 @@ function refusedCredentials(vault: VaultConfig, status: number): string {
   const why = status === 403 ? '403 permission denied' : `${status} bad request`;
   switch (vault.auth.method) {
     case 'token':
-      return `refused the token (${why}): check VAULT_TOKEN (vault.auth.token): a valid, unexpired token with the default policy`;
+      return `refused the token (${why}): check VAULT_TOKEN (vault.auth.token): it must be a valid, unexpired token with the default policy`;
     case 'approle':
       return `refused the AppRole login at auth/${vault.auth.mountPath}/login (${why}): check vault.auth roleId and secretId (or their files)`;
     case 'kubernetes':
