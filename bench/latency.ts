@@ -74,7 +74,9 @@ runBenchmark('latency', async (args) => {
       continue;
     }
     try {
-      await entry.job.waitUntilFinished(events, 30_000);
+      const queued = await env.queue.getJob(entry.jobId);
+      if (!queued) throw new Error(`job ${entry.jobId} is not in the queue`);
+      await queued.waitUntilFinished(events, 30_000);
     } catch {
       failures += 1;
     }

@@ -8,6 +8,7 @@ import { dryRunTarget, type DryRunReport } from '../src/rotation/dryRun.js';
 import { attemptLogger } from '../src/observability/rotationLog.js';
 import { rotateTarget, type RotationOutcome } from '../src/rotation/rotateTarget.js';
 import { steer } from '../src/rotation/steer.js';
+import { waitingProgress } from '../src/queue/waitingReason.js';
 
 /** The only payload rotor enqueues. Anything else was not put there by rotor and is refused. */
 export const rotateJobSchema = z
@@ -96,6 +97,9 @@ export function makeRotateProcessor(rotor: Rotor) {
       const durationMs = Date.now() - started;
       if (steering.action === 'park') {
         const until = Date.now() + steering.delayMs;
+        // Why it waits and until when, for whoever waits on the job (`rotor rotate --wait`); a failure
+        // to record it must not stop the park.
+        await job.updateProgress(waitingProgress({ code, until, message })).catch(() => undefined);
         await job.moveToDelayed(until, token);
         log.info(
           {

@@ -2,7 +2,9 @@
  * rotor's programmatic API: what another service needs to request rotations and follow them, and
  * the scheduling pieces `rotor run` / `rotor scheduler` are built from.
  */
+// Vault credentials are read only when Vault is opened: a service that only enqueues needs none.
 export { loadConfig, parseConfig } from './config/loadConfig.js';
+export { missingVaultCredentials } from './config/lazyCredentials.js';
 export type { RotorConfig, TargetConfig } from './config/schema.js';
 export type { MaintenanceWindow, SchedulingConfig } from './config/schedulingSchema.js';
 
@@ -11,7 +13,8 @@ export { enqueueRotation, makeRotationClient } from './queue/rotationClient.js';
 export type { RotationClient, RotationClientOptions } from './queue/rotationClient.js';
 export { UnknownTarget } from './queue/enqueueRotation.js';
 export type { EnqueuedRotation, EnqueueState, RotationRequest } from './queue/enqueueRotation.js';
-export type { RotationResult, WaitOptions } from './queue/waitForRotations.js';
+export type { NoWorkerNotice, RotationResult, WaitingNotice, WaitOptions } from './queue/waitForRotations.js';
+export type { WaitingReason } from './queue/waitingReason.js';
 export { rotateTargets } from './scheduling/rotateTargets.js';
 export type { RotateEvent, RotateSummary, RotateTargetsOptions } from './scheduling/rotateTargets.js';
 

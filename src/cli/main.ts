@@ -13,6 +13,7 @@ import { registerWorkerCommands } from './commands/worker.js';
 import { registerSimCommand } from './commands/sim.js';
 import { CliExit, exitCodes } from './exitCodes.js';
 import { readGlobals } from './globals.js';
+import { rotorVersion } from './version.js';
 
 /**
  * The CLI only turns flags into options and calls the same library functions the programmatic API
@@ -21,6 +22,7 @@ import { readGlobals } from './globals.js';
 export function buildProgram(): Command {
   const program = new Command('rotor')
     .description('rotor: rotates account passwords on remote systems and keeps them in HashiCorp Vault')
+    .version(rotorVersion(), '-V, --version', 'print the version and exit')
     .option('--config <path>', 'config file (default config/rotor.yaml, env ROTOR_CONFIG)')
     .showHelpAfterError()
     .exitOverride();
@@ -64,12 +66,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`rotor: ${String(err)}\n`);
-    process.exitCode = exitCodes.failure;
-  },
-);
+/**
+ * Once a command has returned, nothing it started should keep the process up. Commands close what
+ * they open; this is the backstop against a client or timer a library leaves behind, so a user is
+ * never left at a silent, hung prompt after the result (or the error) was printed.
+ */
+function exitSoon(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 3_000).unref();
+}
+
+main(process.argv).then(exitSoon, (err: unknown) => {
+  process.stderr.write(`rotor: ${String(err)}\n`);
+  exitSoon(exitCodes.failure);
+});

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
 import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, typedValue, type InterpolatedValue, type UnsetVariable } from './interpolate.js';
+import { deferVaultCredentials, takeVaultCredentials } from './lazyCredentials.js';
 import { positionOf } from './positions.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { configSchema, type RotorConfig } from './schema.js';
@@ -74,6 +75,8 @@ export function parseConfigWithWarnings(
   const interpolated: InterpolatedValue[] = [];
   const written: unknown = doc.toJS() ?? {};
   const raw = interpolateValue(written, env, unset, [], interpolated);
+  // Vault credentials are checked when Vault is opened, not here (lazyCredentials.ts).
+  const vaultCredentials = takeVaultCredentials(raw, unset, (path) => at(path));
   dropCommentedOut(raw);
   typeWholeVariables(raw, interpolated);
   const sourceOf = (path: readonly PropertyKey[]) =>
@@ -99,7 +102,8 @@ export function parseConfigWithWarnings(
   for (const issue of crossReferenceIssues(raw)) {
     problems.push({ ...at(issue.path), path: formatPath(issue.path), message: issue.message });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  // A file that fails anyway lists every problem, the unset Vault credentials too.
+  if (problems.length > 0) throw new ConfigError([...problems, ...vaultCredentials.problems]);
   const config = (result as { data: RotorConfig }).data;
   // Policies that no password can satisfy (alone, or with a target's connector rules) fail here,
   // at load, rather than at 3 a.m. in a rotation.
@@ -111,7 +115,10 @@ export function parseConfigWithWarnings(
     message: n.message,
   });
   if (conflicts.length > 0) throw new ConfigError(conflicts.map((c) => place(placePolicyMessage(config, c))));
-  return { config, warnings: [...literalSecretWarnings(written), ...configWarnings(config, policyReport)].map(place) };
+  return {
+    config: deferVaultCredentials(config, vaultCredentials),
+    warnings: [...literalSecretWarnings(written), ...configWarnings(config, policyReport)].map(place),
+  };
 }
 
 /** Parses and validates a config document; see `parseConfigWithWarnings`. */

@@ -40,11 +40,20 @@ export interface RotationRequest {
  */
 export type EnqueueState = 'added' | 'joined' | 'recently-finished';
 
+/**
+ * What a request for a rotation got: rotor's own record, not the queue's job object, so callers depend on
+ * rotor and not on BullMQ. Follow the rotation with `waitForRotations([{ targetId, jobId }])`.
+ */
 export interface EnqueuedRotation {
   targetId: string;
+  /** The job's id: `rotate.<targetId>` (`dryrun.<targetId>` for a dry run). */
   jobId: string;
   state: EnqueueState;
-  job: RotationJob;
+  dryRun: boolean;
+  /** When the job was created (ms since the epoch); earlier than the request when it joined a job in flight. */
+  createdAt: number;
+  /** When the job that made the request unnecessary finished (ms); only for `recently-finished`. */
+  finishedAt?: number;
 }
 
 export interface EnqueueContext {
@@ -103,7 +112,15 @@ export async function enqueueRotation(
       delayMs: request.delayMs,
     }),
   });
-  return { targetId, jobId, ...outcome };
+  const { job } = outcome;
+  return {
+    targetId,
+    jobId,
+    state: outcome.state,
+    dryRun: data.dryRun === true,
+    createdAt: job.timestamp,
+    ...(outcome.state === 'recently-finished' ? { finishedAt: job.finishedOn ?? Date.now() } : {}),
+  };
 }
 
 async function addOrJoin(

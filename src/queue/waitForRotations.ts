@@ -3,12 +3,23 @@ import type { DryRunReport } from '../rotation/dryRun.js';
 import type { RotationOutcome } from '../rotation/rotationContext.js';
 import { mapLimit } from '../scheduling/mapLimit.js';
 import type { RotationQueue } from './enqueueRotation.js';
+import { readWaitingReason, type WaitingReason } from './waitingReason.js';
 
 export type RotationResult =
   | { targetId: string; jobId: string; status: 'succeeded'; outcome: RotationOutcome }
   | { targetId: string; jobId: string; status: 'dry-run'; report: DryRunReport }
   | { targetId: string; jobId: string; status: 'failed'; error: string; attempts: number }
-  | { targetId: string; jobId: string; status: 'timeout'; state: string };
+  | { targetId: string; jobId: string; status: 'timeout'; state: string; waiting?: WaitingReason };
+
+/** A job parked by the worker: why, and until when. */
+export type WaitingNotice = { targetId: string; jobId: string } & WaitingReason;
+
+export interface NoWorkerNotice {
+  /** How long the jobs have waited without any worker serving the queue. */
+  afterMs: number;
+  /** Jobs not yet finished. */
+  open: number;
+}
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -18,6 +29,12 @@ export interface WaitOptions {
   onResult?: (result: RotationResult) => void | Promise<void>;
   /** A failed attempt that will be retried (attempt = attempts made so far). */
   onRetry?: (event: { targetId: string; jobId: string; attempt: number; error: string }) => void;
+  /** A job was parked (cooldown, throttle, busy target): why and until when, once per park, as soon as it is seen. */
+  onWaiting?: (notice: WaitingNotice) => void;
+  /** No worker serves the queue `noWorkerAfterMs` after the wait began: nothing will ever run the jobs. Once. */
+  onNoWorker?: (notice: NoWorkerNotice) => void;
+  /** @defaultValue 5000 */
+  noWorkerAfterMs?: number;
 }
 
 function isDryRunReport(value: RotateJobResult): value is DryRunReport {
@@ -33,9 +50,12 @@ export async function waitForRotations(
   jobs: readonly { targetId: string; jobId: string }[],
   options: WaitOptions,
 ): Promise<RotationResult[]> {
-  const deadline = Date.now() + options.timeoutMs;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
   const results = new Map<string, RotationResult>();
   const retriesSeen = new Map<string, number>();
+  const waiting = new Map<string, WaitingReason>();
+  const noWorker = noWorkerCheck(queue, options, started);
   let pollMs = options.pollMs ?? 200;
   let lastStates = new Map<string, string>();
 
@@ -53,6 +73,12 @@ export async function waitForRotations(
           retriesSeen.set(jobId, job.attemptsMade);
           options.onRetry?.({ targetId, jobId, attempt: job.attemptsMade, error: job.failedReason ?? '' });
         }
+        const reason = readWaitingReason(job.progress, Date.now());
+        const seen = waiting.get(jobId);
+        if (reason && (seen?.code !== reason.code || seen.until !== reason.until)) {
+          waiting.set(jobId, reason);
+          options.onWaiting?.({ targetId, jobId, ...reason });
+        }
         return;
       }
       let result: RotationResult;
@@ -67,10 +93,19 @@ export async function waitForRotations(
       await options.onResult?.(result);
     });
     if (results.size === jobs.length) break;
+    await noWorker(states, jobs.length - results.size);
     if (Date.now() >= deadline) {
       for (const { targetId, jobId } of jobs) {
         if (results.has(jobId)) continue;
-        const result: RotationResult = { targetId, jobId, status: 'timeout', state: states.get(jobId) ?? 'unknown' };
+        const state = states.get(jobId) ?? 'unknown';
+        const reason = state === 'delayed' ? waiting.get(jobId) : undefined;
+        const result: RotationResult = {
+          targetId,
+          jobId,
+          status: 'timeout',
+          state,
+          ...(reason && reason.until > Date.now() ? { waiting: reason } : {}),
+        };
         results.set(jobId, result);
         await options.onResult?.(result);
       }
@@ -83,4 +118,28 @@ export async function waitForRotations(
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
   }
   return jobs.map((j) => results.get(j.jobId) as RotationResult);
+}
+
+/**
+ * Tells, once, that nothing serves the queue: BullMQ lists the workers connected to it (CLIENT LIST).
+ * Where Redis refuses CLIENT LIST, a queue with none of its jobs active while ours wait says the same.
+ */
+function noWorkerCheck(queue: RotationQueue, options: WaitOptions, started: number) {
+  const afterMs = options.noWorkerAfterMs ?? 5_000;
+  let told = !options.onNoWorker;
+  let nextCheck = started + afterMs;
+  return async (states: Map<string, string>, open: number): Promise<void> => {
+    if (told || Date.now() < nextCheck) return;
+    nextCheck = Date.now() + afterMs;
+    let none: boolean;
+    try {
+      none = (await queue.getWorkersCount()) === 0;
+    } catch {
+      const ready = [...states.values()].some((s) => s === 'waiting' || s === 'prioritized');
+      none = ready && (await queue.getActiveCount()) === 0;
+    }
+    if (!none) return;
+    told = true;
+    options.onNoWorker?.({ afterMs: Date.now() - started, open });
+  };
 }

@@ -4,6 +4,7 @@ import type { RotationClient } from '../queue/rotationClient.js';
 import type { RotationResult } from '../queue/waitForRotations.js';
 import type { SecretStore } from '../secrets/types.js';
 import { rotatedAtOf } from './cooldown.js';
+import { noWorkerMessage, waitingCause } from './waitingNotice.js';
 import { mapLimit } from './mapLimit.js';
 import { makeRunStore, type RotationRun } from './rotationRun.js';
 
@@ -13,6 +14,9 @@ export type RotateEvent =
   | { event: 'skipped'; targetId: string; why: string }
   | { event: 'queued'; targetId: string; jobId: string; state: EnqueueState }
   | { event: 'retrying'; targetId: string; jobId: string; attempt: number; error: string }
+  /** A job parked by the worker: `why` says what holds it, `until` (ISO) when it runs. */
+  | { event: 'waiting'; targetId: string; jobId: string; code: string; until: string; message: string; why: string }
+  | { event: 'no-worker'; afterMs: number; open: number; message: string }
   | ResultEvent
   | ({ event: 'summary' } & RotateSummary);
 
@@ -144,6 +148,12 @@ export async function rotateTargets(options: RotateTargetsOptions): Promise<Rota
   await options.client.waitForRotations(enqueued, {
     timeoutMs: options.timeoutMs,
     onRetry: (e) => emit({ event: 'retrying', ...e }),
+    onWaiting: ({ targetId, jobId, code, until, message }) => {
+      const target = options.targets.find((t) => t.id === targetId) ?? { id: targetId, kind: 'unknown' };
+      const why = waitingCause({ code, message }, target);
+      emit({ event: 'waiting', targetId, jobId, code, until: new Date(until).toISOString(), message, why });
+    },
+    onNoWorker: (notice) => emit({ event: 'no-worker', ...notice, message: noWorkerMessage }),
     onResult: async (result) => {
       if (result.status === 'succeeded') {
         summary.succeeded += 1;

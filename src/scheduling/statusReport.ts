@@ -4,12 +4,14 @@ import type { TargetConfig } from '../config/schema.js';
 import type { RedisClient } from '../queue/cluster.js';
 import type { RotationQueue } from '../queue/enqueueRotation.js';
 import { rotationJobId } from '../queue/names.js';
+import { readWaitingReason, type WaitingReason } from '../queue/waitingReason.js';
 import { schedulingKeys, targetIdOfScheduler } from '../queue/scheduleNames.js';
 import type { SecretStore } from '../secrets/types.js';
 import { rotatedAtOf } from './cooldown.js';
 import { jitterOffsetMs } from './jitter.js';
 import { mapLimit } from './mapLimit.js';
 import { timingFor } from './planRotation.js';
+import { formatClock, waitingCause } from './waitingNotice.js';
 import type { ScheduleQueue } from './syncSchedules.js';
 
 export type TargetState = 'ok' | 'due' | 'overdue' | 'failing' | 'out-of-sync' | 'never rotated';
@@ -27,7 +29,13 @@ export interface TargetStatusRow {
   nextDue?: string;
   schedule?: string;
   /** The target's rotation job, when one exists (queued, running, or kept after it finished). */
-  job?: { state: string; runAt?: string; attempts: number };
+  job?: {
+    state: string;
+    runAt?: string;
+    attempts: number;
+    /** Why a delayed job waits (cooldown, throttle, busy target) and until when, as the worker recorded it. */
+    waiting?: { code: string; until: string; message: string; why: string };
+  };
   lastError?: string;
   lastAttemptAt?: string;
 }
@@ -39,7 +47,14 @@ export interface StatusFacts {
   rotatedAt?: Date;
   /** The engine's `{prefix}:status:{targetId}` hash. */
   engine?: { state?: string; lastError?: string; lastErrorCode?: string; lastAttemptAt?: string };
-  job?: { state: string; runAt?: number; finishedOn?: number; failedReason?: string; attemptsMade: number };
+  job?: {
+    state: string;
+    runAt?: number;
+    finishedOn?: number;
+    failedReason?: string;
+    attemptsMade: number;
+    waiting?: WaitingReason;
+  };
   /** When the target's schedule fires next (BullMQ's `next`). */
   scheduleNext?: number;
   jitterMs: number;
@@ -106,6 +121,16 @@ export function assessStatus(facts: StatusFacts): TargetStatusRow {
             state: job.state,
             attempts: job.attemptsMade,
             ...(job.runAt !== undefined ? { runAt: new Date(job.runAt).toISOString() } : {}),
+            ...(job.waiting && job.state === 'delayed'
+              ? {
+                  waiting: {
+                    code: job.waiting.code,
+                    until: new Date(job.waiting.until).toISOString(),
+                    message: job.waiting.message,
+                    why: waitingCause(job.waiting, target),
+                  },
+                }
+              : {}),
           },
         }
       : {}),
@@ -156,10 +181,41 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
               finishedOn: job.finishedOn,
               failedReason: job.failedReason,
               attemptsMade: job.attemptsMade,
+              waiting: readWaitingReason(job.progress, now),
             }
           : undefined,
       scheduleNext: nextFiring.get(target.id),
       jitterMs: timingFor(target, sources.scheduling).jitterMs,
     });
   });
+}
+
+/**
+ * The NOTE of a status line: what to do first, then what happened. An out-of-sync target leads with
+ * the command that resolves it, so no width of terminal can hide it.
+ */
+export function noteOf(row: TargetStatusRow, now = Date.now()): string {
+  const detail = row.lastError ? withoutTarget(row.lastError, row.targetId) : '';
+  if (row.state === 'out-of-sync') {
+    const why = detail
+      .replace(/;?\s*waiting for rotor reconcile\.?$/, '')
+      .replace(new RegExp(`;?\\s*run rotor reconcile ${escapeRegExp(row.targetId)}\\.?$`), '');
+    return `run rotor reconcile ${row.targetId}${why ? `: ${why}` : ''}`;
+  }
+  if (detail) return detail;
+  const job = row.job;
+  if (job?.waiting)
+    return `job delayed: ${job.waiting.why}, runs at ${formatClock(Date.parse(job.waiting.until), now)}`;
+  if (job && job.state !== 'completed') return `job ${job.state}`;
+  return '';
+}
+
+/** Messages start with "target <id>: " (or "<id>: "), which the line already shows. */
+function withoutTarget(message: string, targetId: string): string {
+  const id = escapeRegExp(targetId);
+  return message.replace(new RegExp(`^(target )?${id}:\\s*`), '').trim();
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -40,8 +40,9 @@ describe('parseConfig', () => {
   });
 
   it('names an unset variable at the path that uses it', () => {
-    expect(problemsOf(validConfig, {})).toEqual([
-      'config/rotor.yaml:5:33: vault.auth.token: environment variable VAULT_TOKEN is not set (and no default given)',
+    const text = validConfig.replace('${VAULT_ADDR:-http://127.0.0.1:8200}', '${VAULT_ADDR}');
+    expect(problemsOf(text, env)).toEqual([
+      'config/rotor.yaml:4:12: vault.address: environment variable VAULT_ADDR is not set (and no default given)',
     ]);
   });
 

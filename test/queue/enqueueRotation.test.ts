@@ -23,8 +23,15 @@ describe('enqueueRotation on real Redis', () => {
   it('joins the job in flight on a second request, and audits both requests with who and why', async () => {
     const first = await enqueueRotation(ctx, 'a', { requestedBy: 'api:billing', reason: 'suspected leak' });
     const second = await enqueueRotation(ctx, 'a', { requestedBy: 'cli:alice', reason: 'ticket 42' });
-    expect(first).toMatchObject({ state: 'added', jobId: rotationJobId('a') });
-    expect(second).toMatchObject({ state: 'joined', jobId: rotationJobId('a') });
+    // rotor's record of the request, with no queue object in it.
+    expect(first).toEqual({
+      targetId: 'a',
+      jobId: rotationJobId('a'),
+      state: 'added',
+      dryRun: false,
+      createdAt: expect.any(Number),
+    });
+    expect(second).toEqual({ ...first, state: 'joined' });
     expect(await fx.rotateQueue.getJobCounts('waiting')).toEqual({ waiting: 1 });
     // The job carries the first request; options every rotation job gets are applied.
     const job = await fx.rotateQueue.getJob(rotationJobId('a'));
@@ -39,7 +46,7 @@ describe('enqueueRotation on real Redis', () => {
 
   it('moves a target’s job waiting for later forward when someone asks for it now', async () => {
     const later = await enqueueRotation(ctx, 'b', { requestedBy: 'scheduler', delayMs: 3_600_000 });
-    expect(await later.job.getState()).toBe('delayed');
+    expect(await fx.rotateQueue.getJobState(later.jobId)).toBe('delayed');
     // A second scheduled request does not move it...
     await enqueueRotation(ctx, 'b', { requestedBy: 'scheduler', delayMs: 0 });
     expect(await fx.rotateQueue.getJobState(rotationJobId('b'))).toBe('delayed');
@@ -66,7 +73,8 @@ describe('enqueueRotation on real Redis', () => {
       expect(skipped.state).toBe('recently-finished');
       const again = await enqueueRotation(ctx, 'c', { requestedBy: 'cli:alice' });
       expect(again.state).toBe('added');
-      expect(again.job.timestamp).toBeGreaterThan(first.job.timestamp);
+      expect(again.createdAt).toBeGreaterThan(first.createdAt);
+      expect(skipped.finishedAt).toBeGreaterThanOrEqual(first.createdAt);
     } finally {
       await worker.close();
       await connection.quit();
@@ -76,9 +84,10 @@ describe('enqueueRotation on real Redis', () => {
   it('keeps dry runs apart from real rotations', async () => {
     await enqueueRotation(ctx, 'd', { requestedBy: 'cli:alice' });
     const dry = await enqueueRotation(ctx, 'd', { requestedBy: 'cli:alice', dryRun: true });
-    expect(dry).toMatchObject({ state: 'added', jobId: 'dryrun.d' });
-    expect(dry.job.data).toMatchObject({ dryRun: true });
-    expect(dry.job.opts.attempts).toBe(1);
+    expect(dry).toMatchObject({ state: 'added', jobId: 'dryrun.d', dryRun: true });
+    const job = await fx.rotateQueue.getJob(dry.jobId);
+    expect(job?.data).toMatchObject({ dryRun: true });
+    expect(job?.opts.attempts).toBe(1);
   });
 
   it('refuses an unknown target and a request the worker would refuse, before anything is queued', async () => {

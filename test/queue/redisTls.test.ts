@@ -150,7 +150,7 @@ describe('Redis over TLS with a private CA, a client certificate and an ACL user
     };
     const vault = "vault: { address: 'http://127.0.0.1:1', auth: { method: token, token: unused } }";
     expect(problems(`redis: { url: 'redis://127.0.0.1:6379', tls: { caFile: /ca.pem } }\n${vault}`)).toEqual([
-      'redis.url: expected a rediss:// url when redis.tls is set (TLS); redis:// would connect in plain text',
+      'redis.url: expected a rediss:// url when redis.tls is set (TLS); redis:// would connect in plain text, got "redis://127.0.0.1:6379"',
     ]);
     expect(problems(`redis: { url: 'rediss://h:6379', tls: { certFile: /c.pem } }\n${vault}`)).toEqual([
       'redis.tls.keyFile: certFile and keyFile go together: give both or neither, got nothing',

@@ -143,7 +143,14 @@ describe('the rotation client on real Redis', () => {
 
   it('lets another service request a rotation with enqueueRotation(targetId, { reason, requestedBy })', async () => {
     const entry = await enqueueRotation('ok-1', { config, reason: 'offboarding', requestedBy: 'api:hr-portal' });
-    expect(entry.jobId).toBe('rotate.ok-1');
+    // A plain rotor record that survives JSON, not the queue's job object.
+    expect(JSON.parse(JSON.stringify(entry))).toEqual({
+      targetId: 'ok-1',
+      jobId: 'rotate.ok-1',
+      state: 'added',
+      dryRun: false,
+      createdAt: expect.any(Number),
+    });
     const job = await fx.rotateQueue.getJob(entry.jobId);
     expect(job?.data).toMatchObject({ reason: 'offboarding', requestedBy: 'api:hr-portal' });
     // Its request went to the audit chain in Redis (the default sink), with who and why.

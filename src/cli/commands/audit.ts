@@ -8,14 +8,16 @@ import { makeReportProvider, readLastRotations } from '../../audit/reportProvide
 import { parseReportRange } from '../../audit/reportRange.js';
 import type { ChainAnchor } from '../../audit/types.js';
 import { loadConfig } from '../../config/loadConfig.js';
-import { ConfigError, formatProblem } from '../../config/problems.js';
+import { ConfigError, counted, formatProblem } from '../../config/problems.js';
 import type { RotorConfig } from '../../config/schema.js';
-import { makeLogger, type Logger } from '../../observability/logger.js';
+import { makeLogger } from '../../observability/logger.js';
 import { redisSettingsOf } from '../../queue/cluster.js';
-import { assertRedisReachable, makeRedisConnection } from '../../queue/redis.js';
-import { makeVaultStore } from '../../secrets/index.js';
+import { makeRedisConnection } from '../../queue/redis.js';
+import type { VaultStore } from '../../secrets/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
+import { checkRedis, openVault } from '../open.js';
+import { withResources } from '../resources.js';
 
 /**
  * `rotor audit verify | export | report`: thin wrappers over the audit log and the report builder.
@@ -30,7 +32,7 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
     .option('--file <file>', 'check an exported (or archived) JSON Lines file offline instead of Redis')
     .action(async (opts: { file?: string }) => {
       if (opts.file) return verifyFile(opts.file);
-      await withAuditLog(globals, async ({ log }) => {
+      await withAuditLog(globals, { vault: false }, async ({ log }) => {
         const verdict = await log.verify();
         if (!verdict.ok) throw new CliExit(exitCodes.failure, `audit chain broken: ${verdict.problem.message}`);
         process.stdout.write(`audit chain intact: ${describe(verdict.count, verdict.anchor, verdict.head)}\n`);
@@ -42,7 +44,7 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
     .description('write the audit chain as JSON Lines that `rotor audit verify --file` checks offline')
     .requiredOption('--out <file>', 'where to write (created with mode 0600, fsynced)')
     .action(async (opts: { out: string }) => {
-      await withAuditLog(globals, async ({ log }) => {
+      await withAuditLog(globals, { vault: false }, async ({ log }) => {
         const { count, head } = await log.export(opts.out);
         process.stdout.write(`${opts.out}: ${count} events, head seq ${head.seq} ${head.hash}\n`);
       });
@@ -70,23 +72,18 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
       } catch (err) {
         throw new CliExit(exitCodes.usage, (err as Error).message);
       }
-      await withAuditLog(globals, async ({ log, config, logger }) => {
-        const store = opts.vault ? await makeVaultStore(config.vault, { logger, checkMount: false }) : undefined;
-        try {
-          const report = await makeReportProvider({
-            targets: config.targets,
-            auditLog: log,
-            lastRotations: store ? () => readLastRotations(store, config.targets) : undefined,
-          })(range);
-          const body = renderReport(report, format);
-          if (opts.out) {
-            await writeFile(opts.out, body);
-            const { summary } = report;
-            process.stderr.write(`${opts.out}: ${summary.compliant} of ${summary.targets} targets compliant\n`);
-          } else process.stdout.write(body);
-        } finally {
-          await store?.close();
-        }
+      await withAuditLog(globals, { vault: opts.vault }, async ({ log, config, store }) => {
+        const report = await makeReportProvider({
+          targets: config.targets,
+          auditLog: log,
+          lastRotations: store ? () => readLastRotations(store, config.targets) : undefined,
+        })(range);
+        const body = renderReport(report, format);
+        if (opts.out) {
+          await writeFile(opts.out, body);
+          const { summary } = report;
+          process.stderr.write(`${opts.out}: ${summary.compliant} of ${summary.targets} targets compliant\n`);
+        } else process.stdout.write(body);
       });
     });
 }
@@ -112,9 +109,14 @@ function describe(count: number, anchor: ChainAnchor | undefined, head: ChainAnc
   return `${count} events, seq ${head.seq - count + 1}..${head.seq}${from}, head ${head.hash}`;
 }
 
+/**
+ * Runs `run` with the audit log (and, when asked, the Vault store): Vault is opened first, so that a
+ * Vault problem ends the command before any Redis client exists; everything is closed afterwards.
+ */
 async function withAuditLog(
   globals: () => GlobalOptions,
-  run: (ctx: { log: AuditLog; config: RotorConfig; logger: Logger }) => Promise<void>,
+  needs: { vault: boolean },
+  run: (ctx: { log: AuditLog; config: RotorConfig; store?: VaultStore }) => Promise<void>,
 ): Promise<void> {
   const file = globals().configPath;
   let config: RotorConfig;
@@ -123,17 +125,18 @@ async function withAuditLog(
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
-    throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
+    throw new CliExit(exitCodes.usage, `${file}: ${counted(err.problems.length, 'problem')}`);
   }
   const logger = makeLogger({ destination: process.stderr, level: 'warn' });
-  await assertRedisReachable(redisSettingsOf(config.redis));
-  // A CLI run should fail, not hang, when Redis goes away midway.
-  const redis: Redis = makeRedisConnection(redisSettingsOf(config.redis), { maxRetriesPerRequest: 1 });
-  const log = makeRedisAuditLog({ redis, prefix: config.redis.prefix, logger });
-  try {
-    await run({ log, config, logger });
-  } finally {
-    await log.close();
-    redis.disconnect();
-  }
+  await checkRedis(config);
+  await withResources(async (resources) => {
+    const store = needs.vault ? await openVault(resources, config, logger) : undefined;
+    // A CLI run should fail, not hang, when Redis goes away midway.
+    const redis: Redis = resources.add(
+      makeRedisConnection(redisSettingsOf(config.redis), { maxRetriesPerRequest: 1 }),
+      (r) => r.disconnect(),
+    );
+    const log = resources.add(makeRedisAuditLog({ redis, prefix: config.redis.prefix, logger }), (l) => l.close());
+    await run({ log, config, store });
+  });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { missingVaultCredentials } from '../../config/lazyCredentials.js';
 import { readConfig } from '../../config/loadConfig.js';
 import { ConfigError, counted, formatProblem } from '../../config/problems.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
@@ -13,6 +14,10 @@ export function registerConfigCommand(program: Command, globals: () => GlobalOpt
       const file = globals().configPath;
       try {
         const { config: parsed, warnings } = await readConfig(file);
+        // Loading leaves unset Vault credentials for later (a service that only enqueues needs none);
+        // a config check still names them, since every worker needs them.
+        const missing = missingVaultCredentials(parsed);
+        if (missing.length > 0) throw new ConfigError(missing);
         // Warnings do not fail validation: each is allowed, but probably not meant.
         for (const warning of warnings) process.stderr.write(`${formatProblem(warning, 'warning')}\n`);
         process.stdout.write(`${file}: ok (${counted(parsed.targets.length, 'target')})\n`);

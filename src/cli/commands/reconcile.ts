@@ -1,11 +1,12 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { makeRotor } from '../../app/makeRotor.js';
 import { loadConfig } from '../../config/loadConfig.js';
 import { makeLogger } from '../../observability/logger.js';
 import { reconcileTarget } from '../../rotation/reconcile.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
+import { openRotor } from '../open.js';
+import { withResources } from '../resources.js';
 
 export function registerReconcileCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -16,16 +17,17 @@ export function registerReconcileCommand(program: Command, globals: () => Global
       const config = await loadConfig(globals().configPath);
       const target = config.targets.find((t) => t.id === id);
       if (!target) throw new CliExit(exitCodes.usage, `no target with id "${id}"`);
-      const rotor = await makeRotor(config, makeLogger({ level: process.env.ROTOR_LOG_LEVEL ?? 'warn' }));
-      try {
-        const outcome = await reconcileTarget(rotor.rotationDeps(target), `cli:${userInfo().username}`);
-        process.stdout.write(
-          `${id}: reconciled by ${outcome.method}; Vault holds the live password (version ${outcome.version}${outcome.verified ? ', verified' : ', not verifiable'})\n`,
-        );
-      } catch (err) {
-        throw new CliExit(exitCodes.failure, `${id}: ${err instanceof Error ? err.message : String(err)}`);
-      } finally {
-        await rotor.close();
-      }
+      const logger = makeLogger({ level: process.env.ROTOR_LOG_LEVEL ?? 'warn' });
+      await withResources(async (resources) => {
+        const rotor = await openRotor(resources, config, logger);
+        try {
+          const outcome = await reconcileTarget(rotor.rotationDeps(target), `cli:${userInfo().username}`);
+          process.stdout.write(
+            `${id}: reconciled by ${outcome.method}; Vault holds the live password (version ${outcome.version}${outcome.verified ? ', verified' : ', not verifiable'})\n`,
+          );
+        } catch (err) {
+          throw new CliExit(exitCodes.failure, `${id}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      });
     });
 }

@@ -5,16 +5,15 @@ import { loadConfig } from '../../config/loadConfig.js';
 import type { RotorConfig, TargetConfig } from '../../config/schema.js';
 import { connectorKinds } from '../../connectors/kinds.js';
 import { makeLogger } from '../../observability/logger.js';
-import { redisSettingsOf } from '../../queue/cluster.js';
-import { assertRedisReachable } from '../../queue/redis.js';
 import { makeRotationClient } from '../../queue/rotationClient.js';
 import { makeProgressBar } from '../../scheduling/progressBar.js';
 import { rotateTargets, type RotateEvent } from '../../scheduling/rotateTargets.js';
 import { UnknownRun } from '../../scheduling/rotationRun.js';
 import { schedulingOf } from '../../scheduling/startScheduler.js';
-import { makeVaultStore } from '../../secrets/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
+import { checkRedis, openVault } from '../open.js';
+import { withResources } from '../resources.js';
 
 interface RotateFlags {
   all?: boolean;
@@ -87,7 +86,7 @@ export function registerRotateCommand(program: Command, globals: () => GlobalOpt
       const config = await loadConfig(globals().configPath);
       const targets = selectTargets(config, ids, flags);
       const logger = makeLogger({ destination: process.stderr, level: process.env.ROTOR_LOG_LEVEL ?? 'warn' });
-      if (!redisSettingsOf(config.redis).cluster) await assertRedisReachable(redisSettingsOf(config.redis));
+      await checkRedis(config);
 
       const json = flags.json === true || process.stdout.isTTY !== true;
       const bar = json
@@ -97,34 +96,34 @@ export function registerRotateCommand(program: Command, globals: () => GlobalOpt
         if (json) process.stdout.write(`${JSON.stringify(event)}\n`);
         else bar?.update(event);
       };
-      const client = makeRotationClient({ config, logger, maxRetriesPerRequest: 1 });
-      const store = flags.dryRun ? undefined : await makeVaultStore(config.vault, { logger, checkMount: false });
-      try {
-        const summary = await rotateTargets({
-          client,
-          store,
-          targets,
-          requestedBy: cliActor(),
-          reason: flags.reason,
-          wait: flags.wait === true,
-          timeoutMs,
-          dryRun: flags.dryRun,
-          runId: flags.run,
-          freshRun: flags.newRun,
-          runTtlMs: schedulingOf(config).runTtl,
-          // Selections (--all, --kind, --tag) are mass rotations, resumable; named targets are plain requests.
-          asRun: flags.all === true || flags.kind !== undefined || flags.tag.length > 0 || flags.run !== undefined,
-          onEvent,
-        });
-        bar?.finish(summary);
-        if (!summary.ok) throw new CliExit(exitCodes.failure, '');
-      } catch (err) {
-        if (err instanceof UnknownRun) throw new CliExit(exitCodes.usage, `--run: ${err.message}`);
-        throw err;
-      } finally {
-        await client.close();
-        await store?.close();
-      }
+      await withResources(async (resources) => {
+        // Vault first: a refused token or an unreachable Vault ends the command before any Redis client exists.
+        const store = flags.dryRun ? undefined : await openVault(resources, config, logger);
+        const client = resources.add(makeRotationClient({ config, logger, maxRetriesPerRequest: 1 }), (c) => c.close());
+        try {
+          const summary = await rotateTargets({
+            client,
+            store,
+            targets,
+            requestedBy: cliActor(),
+            reason: flags.reason,
+            wait: flags.wait === true,
+            timeoutMs,
+            dryRun: flags.dryRun,
+            runId: flags.run,
+            freshRun: flags.newRun,
+            runTtlMs: schedulingOf(config).runTtl,
+            // Selections (--all, --kind, --tag) are mass rotations, resumable; named targets are plain requests.
+            asRun: flags.all === true || flags.kind !== undefined || flags.tag.length > 0 || flags.run !== undefined,
+            onEvent,
+          });
+          bar?.finish(summary);
+          if (!summary.ok) throw new CliExit(exitCodes.failure, '');
+        } catch (err) {
+          if (err instanceof UnknownRun) throw new CliExit(exitCodes.usage, `--run: ${err.message}`);
+          throw err;
+        }
+      });
     });
 }
 

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { makeRotor } from '../../app/makeRotor.js';
 import { untilSignal } from '../../app/runProcess.js';
 import { loadConfig } from '../../config/loadConfig.js';
 import { makeLogger } from '../../observability/logger.js';
-import { redisSettingsOf } from '../../queue/cluster.js';
-import { assertRedisReachable } from '../../queue/redis.js';
 import { startScheduler } from '../../scheduling/startScheduler.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
+import { openRotor } from '../open.js';
+import { withResources } from '../resources.js';
+import { vaultWaitOption, vaultWaitMs } from './worker.js';
 
 /**
  * `rotor scheduler`: the scheduling half of `rotor run`, for scaling out. Any number may run: they
@@ -18,36 +18,31 @@ export function registerSchedulerCommand(program: Command, globals: () => Global
     .command('scheduler')
     .description('sync schedules with the config, enqueue scheduled rotations, run the max-age sweep')
     .option('--once', 'sync the schedules and run one max-age sweep, print what it enqueued, and exit')
-    .action(async (flags: { once?: boolean }) => {
+    .option(...vaultWaitOption)
+    .action(async (flags: { once?: boolean; waitForVault?: string }) => {
+      const waitMs = vaultWaitMs(flags.waitForVault);
       const config = await loadConfig(globals().configPath);
       const logger = makeLogger({ destination: process.stderr });
-      if (!redisSettingsOf(config.redis).cluster) await assertRedisReachable(redisSettingsOf(config.redis));
-      const rotor = await makeRotor(config, logger);
-      const scheduler = await startScheduler(rotor).catch(async (err: unknown) => {
-        await rotor.close();
-        throw err;
-      });
-      if (flags.once) {
-        try {
-          const sweep = await scheduler.sweep();
-          process.stdout.write(`${JSON.stringify(sweep)}\n`);
-          if (sweep.errors.length > 0) {
-            throw new CliExit(exitCodes.failure, `sweep: ${sweep.errors.length} targets unreadable in Vault`);
+      await withResources(
+        async (resources) => {
+          const rotor = await openRotor(resources, config, logger, { waitMs, waitWhileSealed: !flags.once });
+          const scheduler = resources.add(await startScheduler(rotor), (s) => s.close());
+          if (flags.once) {
+            const sweep = await scheduler.sweep();
+            process.stdout.write(`${JSON.stringify(sweep)}\n`);
+            if (sweep.errors.length > 0) {
+              throw new CliExit(exitCodes.failure, `sweep: ${sweep.errors.length} targets unreadable in Vault`);
+            }
+            return;
           }
-        } finally {
-          await scheduler.close();
-          await rotor.close();
-        }
-        return;
-      }
-      logger.info(
-        { targets: config.targets.length, schedules: config.targets.filter((t) => t.schedule).length },
-        'rotor scheduler started',
+          logger.info(
+            { targets: config.targets.length, schedules: config.targets.filter((t) => t.schedule).length },
+            'rotor scheduler started',
+          );
+          await untilSignal(logger, () => resources.close());
+          logger.info('stopped');
+        },
+        (err) => logger.warn({ err }, 'shutdown: closing failed'),
       );
-      await untilSignal(logger, async () => {
-        await scheduler.close();
-        await rotor.close();
-      });
-      logger.info('stopped');
     });
 }

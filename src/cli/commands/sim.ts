@@ -8,8 +8,9 @@ import { startHuaweiSimulator } from '../../dev/huaweiSimulator.js';
 import { seedTargets } from '../../dev/seedTargets.js';
 import { startVaultEmulator } from '../../dev/vaultEmulator.js';
 import { makeLogger } from '../../observability/logger.js';
-import { makeVaultStore } from '../../secrets/index.js';
 import type { GlobalOptions } from '../globals.js';
+import { openVault } from '../open.js';
+import { withResources } from '../resources.js';
 
 interface SimOptions {
   host: string;
@@ -43,46 +44,55 @@ export function registerSimCommand(program: Command, globals: () => GlobalOption
     )
     .action(async (opts: SimOptions) => {
       const logger = makeLogger();
-      // Without the flag the simulator's own default applies (ROTOR_SIM_STRICT_DOCS).
-      const sim = await startHuaweiSimulator({
-        host: opts.host,
-        port: Number(opts.port),
-        strictDocs: opts.strictDocs ? true : undefined,
-      });
-      process.stdout.write(`Huawei Cloud simulator: ${sim.url}${sim.strictDocs ? ' (strict docs)' : ''}\n`);
-      let emulator: Awaited<ReturnType<typeof startVaultEmulator>> | undefined;
-      if (opts.vault) {
-        // The token is the operator's own (VAULT_TOKEN) or written to a private file — never printed.
-        emulator = await startVaultEmulator({
-          host: opts.host,
-          port: Number(opts.vaultPort),
-          rootToken: process.env.VAULT_TOKEN,
-        });
-        if (!process.env.VAULT_TOKEN) {
-          await writePrivateFile(opts.tokenFile, `${emulator.rootToken}\n`);
-        }
-        process.stdout.write(
-          `Vault emulator: ${emulator.url} (root token ${process.env.VAULT_TOKEN ? 'from VAULT_TOKEN' : `in ${opts.tokenFile}`})\n`,
-        );
-      }
-      if (opts.seed) {
-        const env = emulator
-          ? { ...process.env, VAULT_ADDR: emulator.url, VAULT_TOKEN: emulator.rootToken }
-          : process.env;
-        const config = await loadConfig(globals().configPath, env);
-        const store = await makeVaultStore(config.vault, { logger });
-        await seedTargets(sim, config, async (path, data) => {
-          // Never overwrite a secret that is already there: it may hold a real password.
-          if (await store.readSecret(path)) logger.warn({ path }, 'secret exists already; left as it is');
-          else await store.createSecret(path, data);
-        });
-        await store.close();
-        process.stdout.write(`seeded ${config.targets.length} targets\n`);
-      }
-      await untilSignal(logger, async () => {
-        await sim.close();
-        await emulator?.close();
-      });
+      await withResources(
+        async (resources) => {
+          // Without the flag the simulator's own default applies (ROTOR_SIM_STRICT_DOCS).
+          const sim = resources.add(
+            await startHuaweiSimulator({
+              host: opts.host,
+              port: Number(opts.port),
+              strictDocs: opts.strictDocs ? true : undefined,
+            }),
+            (s) => s.close(),
+          );
+          process.stdout.write(`Huawei Cloud simulator: ${sim.url}${sim.strictDocs ? ' (strict docs)' : ''}\n`);
+          let emulator: Awaited<ReturnType<typeof startVaultEmulator>> | undefined;
+          if (opts.vault) {
+            // The token is the operator's own (VAULT_TOKEN) or written to a private file — never printed.
+            emulator = resources.add(
+              await startVaultEmulator({
+                host: opts.host,
+                port: Number(opts.vaultPort),
+                rootToken: process.env.VAULT_TOKEN,
+              }),
+              (e) => e.close(),
+            );
+            if (!process.env.VAULT_TOKEN) {
+              await writePrivateFile(opts.tokenFile, `${emulator.rootToken}\n`);
+            }
+            process.stdout.write(
+              `Vault emulator: ${emulator.url} (root token ${process.env.VAULT_TOKEN ? 'from VAULT_TOKEN' : `in ${opts.tokenFile}`})\n`,
+            );
+          }
+          if (opts.seed) {
+            const env = emulator
+              ? { ...process.env, VAULT_ADDR: emulator.url, VAULT_TOKEN: emulator.rootToken }
+              : process.env;
+            const config = await loadConfig(globals().configPath, env);
+            await withResources(async (seeding) => {
+              const store = await openVault(seeding, config, logger);
+              await seedTargets(sim, config, async (path, data) => {
+                // Never overwrite a secret that is already there: it may hold a real password.
+                if (await store.readSecret(path)) logger.warn({ path }, 'secret exists already; left as it is');
+                else await store.createSecret(path, data);
+              });
+            });
+            process.stdout.write(`seeded ${config.targets.length} targets\n`);
+          }
+          await untilSignal(logger, () => resources.close());
+        },
+        (err) => logger.warn({ err }, 'shutdown: closing failed'),
+      );
     });
 }
 
