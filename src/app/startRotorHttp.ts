@@ -75,6 +75,7 @@ export async function startRotorHttp(rotor: Rotor, metrics: RotorMetrics): Promi
   const { config, logger } = rotor;
   const report = makeReportProvider({
     targets: config.targets,
+    policies: config.policies,
     auditLog: rotor.audit as AuditLog,
     lastRotations: () => readLastRotations(rotor.store, config.targets),
   });

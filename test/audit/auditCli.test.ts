@@ -119,7 +119,29 @@ describe('rotor audit', () => {
     });
     expect(await readFile(html, 'utf8')).toContain('<svg id="outcome-chart"');
     const csv = await rotor(config, ['report', '--no-vault', '--format', 'csv', '--since', '2020-01-01']);
-    expect(csv.stdout.split('\r\n')[1]).toMatch(/^iam-alice,huawei-iam-user,compliant,.*,1,cli:carol$/);
+    expect(csv.stdout.split('\r\n')[1]).toMatch(
+      /^iam-alice,huawei-iam-user,compliant,.*,1,cli:carol,,,default\/huawei-iam-user,,,$/,
+    );
+  });
+
+  it('report --target gives that one target with its history, and exits 2 on an id not in the config', async () => {
+    const one = await rotor(config, ['report', '--no-vault', '--target', 'iam-alice', '--since', '2020-01-01']);
+    expect(one.code).toBe(0);
+    const report = JSON.parse(one.stdout) as {
+      scope: unknown;
+      targets: Array<{ targetId: string }>;
+      history: { scope: string; targets: Array<{ targetId: string; entries: Array<{ kind: string; actor: string }> }> };
+    };
+    expect(report.scope).toEqual({ targetId: 'iam-alice' });
+    expect(report.targets.map((t) => t.targetId)).toEqual(['iam-alice']);
+    expect(report.history.targets[0]?.entries.map((e) => [e.kind, e.actor])).toEqual([
+      ['rotation', 'worker'],
+      ['request', 'cli:carol'],
+    ]);
+    expect(await rotor(config, ['report', '--no-vault', '--target', 'iam-zed'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--target: no target with id "iam-zed" in the config'),
+    });
   });
 
   it('report exits 2 on a bad format or period', async () => {

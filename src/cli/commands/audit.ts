@@ -1,21 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Redis } from 'ioredis';
 import { verifyChainFile } from '../../audit/chainFile.js';
-import { makeRedisAuditLog, type AuditLog } from '../../audit/redisAuditLog.js';
-import { isReportFormat, renderReport, reportFormats } from '../../audit/renderReport.js';
-import { makeReportProvider, readLastRotations } from '../../audit/reportProvider.js';
-import { parseReportRange } from '../../audit/reportRange.js';
-import type { ChainAnchor } from '../../audit/types.js';
-import { loadConfig } from '../../config/loadConfig.js';
-import { ConfigError, formatProblem } from '../../config/problems.js';
-import type { RotorConfig } from '../../config/schema.js';
-import { makeLogger, type Logger } from '../../observability/logger.js';
-import { redisSettingsOf } from '../../queue/cluster.js';
-import { assertRedisReachable, makeRedisConnection } from '../../queue/redis.js';
-import { makeVaultStore } from '../../secrets/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
+import { describeChain, withAuditLog } from './auditContext.js';
+import { registerReportCommand } from './auditReport.js';
 
 /**
  * `rotor audit verify | export | report`: thin wrappers over the audit log and the report builder.
@@ -33,7 +21,7 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
       await withAuditLog(globals, async ({ log }) => {
         const verdict = await log.verify();
         if (!verdict.ok) throw new CliExit(exitCodes.failure, `audit chain broken: ${verdict.problem.message}`);
-        process.stdout.write(`audit chain intact: ${describe(verdict.count, verdict.anchor, verdict.head)}\n`);
+        process.stdout.write(`audit chain intact: ${describeChain(verdict.count, verdict.anchor, verdict.head)}\n`);
       });
     });
 
@@ -48,47 +36,7 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
       });
     });
 
-  audit
-    .command('report')
-    .description('compliance report: per target last success, age against maxAge, status, failures, requests')
-    .option(
-      '--since <when>',
-      'period start: ISO date or time, or a duration before now (default: 30 days before --until)',
-    )
-    .option('--until <when>', 'period end: ISO date or time, or a duration before now (default: now)')
-    .option('--format <format>', `${reportFormats.join(' | ')}`, 'json')
-    .option('--out <file>', 'write to this file instead of stdout')
-    .option('--no-vault', "take last rotations from the audit log only (no Vault access; ages may lag Vault's)")
-    .action(async (opts: { since?: string; until?: string; format: string; out?: string; vault: boolean }) => {
-      if (!isReportFormat(opts.format)) {
-        throw new CliExit(exitCodes.usage, `--format: expected ${reportFormats.join(', ')}, got "${opts.format}"`);
-      }
-      const format = opts.format;
-      let range: { since: Date; until: Date };
-      try {
-        range = parseReportRange({ since: opts.since, until: opts.until }, new Date());
-      } catch (err) {
-        throw new CliExit(exitCodes.usage, (err as Error).message);
-      }
-      await withAuditLog(globals, async ({ log, config, logger }) => {
-        const store = opts.vault ? await makeVaultStore(config.vault, { logger, checkMount: false }) : undefined;
-        try {
-          const report = await makeReportProvider({
-            targets: config.targets,
-            auditLog: log,
-            lastRotations: store ? () => readLastRotations(store, config.targets) : undefined,
-          })(range);
-          const body = renderReport(report, format);
-          if (opts.out) {
-            await writeFile(opts.out, body);
-            const { summary } = report;
-            process.stderr.write(`${opts.out}: ${summary.compliant} of ${summary.targets} targets compliant\n`);
-          } else process.stdout.write(body);
-        } finally {
-          await store?.close();
-        }
-      });
-    });
+  registerReportCommand(audit, globals);
 }
 
 async function verifyFile(file: string): Promise<void> {
@@ -103,37 +51,5 @@ async function verifyFile(file: string): Promise<void> {
   const note = hasEnd
     ? ''
     : ' (an archive has no end line: compare its head with the one `rotor audit verify` prints to see a cut end)';
-  process.stdout.write(`${file}: audit chain intact: ${describe(verdict.count, anchor, verdict.head)}${note}\n`);
-}
-
-function describe(count: number, anchor: ChainAnchor | undefined, head: ChainAnchor): string {
-  if (count === 0) return 'no events';
-  const from = anchor && anchor.seq > 0 ? ` from anchor seq ${anchor.seq} (earlier events trimmed)` : '';
-  return `${count} events, seq ${head.seq - count + 1}..${head.seq}${from}, head ${head.hash}`;
-}
-
-async function withAuditLog(
-  globals: () => GlobalOptions,
-  run: (ctx: { log: AuditLog; config: RotorConfig; logger: Logger }) => Promise<void>,
-): Promise<void> {
-  const file = globals().configPath;
-  let config: RotorConfig;
-  try {
-    config = await loadConfig(file);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
-    throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
-  }
-  const logger = makeLogger({ destination: process.stderr, level: 'warn' });
-  await assertRedisReachable(redisSettingsOf(config.redis));
-  // A CLI run should fail, not hang, when Redis goes away midway.
-  const redis: Redis = makeRedisConnection(redisSettingsOf(config.redis), { maxRetriesPerRequest: 1 });
-  const log = makeRedisAuditLog({ redis, prefix: config.redis.prefix, logger });
-  try {
-    await run({ log, config, logger });
-  } finally {
-    await log.close();
-    redis.disconnect();
-  }
+  process.stdout.write(`${file}: audit chain intact: ${describeChain(verdict.count, anchor, verdict.head)}${note}\n`);
 }

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import { makeRedisAuditLog, type AuditLog } from '../../audit/redisAuditLog.js';
+import { bytesDigest } from '../../audit/reportDigest.js';
+import type { ChainAnchor } from '../../audit/types.js';
+import { loadConfig } from '../../config/loadConfig.js';
+import { ConfigError, formatProblem } from '../../config/problems.js';
+import type { RotorConfig } from '../../config/schema.js';
+import { makeLogger, type Logger } from '../../observability/logger.js';
+import { redisSettingsOf } from '../../queue/cluster.js';
+import { assertRedisReachable, makeRedisConnection } from '../../queue/redis.js';
+import { CliExit, exitCodes } from '../exitCodes.js';
+import type { GlobalOptions } from '../globals.js';
+
+/** What every `rotor audit` subcommand that reads Redis gets: the log, the config and its digest. */
+export interface AuditContext {
+  log: AuditLog;
+  config: RotorConfig;
+  logger: Logger;
+  /** `sha256:` of the config file's bytes (before `${VAR}` interpolation: no secret goes into it). */
+  configDigest: string;
+}
+
+export async function withAuditLog(
+  globals: () => GlobalOptions,
+  run: (ctx: AuditContext) => Promise<void>,
+): Promise<void> {
+  const file = globals().configPath;
+  let config: RotorConfig;
+  try {
+    config = await loadConfig(file);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
+  }
+  const configDigest = bytesDigest(await readFile(file));
+  const logger = makeLogger({ destination: process.stderr, level: 'warn' });
+  await assertRedisReachable(redisSettingsOf(config.redis));
+  // A CLI run should fail, not hang, when Redis goes away midway.
+  const redis: Redis = makeRedisConnection(redisSettingsOf(config.redis), { maxRetriesPerRequest: 1 });
+  const log = makeRedisAuditLog({ redis, prefix: config.redis.prefix, logger });
+  try {
+    await run({ log, config, logger, configDigest });
+  } finally {
+    await log.close();
+    redis.disconnect();
+  }
+}
+
+export function describeChain(count: number, anchor: ChainAnchor | undefined, head: ChainAnchor): string {
+  if (count === 0) return 'no events';
+  const from = anchor && anchor.seq > 0 ? ` from anchor seq ${anchor.seq} (earlier events trimmed)` : '';
+  return `${count} events, seq ${head.seq - count + 1}..${head.seq}${from}, head ${head.hash}`;
+}
