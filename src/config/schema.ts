@@ -88,6 +88,8 @@ const auditSchema = z
   .object({
     /** Mirror the audit chain into this JSON Lines file (fsynced); set it on one process only. */
     archiveFile: z.string().min(1).optional(),
+    /** The control mapping of the compliance report (YAML); absent = the one rotor ships (config/controls.yaml). */
+    controls: z.string().min(1).optional(),
     retention: z
       .object({
         maxEvents: z.number().int().positive().optional(),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +143,42 @@ describe('rotor audit', () => {
       code: 2,
       stderr: expect.stringContaining('--target: no target with id "iam-zed" in the config'),
     });
+  });
+
+  it('report carries its evidence: the chain verified at generation with its head, the config digest, the controls', async () => {
+    const verify = await rotor(config, ['verify']);
+    const head = /head ([0-9a-f]{64})/.exec(verify.stdout)?.[1];
+    const report = JSON.parse((await rotor(config, ['report', '--no-vault'])).stdout) as {
+      generator: { rotorVersion: string; configDigest: string };
+      evidence: {
+        chain: { checked: boolean; intact: boolean; head: { seq: number; hash: string } };
+        controls: unknown[];
+      };
+    };
+    expect(report.evidence.chain).toMatchObject({ checked: true, intact: true, head: { seq: 3, hash: head } });
+    expect(report.evidence.controls).toHaveLength(4);
+    const digest = createHash('sha256')
+      .update(await readFile(config))
+      .digest('hex');
+    expect(report.generator).toEqual({
+      rotorVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      configDigest: `sha256:${digest}`,
+    });
+  });
+
+  it('report exits 2 naming the line of a broken control mapping (audit.controls)', async () => {
+    const mapping = join(dir, 'controls.yaml');
+    await writeFile(
+      mapping,
+      'controls:\n  - { framework: X, id: 1, title: T, requirement: R, evidence: [{ figure: pie, shows: S }] }\n',
+    );
+    const withMapping = join(dir, 'with-controls.yaml');
+    await writeFile(withMapping, `${await readFile(config, 'utf8')}\naudit: { controls: '${mapping}' }\n`);
+    const result = await rotor(withMapping, ['report', '--no-vault']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `${mapping}:2:75: controls[0].evidence[0].figure: expected one of the report's figures`,
+    );
   });
 
   it('report exits 2 on a bad format or period', async () => {

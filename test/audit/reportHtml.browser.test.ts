@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildComplianceReport } from '../../src/audit/complianceReport.js';
 import { ageColors, outcomeColors } from '../../src/audit/reportCharts.js';
+import { loadControlMapping } from '../../src/audit/controlMapping.js';
+import { reportDigest } from '../../src/audit/reportDigest.js';
 import { renderReportHtml } from '../../src/audit/reportHtml.js';
 import { browserRequired, findChromium, launchChromium, missingChromiumAdvice } from './browser.js';
 import { countColour, decodePng } from './png.js';
@@ -22,12 +24,27 @@ describeInBrowser('the HTML compliance report in headless Chromium', () => {
   let page: Page;
   let dir: string;
   let url: string;
+  let digest: string;
   const requests: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rotor-report-'));
     const file = join(dir, 'report.html');
-    await writeFile(file, renderReportHtml(buildComplianceReport(scenarioInput)));
+    const report = buildComplianceReport({
+      ...scenarioInput,
+      controls: await loadControlMapping(),
+      generator: { rotorVersion: '0.1.0', configDigest: `sha256:${'c'.repeat(64)}` },
+      chain: {
+        checked: true,
+        intact: true,
+        head: { seq: 17, hash: 'a'.repeat(64) },
+        events: 17,
+        keptFrom: 0,
+        anchors: { status: 'ok', checked: 1, problems: [] },
+      },
+    });
+    digest = reportDigest(report);
+    await writeFile(file, renderReportHtml(report));
     url = pathToFileURL(file).href;
     if (!chromium.found) throw new Error(missingChromiumAdvice(chromium.why));
     browser = await launchChromium(chromium.path);
@@ -101,6 +118,34 @@ describeInBrowser('the HTML compliance report in headless Chromium', () => {
     const outcomes = decodePng(await page.locator('#outcome-chart').screenshot());
     expect(countColour(outcomes, outcomeColors.succeeded)).toBeGreaterThan(200);
     expect(countColour(outcomes, outcomeColors.failed)).toBeGreaterThan(200);
+  });
+
+  it('shows the evidence: policies, chain verification, provenance with the digest, and the control mapping', async () => {
+    expect(await page.locator('#chain-status').innerText()).toBe('audit chain intact, head seq 17');
+    expect(await page.locator('#chain').innerText()).toContain(`seq 17, ${'a'.repeat(64)}`);
+    expect(await page.locator('#report-digest').innerText()).toBe(digest);
+    expect(await page.locator('meta[name="rotor-report-digest"]').getAttribute('content')).toBe(digest);
+    expect(await page.locator('#generator').innerText()).toContain(`sha256:${'c'.repeat(64)}`);
+    const controls = await page.locator('#controls article h3').allInnerTexts();
+    expect(controls).toEqual([
+      expect.stringMatching(/^PCI DSS v4\.0 8\.3\.9: /),
+      expect.stringMatching(/^PCI DSS v4\.0 8\.6\.3: /),
+      expect.stringMatching(/^NIST SP 800-53 Rev\. 5 IA-5\(1\): /),
+      expect.stringMatching(/^ISO\/IEC 27001:2022 A\.5\.17: /),
+    ]);
+    const pci = page.locator('#controls article').first();
+    expect(await pci.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+      '#schedules',
+      '#age-histogram',
+      '#exceptions',
+      '#compliance-over-time',
+      '#chain',
+    ]);
+    // Each figure the mapping names is there to follow, with this report's value beside it.
+    for (const href of ['#schedules', '#age-histogram', '#exceptions', '#compliance-over-time', '#chain']) {
+      expect(await page.locator(href).count()).toBe(1);
+    }
+    expect(await pci.locator('tbody tr').nth(2).innerText()).toContain('5: 2 overdue, 1 never rotated');
   });
 
   it('makes no network request: the only request is the page itself', () => {

@@ -26,14 +26,7 @@ export async function withAuditLog(
   run: (ctx: AuditContext) => Promise<void>,
 ): Promise<void> {
   const file = globals().configPath;
-  let config: RotorConfig;
-  try {
-    config = await loadConfig(file);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
-    throw new CliExit(exitCodes.usage, `${file}: ${err.problems.length} problem(s)`);
-  }
+  const config = await printConfigProblems(() => loadConfig(file));
   const configDigest = bytesDigest(await readFile(file));
   const logger = makeLogger({ destination: process.stderr, level: 'warn' });
   await assertRedisReachable(redisSettingsOf(config.redis));
@@ -45,6 +38,18 @@ export async function withAuditLog(
   } finally {
     await log.close();
     redis.disconnect();
+  }
+}
+
+/** Runs `load`; a ConfigError's problems go to stderr one a line, `file:line:col: path: message`, and exit 2. */
+export async function printConfigProblems<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    const files = [...new Set(err.problems.map((p) => p.file))].join(', ');
+    throw new CliExit(exitCodes.usage, `${files}: ${err.problems.length} problem(s)`);
   }
 }
 

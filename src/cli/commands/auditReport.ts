@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { chainEvidence } from '../../audit/chainEvidence.js';
+import { loadControlMapping } from '../../audit/controlMapping.js';
 import { isReportFormat, renderReport, reportFormats } from '../../audit/renderReport.js';
 import { makeReportProvider, readLastRotations } from '../../audit/reportProvider.js';
 import { parseReportRange } from '../../audit/reportRange.js';
 import { makeVaultStore } from '../../secrets/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
-import { withAuditLog } from './auditContext.js';
+import { printConfigProblems, withAuditLog } from './auditContext.js';
 
 interface ReportOptions {
   since?: string;
@@ -46,6 +48,7 @@ export function registerReportCommand(audit: Command, globals: () => GlobalOptio
         if (opts.target !== undefined && !config.targets.some((t) => t.id === opts.target)) {
           throw new CliExit(exitCodes.usage, `--target: no target with id "${opts.target}" in the config`);
         }
+        const controls = await printConfigProblems(() => loadControlMapping(config.audit.controls));
         const store = opts.vault ? await makeVaultStore(config.vault, { logger, checkMount: false }) : undefined;
         try {
           const wanted =
@@ -55,6 +58,8 @@ export function registerReportCommand(audit: Command, globals: () => GlobalOptio
             policies: config.policies,
             auditLog: log,
             lastRotations: store ? () => readLastRotations(store, wanted) : undefined,
+            chain: async () => chainEvidence(await log.verify()),
+            controls: async () => controls,
             configDigest,
           })({ ...range, targetId: opts.target });
           const body = renderReport(report, format);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadControlMapping } from '../../audit/controlMapping.js';
 import { makeRotor } from '../../app/makeRotor.js';
 import { untilSignal } from '../../app/runProcess.js';
 import { assertHttpExposureAllowed, makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
@@ -36,6 +37,7 @@ async function runWorker(
   const config = await loadConfig(configPath);
   // Before anything starts: a refused HTTP server found after the worker started would leave it running.
   if (opts.http) assertHttpExposureAllowed(configPath, config.http);
+  const controls = opts.http ? await loadControlMapping(config.audit.controls) : undefined;
   const logger = makeLogger();
   // A cluster has several seed nodes; its client finds a live one by itself.
   if (!config.redis.cluster) await assertRedisReachable(redisSettingsOf(config.redis));
@@ -47,7 +49,7 @@ async function runWorker(
     concurrency: opts.concurrency === undefined ? undefined : Number(opts.concurrency),
   });
   const scheduler = opts.scheduler ? await startScheduler(rotor) : undefined;
-  const http = opts.http ? await startRotorHttp(rotor, metrics) : undefined;
+  const http = opts.http ? await startRotorHttp(rotor, metrics, { configFile: configPath, controls }) : undefined;
   logger.info(
     { targets: config.targets.length, concurrency: worker.worker.opts.concurrency, http: http?.url },
     opts.scheduler ? 'rotor run started' : 'rotor worker started',
