@@ -90,6 +90,14 @@ const auditSchema = z
     archiveFile: z.string().min(1).optional(),
     /** The control mapping of the compliance report (YAML); absent = the one rotor ships (config/controls.yaml). */
     controls: z.string().min(1).optional(),
+    /** `rotor audit report --sign`: the Ed25519 private key, from a PEM file or a KV secret (field privateKey). */
+    signing: z
+      .object({ keyFile: z.string().min(1).optional(), vaultPath: z.string().min(1).optional() })
+      .strict()
+      .refine((s) => (s.keyFile === undefined) !== (s.vaultPath === undefined), {
+        message: 'expected exactly one of keyFile (a PEM file) or vaultPath (a KV secret with field privateKey)',
+      })
+      .optional(),
     retention: z
       .object({
         maxEvents: z.number().int().positive().optional(),

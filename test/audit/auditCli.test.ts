@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,6 +179,58 @@ describe('rotor audit', () => {
     expect(result.stderr).toContain(
       `${mapping}:2:75: controls[0].evidence[0].figure: expected one of the report's figures`,
     );
+  });
+
+  it('report --sign writes a signature that verify-report accepts, and rejects once a byte changes', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const keyFile = join(dir, 'signing.pem');
+    await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const pub = join(dir, 'signing.pub.pem');
+    await writeFile(pub, publicKey.export({ type: 'spki', format: 'pem' }));
+    const signing = join(dir, 'signing.yaml');
+    await writeFile(signing, `${await readFile(config, 'utf8')}\naudit: { signing: { keyFile: '${keyFile}' } }\n`);
+    const html = join(dir, 'signed.html');
+    const made = await rotor(signing, ['report', '--no-vault', '--format', 'html', '--out', html, '--sign']);
+    expect(made).toMatchObject({
+      code: 0,
+      stderr: expect.stringMatching(/signed\.html\.sig: signed by key sha256:[0-9a-f]{16} over sha256:/),
+    });
+    const digest = /<code id="report-digest">(sha256:[0-9a-f]{64})<\/code>/.exec(await readFile(html, 'utf8'))?.[1];
+    expect(await rotor(signing, ['verify-report', html, '--public-key', pub])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(`signature valid: signed `),
+    });
+    expect((await rotor(signing, ['verify-report', html])).stdout).toContain(`(not pinned: pass --public-key`);
+    expect((await rotor(signing, ['verify-report', html])).stdout).toContain(`report digest ${digest}`);
+
+    const bytes = await readFile(html);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] as number) ^ 0x20;
+    await writeFile(html, bytes);
+    expect(await rotor(signing, ['verify-report', html, '--public-key', pub])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('signature check FAILED: the report was changed after it was signed'),
+    });
+    expect(made.stderr + made.stdout).not.toContain('PRIVATE KEY');
+  });
+
+  it('report --sign exits 2 without --out, without a key configured, or with a key that is not Ed25519', async () => {
+    expect(await rotor(config, ['report', '--no-vault', '--sign'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--sign needs --out'),
+    });
+    expect(await rotor(config, ['report', '--no-vault', '--sign', '--out', join(dir, 'x.json')])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--sign needs a key: set audit.signing.keyFile'),
+    });
+    const rsa = join(dir, 'rsa.pem');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    await writeFile(rsa, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const withRsa = join(dir, 'rsa.yaml');
+    await writeFile(withRsa, `${await readFile(config, 'utf8')}\naudit: { signing: { keyFile: '${rsa}' } }\n`);
+    const result = await rotor(withRsa, ['report', '--no-vault', '--sign', '--out', join(dir, 'y.json')]);
+    expect(result).toMatchObject({ code: 2, stderr: expect.stringContaining('expected an Ed25519 key, got rsa') });
+    expect(result.stderr).not.toContain('PRIVATE KEY');
   });
 
   it('report exits 2 on a bad format or period', async () => {

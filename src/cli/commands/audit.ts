@@ -4,9 +4,10 @@ import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
 import { describeChain, withAuditLog } from './auditContext.js';
 import { registerReportCommand } from './auditReport.js';
+import { registerVerifyReportCommand } from './auditVerifyReport.js';
 
 /**
- * `rotor audit verify | export | report`: thin wrappers over the audit log and the report builder.
+ * `rotor audit verify | export | report | verify-report`: thin wrappers over the audit log and the report builder.
  * Results go to stdout (or --out); diagnostics to stderr, so `rotor audit report > r.html` is clean.
  */
 export function registerAuditCommand(program: Command, globals: () => GlobalOptions): void {
@@ -37,6 +38,7 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
     });
 
   registerReportCommand(audit, globals);
+  registerVerifyReportCommand(audit);
 }
 
 async function verifyFile(file: string): Promise<void> {

@@ -1,10 +1,16 @@
+import type { KeyObject } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { chainEvidence } from '../../audit/chainEvidence.js';
 import { loadControlMapping } from '../../audit/controlMapping.js';
 import { isReportFormat, renderReport, reportFormats } from '../../audit/renderReport.js';
 import { makeReportProvider, readLastRotations } from '../../audit/reportProvider.js';
+import { reportDigest } from '../../audit/reportDigest.js';
 import { parseReportRange } from '../../audit/reportRange.js';
+import { signReport } from '../../audit/reportSignature.js';
+import { loadSigningKey, SigningKeyError, type SigningKeySource } from '../../audit/signingKey.js';
+import type { SecretStore } from '../../secrets/types.js';
 import { makeVaultStore } from '../../secrets/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
@@ -17,6 +23,7 @@ interface ReportOptions {
   out?: string;
   vault: boolean;
   target?: string;
+  sign?: boolean;
 }
 
 /** `rotor audit report`: the compliance report as JSON, CSV or HTML, for every target or one. */
@@ -32,12 +39,15 @@ export function registerReportCommand(audit: Command, globals: () => GlobalOptio
     .option('--format <format>', `${reportFormats.join(' | ')}`, 'json')
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--target <id>', 'one target only, with its whole history in the period')
+    .option('--sign', 'also write <out>.sig: an Ed25519 signature (key from audit.signing) that verify-report checks')
     .option('--no-vault', "take last rotations from the audit log only (no Vault access; ages may lag Vault's)")
     .action(async (opts: ReportOptions) => {
       if (!isReportFormat(opts.format)) {
         throw new CliExit(exitCodes.usage, `--format: expected ${reportFormats.join(', ')}, got "${opts.format}"`);
       }
       const format = opts.format;
+      if (opts.sign && !opts.out)
+        throw new CliExit(exitCodes.usage, '--sign needs --out: the signature goes next to the file');
       let range: { since: Date; until: Date };
       try {
         range = parseReportRange({ since: opts.since, until: opts.until }, new Date());
@@ -51,6 +61,8 @@ export function registerReportCommand(audit: Command, globals: () => GlobalOptio
         const controls = await printConfigProblems(() => loadControlMapping(config.audit.controls));
         const store = opts.vault ? await makeVaultStore(config.vault, { logger, checkMount: false }) : undefined;
         try {
+          // The key first: a report that cannot be signed is not written at all.
+          const key = opts.sign ? await signingKey(config.audit.signing, store) : undefined;
           const wanted =
             opts.target === undefined ? config.targets : config.targets.filter((t) => t.id === opts.target);
           const report = await makeReportProvider({
@@ -67,10 +79,29 @@ export function registerReportCommand(audit: Command, globals: () => GlobalOptio
             await writeFile(opts.out, body);
             const { summary } = report;
             process.stderr.write(`${opts.out}: ${summary.compliant} of ${summary.targets} targets compliant\n`);
+            if (key) await writeSignature(opts.out, body, reportDigest(report), key);
           } else process.stdout.write(body);
         } finally {
           await store?.close();
         }
       });
     });
+}
+
+async function signingKey(source: SigningKeySource | undefined, store: SecretStore | undefined): Promise<KeyObject> {
+  try {
+    return await loadSigningKey(source, store);
+  } catch (err) {
+    if (err instanceof SigningKeyError) throw new CliExit(exitCodes.usage, err.message);
+    throw err;
+  }
+}
+
+/** `<out>.sig` next to the report; the report digest it covers is the one the HTML shows. */
+async function writeSignature(out: string, body: string, digest: string, key: KeyObject): Promise<void> {
+  const signature = signReport({ bytes: body, file: basename(out), reportDigest: digest, privateKey: key });
+  await writeFile(`${out}.sig`, `${JSON.stringify(signature, null, 2)}\n`);
+  process.stderr.write(
+    `${out}.sig: signed by key ${signature.keyId} over ${signature.fileDigest} (report ${digest})\n`,
+  );
 }
