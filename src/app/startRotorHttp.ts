@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Queue } from 'bullmq';
-import { chainEvidence } from '../audit/chainEvidence.js';
+import type { AuditAnchoring } from '../audit/anchoring.js';
+import { chainEvidence, checkChain } from '../audit/chainEvidence.js';
 import { loadControlMapping } from '../audit/controlMapping.js';
 import { bytesDigest } from '../audit/reportDigest.js';
 import type { ControlEvidence } from '../audit/reportModel.js';
@@ -79,8 +80,8 @@ export function assertHttpExposureAllowed(
 export async function startRotorHttp(
   rotor: Rotor,
   metrics: RotorMetrics,
-  /** The config file (for the report's config digest) and its control mapping, if already read. */
-  options: { configFile?: string; controls?: readonly ControlEvidence[] } = {},
+  /** The config file (for the report's config digest), its control mapping if already read, the anchors. */
+  options: { configFile?: string; controls?: readonly ControlEvidence[]; anchoring?: AuditAnchoring } = {},
 ): Promise<HttpServer> {
   const { config, logger } = rotor;
   const auditLog = rotor.audit as AuditLog;
@@ -95,8 +96,11 @@ export async function startRotorHttp(
     controls: async () => controls,
     configDigest,
   };
-  // /report checks the chain for every report; the gauges need only the figures.
-  const report = makeReportProvider({ ...sources, chain: async () => chainEvidence(await auditLog.verify()) });
+  // /report anchors and checks the chain for every report; the gauges need only the figures.
+  const anchoring = options.anchoring;
+  const chain = async () =>
+    chainEvidence(await (anchoring ? anchoring.anchorAndCheck() : checkChain({ log: auditLog })));
+  const report = makeReportProvider({ ...sources, chain });
   const figures = makeReportProvider(sources);
   const compliance = cachedFor(complianceMaxAgeMs, () =>
     figures({ since: new Date(Date.now() - 30 * 86_400_000), until: new Date() }).catch((err: unknown) => {

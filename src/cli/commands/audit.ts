@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { verifyChainFile } from '../../audit/chainFile.js';
-import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
-import { describeChain, withAuditLog } from './auditContext.js';
+import { withAuditLog } from './auditContext.js';
 import { registerReportCommand } from './auditReport.js';
+import { registerVerifyCommand } from './auditVerify.js';
 import { registerVerifyReportCommand } from './auditVerifyReport.js';
 
 /**
@@ -13,18 +12,7 @@ import { registerVerifyReportCommand } from './auditVerifyReport.js';
 export function registerAuditCommand(program: Command, globals: () => GlobalOptions): void {
   const audit = program.command('audit').description('audit chain and compliance reports');
 
-  audit
-    .command('verify')
-    .description('check the audit hash chain; exit 1 naming the first changed, deleted, inserted or reordered event')
-    .option('--file <file>', 'check an exported (or archived) JSON Lines file offline instead of Redis')
-    .action(async (opts: { file?: string }) => {
-      if (opts.file) return verifyFile(opts.file);
-      await withAuditLog(globals, async ({ log }) => {
-        const verdict = await log.verify();
-        if (!verdict.ok) throw new CliExit(exitCodes.failure, `audit chain broken: ${verdict.problem.message}`);
-        process.stdout.write(`audit chain intact: ${describeChain(verdict.count, verdict.anchor, verdict.head)}\n`);
-      });
-    });
+  registerVerifyCommand(audit, globals);
 
   audit
     .command('export')
@@ -39,19 +27,4 @@ export function registerAuditCommand(program: Command, globals: () => GlobalOpti
 
   registerReportCommand(audit, globals);
   registerVerifyReportCommand(audit);
-}
-
-async function verifyFile(file: string): Promise<void> {
-  let result: Awaited<ReturnType<typeof verifyChainFile>>;
-  try {
-    result = await verifyChainFile(file);
-  } catch (err) {
-    throw new CliExit(exitCodes.usage, `${file}: ${(err as Error).message}`);
-  }
-  const { verdict, anchor, hasEnd } = result;
-  if (!verdict.ok) throw new CliExit(exitCodes.failure, `${file}: audit chain broken: ${verdict.problem.message}`);
-  const note = hasEnd
-    ? ''
-    : ' (an archive has no end line: compare its head with the one `rotor audit verify` prints to see a cut end)';
-  process.stdout.write(`${file}: audit chain intact: ${describeChain(verdict.count, anchor, verdict.head)}${note}\n`);
 }

@@ -15,6 +15,7 @@ import type { GlobalOptions } from '../globals.js';
 /** What every `rotor audit` subcommand that reads Redis gets: the log, the config and its digest. */
 export interface AuditContext {
   log: AuditLog;
+  redis: Redis;
   config: RotorConfig;
   logger: Logger;
   /** `sha256:` of the config file's bytes (before `${VAR}` interpolation: no secret goes into it). */
@@ -34,7 +35,7 @@ export async function withAuditLog(
   const redis: Redis = makeRedisConnection(redisSettingsOf(config.redis), { maxRetriesPerRequest: 1 });
   const log = makeRedisAuditLog({ redis, prefix: config.redis.prefix, logger });
   try {
-    await run({ log, config, logger, configDigest });
+    await run({ log, redis, config, logger, configDigest });
   } finally {
     await log.close();
     redis.disconnect();

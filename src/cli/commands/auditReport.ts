@@ -2,7 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { chainEvidence } from '../../audit/chainEvidence.js';
+import { startAuditAnchoring } from '../../audit/anchoring.js';
+import { chainEvidence, checkChain } from '../../audit/chainEvidence.js';
 import { loadControlMapping } from '../../audit/controlMapping.js';
 import { isReportFormat, renderReport, reportFormats } from '../../audit/renderReport.js';
 import { makeReportProvider, readLastRotations } from '../../audit/reportProvider.js';
@@ -54,7 +55,7 @@ export function registerReportCommand(audit: Command, globals: () => GlobalOptio
       } catch (err) {
         throw new CliExit(exitCodes.usage, (err as Error).message);
       }
-      await withAuditLog(globals, async ({ log, config, logger, configDigest }) => {
+      await withAuditLog(globals, async ({ log, redis, config, logger, configDigest }) => {
         if (opts.target !== undefined && !config.targets.some((t) => t.id === opts.target)) {
           throw new CliExit(exitCodes.usage, `--target: no target with id "${opts.target}" in the config`);
         }
@@ -63,6 +64,19 @@ export function registerReportCommand(audit: Command, globals: () => GlobalOptio
         try {
           // The key first: a report that cannot be signed is not written at all.
           const key = opts.sign ? await signingKey(config.audit.signing, store) : undefined;
+          const anchoring =
+            store &&
+            startAuditAnchoring({
+              log,
+              vault: store,
+              mount: config.vault.mount,
+              statePrefix: config.vault.statePrefix,
+              redis,
+              prefix: config.redis.prefix,
+              logger,
+              anchorEvery: config.audit.anchorEvery,
+              periodic: false,
+            });
           const wanted =
             opts.target === undefined ? config.targets : config.targets.filter((t) => t.id === opts.target);
           const report = await makeReportProvider({
@@ -70,7 +84,8 @@ export function registerReportCommand(audit: Command, globals: () => GlobalOptio
             policies: config.policies,
             auditLog: log,
             lastRotations: store ? () => readLastRotations(store, wanted) : undefined,
-            chain: async () => chainEvidence(await log.verify()),
+            // With Vault, every report anchors the chain head first, then checks the chain against every anchor.
+            chain: async () => chainEvidence(await (anchoring ? anchoring.anchorAndCheck() : checkChain({ log }))),
             controls: async () => controls,
             configDigest,
           })({ ...range, targetId: opts.target });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { startAuditAnchoring } from '../../audit/anchoring.js';
 import { loadControlMapping } from '../../audit/controlMapping.js';
+import type { AuditLog } from '../../audit/redisAuditLog.js';
 import { makeRotor } from '../../app/makeRotor.js';
 import { untilSignal } from '../../app/runProcess.js';
 import { assertHttpExposureAllowed, makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
@@ -48,8 +50,22 @@ async function runWorker(
   const worker = await startRotationWorker(rotor, {
     concurrency: opts.concurrency === undefined ? undefined : Number(opts.concurrency),
   });
+  // The audit chain's head goes to Vault every audit.anchorEvery: `rotor audit verify` checks against it.
+  const anchoring = startAuditAnchoring({
+    log: rotor.audit as AuditLog,
+    vault: rotor.store,
+    mount: config.vault.mount,
+    statePrefix: config.vault.statePrefix,
+    redis: rotor.redis,
+    prefix: config.redis.prefix,
+    logger,
+    anchorEvery: config.audit.anchorEvery,
+    periodic: true,
+  });
   const scheduler = opts.scheduler ? await startScheduler(rotor) : undefined;
-  const http = opts.http ? await startRotorHttp(rotor, metrics, { configFile: configPath, controls }) : undefined;
+  const http = opts.http
+    ? await startRotorHttp(rotor, metrics, { configFile: configPath, controls, anchoring })
+    : undefined;
   logger.info(
     { targets: config.targets.length, concurrency: worker.worker.opts.concurrency, http: http?.url },
     opts.scheduler ? 'rotor run started' : 'rotor worker started',
@@ -58,6 +74,7 @@ async function runWorker(
     await scheduler?.close();
     await worker.close(config.rotation.shutdownTimeoutMs);
     await http?.close();
+    await anchoring.close();
     await run?.close();
     await rotor.close();
   });
