@@ -1,7 +1,14 @@
 import { reportDigest } from './reportDigest.js';
 import { esc, statusColors, when } from './reportFormat.js';
 import { chainHtml, controlsHtml, generatorHtml, policiesHtml, schedulesHtml } from './reportHtmlEvidence.js';
-import { distributionsHtml, exceptionsHtml, requestsHtml, summaryHtml, targetsHtml } from './reportHtmlSections.js';
+import {
+  distributionsHtml,
+  exceptionsHtml,
+  historyHtml,
+  requestsHtml,
+  summaryHtml,
+  targetsHtml,
+} from './reportHtmlSections.js';
 import { complianceStatuses, type ComplianceReport } from './reportModel.js';
 import { reportCsp, reportScript } from './reportScript.js';
 
@@ -41,7 +48,7 @@ th { font-weight: 600; } #targets th { cursor: pointer; user-select: none; } th[
 #targets th:nth-child(7), #targets th:nth-child(8) { width: 4%; } #targets th:nth-child(9) { width: 12%; }
 table.heat { font-size: 12px; max-width: 900px; table-layout: auto; } table.heat td, table.heat thead th { text-align: right; } table.heat th:first-child { width: 24%; text-align: left; }
 table.heat td.over { box-shadow: inset 0 -3px 0 #c62828; }
-table.facts { table-layout: auto; } table.facts th { width: 180px; vertical-align: top; } table.facts td { white-space: normal; word-break: break-all; }
+table.facts { table-layout: auto; } table.facts th { width: 180px; vertical-align: top; } table.facts td { white-space: normal; overflow-wrap: anywhere; }
 table.wide { table-layout: auto; } table.wide td, table.wide th { white-space: normal; }
 .heats button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: #1565c0; }
 .control table { table-layout: auto; } .control td { white-space: normal; } .req { color: #424242; margin: 0 0 6px; }
@@ -73,6 +80,7 @@ export function renderReportHtml(report: ComplianceReport): string {
 <h1>rotor compliance report${scope}</h1>
 <p class="meta">Period ${when(report.period.since)} to ${when(report.period.until)} · generated ${when(report.generatedAt)} · rotor ${esc(report.generator.rotorVersion)} · <a href="#generator">digest ${esc(digest.slice(0, 19))}…</a></p>
 ${summaryHtml(report)}
+${report.history.scope === 'target' ? targetHistoryHtml(report) : ''}
 ${exceptionsHtml(report)}
 ${distributionsHtml(report)}
 ${targetsHtml(report)}
@@ -86,4 +94,10 @@ ${controlsHtml(report)}
 </body>
 </html>
 `;
+}
+
+/** `--target`: the one target's whole history in the period, right after the summary. */
+function targetHistoryHtml(report: ComplianceReport): string {
+  const history = report.history.targets[0];
+  return `<section id="history"><h2>History of ${esc(report.scope?.targetId ?? '')} <small>newest first</small></h2>${historyHtml(history)}</section>`;
 }

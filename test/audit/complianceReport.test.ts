@@ -258,6 +258,15 @@ describe('renderReport', () => {
     expect(JSON.parse(renderReport(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
   });
 
+  it("HTML of a one-target report opens with that target's whole history", () => {
+    const html = renderReport(buildComplianceReport({ ...scenarioInput, targetId: 'iam-alice' }), 'html');
+    const section = /<section id="history">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+    expect(section).toContain('History of iam-alice');
+    expect(section.match(/<tr><td><time/g)).toHaveLength(3);
+    expect(section).toContain('cli:alice</td><td>“quarterly review”');
+    expect(html.indexOf('id="history"')).toBeLessThan(html.indexOf('id="exceptions"'));
+  });
+
   it('HTML escapes every value it shows', () => {
     const hostile = { ...report, targets: [{ ...report.targets[0]!, targetId: '<img src=x onerror=alert(1)>' }] };
     const html = renderReport(hostile, 'html');
