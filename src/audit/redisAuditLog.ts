@@ -27,6 +27,8 @@ export interface RedisAuditLogOptions {
   retention?: AuditRetention;
   /** Most events chained in one Redis call. @defaultValue 100 */
   maxBatch?: number;
+  /** Also record announced outcomes in this events outbox, in the same atomic step (src/events). */
+  outboxKey?: string;
 }
 
 export type AuditVerdict = ChainVerdict & {
@@ -67,6 +69,7 @@ const skewMs = 5 * 60_000;
 export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
   const { redis, logger } = options;
   const keys = auditKeys(options.prefix);
+  const scriptKeys = [keys.stream, keys.head, ...(options.outboxKey ? [options.outboxKey] : [])];
   const maxBatch = options.maxBatch ?? 100;
   const maxEvents = checkLimit('retention.maxEvents', options.retention?.maxEvents);
   const maxAgeMs = checkLimit('retention.maxAgeMs', options.retention?.maxAgeMs);
@@ -106,10 +109,10 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
 
   async function runScript(args: string[]): Promise<unknown> {
     try {
-      return await redis.evalsha(scriptSha, 2, keys.stream, keys.head, ...args);
+      return await redis.evalsha(scriptSha, scriptKeys.length, ...scriptKeys, ...args);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return redis.eval(appendScript, 2, keys.stream, keys.head, ...args);
+      return redis.eval(appendScript, scriptKeys.length, ...scriptKeys, ...args);
     }
   }
 

@@ -3,6 +3,7 @@ import { targetSchema } from '../connectors/targetSchema.js';
 import { policySchema } from '../policy/schema.js';
 import { redisTlsSchema } from '../queue/redisTls.js';
 import { vaultConfigSchema } from '../secrets/schema.js';
+import { eventsSchema } from '../events/schema.js';
 import { durationSchema } from './duration.js';
 import { hasHashTag, redisClusterSchema, schedulingSchema } from './schedulingSchema.js';
 
@@ -134,6 +135,8 @@ export const configSchema = z
     credentials: z.record(z.string().min(1), credentialSchema).default({}),
     targets: z.array(targetSchema).default([]),
     alerts: alertsSchema.default({}),
+    /** Rotation events (CloudEvents) for the systems that use the passwords: docs/events.md. */
+    events: eventsSchema.prefault({}),
     rotation: rotationSchema.default(rotationSchema.parse({})),
     audit: auditSchema.prefault({}),
     http: httpSchema.default(httpSchema.parse({})),

@@ -7,6 +7,7 @@ import { holdSignalsWhileStarting, untilSignal } from '../../app/runProcess.js';
 import { assertHttpExposureAllowed, makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
 import { parseDuration } from '../../config/duration.js';
 import { loadConfig } from '../../config/loadConfig.js';
+import { startEvents } from '../../events/index.js';
 import { makeLogger } from '../../observability/logger.js';
 import { makeMetrics } from '../../observability/metrics.js';
 import { startRotationWorker } from '../../queue/startWorker.js';
@@ -102,6 +103,7 @@ async function runWorker(configPath: string, flags: WorkerFlags, parts: { http: 
         w.close(config.rotation.shutdownTimeoutMs),
       );
       if (parts.scheduler) resources.add(await startScheduler(rotor), (s) => s.close());
+      resources.add(startEvents(config, rotor.redis, rotor.store, logger, metrics.registry), (d) => d.close());
       logger.info(
         { targets: config.targets.length, concurrency: worker.worker.opts.concurrency, http: http?.url },
         parts.scheduler ? 'rotor run started' : 'rotor worker started',
