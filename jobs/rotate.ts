@@ -6,6 +6,7 @@ import { assertNoSecret } from '../src/audit/secretGuard.js';
 import { BadJob, isRotorError } from '../src/rotation/errors.js';
 import { dryRunTarget, type DryRunReport } from '../src/rotation/dryRun.js';
 import { attemptLogger } from '../src/observability/rotationLog.js';
+import { stepSpans } from '../src/observability/tracing.js';
 import { rotateTarget, type RotationOutcome } from '../src/rotation/rotateTarget.js';
 import { steer } from '../src/rotation/steer.js';
 import { waitingProgress } from '../src/queue/waitingReason.js';
@@ -69,9 +70,13 @@ export function makeRotateProcessor(rotor: Rotor) {
       throw new UnrecoverableError(new BadJob(`job ${jobId}: not a rotor rotation job (${why})`).message);
     }
     const data = parsed.data;
+    const spans = stepSpans(target, job.attemptsMade + 1, jobId);
     const deps = {
       ...rotor.rotationDeps(target),
-      observeStep: (step: string, seconds: number) => rotor.metrics?.observeStep(target.kind, step, seconds),
+      observeStep: (step: string, seconds: number) => {
+        rotor.metrics?.observeStep(target.kind, step, seconds);
+        spans.observe(step, seconds);
+      },
     };
     if (data.dryRun) return dryRunTarget(deps);
 
@@ -95,6 +100,7 @@ export function makeRotateProcessor(rotor: Rotor) {
       const code = isRotorError(err) ? err.code : err instanceof Error ? err.name : 'Error';
       const message = err instanceof Error ? err.message : String(err);
       const durationMs = Date.now() - started;
+      spans.failed(steering.action, code);
       if (steering.action === 'park') {
         const until = Date.now() + steering.delayMs;
         // Why it waits and until when, for whoever waits on the job (`rotor rotate --wait`); a failure

@@ -12,6 +12,7 @@ import { registerSchedulerCommand } from './commands/scheduler.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWorkerCommands } from './commands/worker.js';
 import { registerSimCommand } from './commands/sim.js';
+import { tracingWanted } from '../observability/tracing.js';
 import { CliExit, exitCodes } from './exitCodes.js';
 import { readGlobals } from './globals.js';
 import { rotorVersion } from './version.js';
@@ -43,6 +44,18 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // The SDK is loaded only when OTEL_* variables ask for tracing; its buffered spans are flushed on the way out.
+  const tracing = tracingWanted(process.env)
+    ? (await import('../observability/tracingSdk.js')).startTracing(process.env)
+    : undefined;
+  try {
+    return await runProgram(argv);
+  } finally {
+    await tracing?.shutdown().catch(() => undefined);
+  }
+}
+
+async function runProgram(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -5,6 +5,7 @@ import type { AuditSink } from '../audit/types.js';
 import { loadConfig, resolveConfigPath } from '../config/loadConfig.js';
 import type { RotorConfig } from '../config/schema.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
+import { queueTelemetry, traceEnqueue } from '../observability/tracing.js';
 import { makeRedisClient, redisSettingsOf, type RedisClient } from './cluster.js';
 import {
   enqueueRotation as enqueueWith,
@@ -45,7 +46,11 @@ export function makeRotationClient(options: RotationClientOptions): RotationClie
   const { config } = options;
   const settings = redisSettingsOf(config.redis);
   const redis = makeRedisClient(settings, { maxRetriesPerRequest: options.maxRetriesPerRequest ?? 3 });
-  const queue: RotationQueue = new Queue(rotateQueueName, { connection: redis, prefix: settings.prefix });
+  const queue: RotationQueue = new Queue(rotateQueueName, {
+    connection: redis,
+    prefix: settings.prefix,
+    ...queueTelemetry(),
+  });
   queue.on('error', (err) => (options.logger ?? silentLogger).warn({ err }, 'rotation queue error'));
   // The audit log sends single-slot commands only (EVALSHA/EVAL, XRANGE, HMGET, HSET on `{prefix}:audit:*`),
   // which a Cluster client routes by key like a plain one: its `Redis` parameter type is narrower than its use.
@@ -60,7 +65,8 @@ export function makeRotationClient(options: RotationClientOptions): RotationClie
     config,
     queue,
     redis,
-    enqueueRotation: (targetId, request) => enqueueWith(ctx, targetId, request),
+    enqueueRotation: (targetId, request) =>
+      traceEnqueue(targetId, request?.dryRun === true, () => enqueueWith(ctx, targetId, request)),
     waitForRotations: (jobs, waitOptions) => waitForRotations(queue, jobs, waitOptions),
     async close() {
       await auditLog?.close();

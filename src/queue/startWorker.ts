@@ -4,6 +4,7 @@ import { chosenRetryDelay, makeRotateProcessor } from '../../jobs/rotate.js';
 import { rotateQueueName } from './names.js';
 import { makeClientSet, redisSettingsOf } from './cluster.js';
 import { steer } from '../rotation/steer.js';
+import { queueTelemetry } from '../observability/tracing.js';
 
 export interface WorkerSettings {
   /** Rotations run at once by this process. @defaultValue config.worker.concurrency */
@@ -43,6 +44,7 @@ export async function startRotationWorker(rotor: Rotor, settings: WorkerSettings
     },
     // A worker killed twice in one rotation still leaves the job to recovery, not to the failed set.
     maxStalledCount: 3,
+    ...queueTelemetry(),
   });
   worker.on('error', (err) => rotor.logger.error({ err }, 'worker error'));
   await worker.waitUntilReady();

@@ -4,6 +4,7 @@ import { schedulingSchema, type SchedulingConfig } from '../config/schedulingSch
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
 import { connectors } from '../connectors/index.js';
 import type { Logger } from '../observability/logger.js';
+import { queueTelemetry } from '../observability/tracing.js';
 import type { AccountPasswordPolicy } from '../policy/index.js';
 import { makeClientSet, redisSettingsOf } from '../queue/cluster.js';
 import { enqueueRotation, type EnqueueContext, type RotationQueue } from '../queue/enqueueRotation.js';
@@ -75,6 +76,7 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
   const rotateQueue: RotationQueue = new Queue(rotateQueueName, {
     connection: clients.create(),
     prefix: settings.prefix,
+    ...queueTelemetry(),
   });
   for (const q of [queue, rotateQueue]) q.on('error', (err) => logger.warn({ err }, 'scheduler queue error'));
 

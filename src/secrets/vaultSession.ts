@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import vault from 'node-vault';
 import type NodeVault from 'node-vault';
 import type { Logger } from '../observability/logger.js';
+import { traceHttp } from '../observability/tracing.js';
 import { Misconfigured, PermissionDenied } from '../rotation/errors.js';
 import type { VaultConfig } from './schema.js';
 import { lookupSelfSchema } from './kvResponses.js';
@@ -17,6 +18,23 @@ export interface SessionOptions {
 export interface VaultAnswer {
   status: 200 | 404;
   body: unknown;
+}
+
+/** The HTTP method node-vault sends for a capability (LIST is sent as `GET ?list=true`). */
+const vaultMethods: Record<VaultOp['capability'], string> = {
+  read: 'GET',
+  list: 'GET',
+  create: 'POST',
+  update: 'POST',
+  delete: 'DELETE',
+};
+
+/** The HTTP status a classified Vault error carries, if it had an answer. */
+function statusOf(err: object): number | undefined {
+  const status =
+    (err as { status?: unknown; details?: { status?: unknown } }).details?.status ??
+    (err as { status?: unknown }).status;
+  return typeof status === 'number' ? status : undefined;
 }
 
 function makeClient(config: VaultConfig): NodeVault.client {
@@ -79,7 +97,23 @@ export class VaultSession {
     await this.login();
   }
 
-  async call(op: VaultOp, fn: (c: NodeVault.client) => Promise<unknown>, accept404 = false): Promise<VaultAnswer> {
+  call(op: VaultOp, fn: (c: NodeVault.client) => Promise<unknown>, accept404 = false): Promise<VaultAnswer> {
+    // The op's path, not the request's: no query string, and never a value.
+    const url = new URL(`/v1/${op.path.replace(/\?.*$/, '')}`, this.config.address);
+    const info = { system: 'vault', method: vaultMethods[op.capability], url, operation: op.action };
+    return traceHttp(
+      info,
+      () => this.untracedCall(op, fn, accept404),
+      (answer) => answer.status,
+      (err) => (err !== null && typeof err === 'object' ? statusOf(err) : undefined),
+    );
+  }
+
+  private async untracedCall(
+    op: VaultOp,
+    fn: (c: NodeVault.client) => Promise<unknown>,
+    accept404: boolean,
+  ): Promise<VaultAnswer> {
     const generationUsed = this.generation;
     try {
       return { status: 200, body: await fn(this.client) };

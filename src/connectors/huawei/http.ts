@@ -4,6 +4,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { got, type RequestError } from 'got';
 import type { Logger } from '../../observability/logger.js';
+import { traceHttp } from '../../observability/tracing.js';
 import { Misconfigured, OutcomeUnknown, TargetUnchanged, Throttled } from '../../rotation/errors.js';
 import { parseHuaweiError, scrub, type HuaweiErrorBody } from './errorBody.js';
 import type { HuaweiHttpSettings } from './settings.js';
@@ -145,7 +146,17 @@ export class HuaweiHttp {
     return new OutcomeUnknown(`${what}: the change may have been applied`, details);
   }
 
-  private async once(call: HuaweiCall): Promise<HuaweiReply> {
+  private once(call: HuaweiCall): Promise<HuaweiReply> {
+    const url = new URL(call.path, this.opts.endpoint);
+    const info = { system: 'huawei', method: call.method, url, operation: call.name };
+    return traceHttp(
+      info,
+      () => this.untracedOnce(call),
+      (reply) => reply.status,
+    );
+  }
+
+  private async untracedOnce(call: HuaweiCall): Promise<HuaweiReply> {
     await this.bucket.take();
     const requestId = randomUUID();
     const url = new URL(call.path, this.opts.endpoint);
