@@ -38,7 +38,8 @@ export interface CliRotorFixture {
   config: RotorConfig;
   configFile: string;
   rotor?: Rotor;
-  cli(args: string[]): CliRun;
+  /** `env` is added to the CLI's environment (this process's, without NODE_OPTIONS). */
+  cli(args: string[], env?: NodeJS.ProcessEnv): CliRun;
   close(): Promise<void>;
 }
 
@@ -72,10 +73,10 @@ export async function makeCliRotorFixture(opts: {
     config,
     configFile,
     rotor,
-    cli(args) {
+    cli(args, env = {}) {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', configFile, ...args], {
         cwd: repoRoot,
-        env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken },
+        env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const run: CliRun = { child, started: Date.now(), stdout: [], stderr: [], exited: Promise.resolve(null) };
