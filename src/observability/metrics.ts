@@ -97,6 +97,13 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
     registers: [registry],
     collect: collectCompliance,
   });
+  const neverRotated = new Gauge({
+    name: 'rotor_targets_never_rotated',
+    help: 'Targets rotor has not rotated yet (no rotated_at in Vault): they have no password age to report.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect: collectCompliance,
+  });
   const queueDepth = options.queueDepth;
   const depth = new Gauge({
     name: 'rotor_queue_depth',
@@ -116,12 +123,17 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
 
   function recordCompliance(report: ComplianceReport): void {
     const byKind = new Map<string, number>();
+    const unrotated = new Map<string, number>();
     for (const t of report.targets) {
+      unrotated.set(t.kind, (unrotated.get(t.kind) ?? 0) + (t.ageMs === undefined ? 1 : 0));
       if (t.ageMs === undefined) continue;
       byKind.set(t.kind, Math.max(byKind.get(t.kind) ?? 0, t.ageMs / 1000));
     }
     oldest.reset();
     for (const [kind, seconds] of byKind) oldest.set({ kind: label(kind) }, seconds);
+    // Every configured kind has a value from the first scrape, 0 included.
+    neverRotated.reset();
+    for (const [kind, count] of unrotated) neverRotated.set({ kind: label(kind) }, count);
     outOfSync.set(report.summary.byStatus['out-of-sync']);
   }
 

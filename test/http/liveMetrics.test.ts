@@ -62,6 +62,11 @@ describe('/metrics of a running rotor run', () => {
     expect(age?.value).toBeGreaterThan(0);
     expect(age?.value).toBeLessThan(600);
     expect(samples(firstScrape, 'rotor_targets_out_of_sync').map((s) => s.value)).toEqual([0]);
+    // The CBH target was never rotated: it has no age, and is counted as such from the first scrape.
+    const never = Object.fromEntries(
+      samples(firstScrape, 'rotor_targets_never_rotated').map((s) => [s.labels.kind, s.value]),
+    );
+    expect(never).toEqual({ 'huawei-iam-user': 0, 'huawei-cbh-admin': 1 });
     const depth = Object.fromEntries(samples(firstScrape, 'rotor_queue_depth').map((s) => [s.labels.state, s.value]));
     expect(depth).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
   });
