@@ -1,4 +1,4 @@
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import {
   buildComplianceReport,
   type ComplianceReport,

@@ -1,5 +1,5 @@
 import type { ConnectorKind } from '../connectors/kinds.js';
-import { isRotorError } from '../rotation/errors.js';
+import { isRotorError } from '../errors/index.js';
 import { effectivePolicy } from './effectivePolicy.js';
 import type { EffectivePolicyInput } from './effectivePolicy.js';
 import { PolicyConflictError } from './errors.js';

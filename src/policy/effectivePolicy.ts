@@ -1,5 +1,5 @@
 import type { ConnectorKind } from '../connectors/kinds.js';
-import { Misconfigured } from '../rotation/errors.js';
+import { Misconfigured } from '../errors/index.js';
 import { ASCII_PUNCTUATION, classNames, classWords, DIGITS, filterChars, LOWER, UPPER } from './charsets.js';
 import type { ClassName } from './charsets.js';
 import { connectorRules } from './connectorRules.js';

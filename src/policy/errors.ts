@@ -1,4 +1,4 @@
-import { Misconfigured } from '../rotation/errors.js';
+import { Misconfigured } from '../errors/index.js';
 
 /**
  * The configured policy cannot be met together with a target's rules. It is a misconfiguration

@@ -1,5 +1,5 @@
 import type { ConnectorKind } from '../connectors/kinds.js';
-import { Misconfigured } from '../rotation/errors.js';
+import { Misconfigured } from '../errors/index.js';
 import type { AccountPasswordPolicy } from './connectorRules.js';
 import { effectivePolicy } from './effectivePolicy.js';
 import { generatePassword } from './generator.js';

@@ -1,10 +1,10 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type RedisOptions } from 'ioredis';
 import { hasHashTag, redisClusterSchema, type RedisClusterConfig } from '../config/schedulingSchema.js';
 import { collectConnections, makeRedisConnection } from './redis.js';
 import { endpointOptions, redisTlsSchema, type RedisEndpoint } from './redisTls.js';
+import type { RedisClient } from '../types/redis.js';
 
-/** A single Redis or a Redis Cluster: BullMQ and every command rotor sends work with both. */
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from '../types/redis.js';
 
 export interface RedisSettings extends RedisEndpoint {
   prefix: string;

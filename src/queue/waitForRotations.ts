@@ -1,4 +1,4 @@
-import type { RotateJobResult } from '../../jobs/rotate.js';
+import type { RotateJobResult } from './rotateJob.js';
 import type { DryRunReport } from '../rotation/dryRun.js';
 import type { RotationOutcome } from '../rotation/rotationContext.js';
 import { mapLimit } from '../scheduling/mapLimit.js';

@@ -9,7 +9,7 @@ import {
   type AccountPasswordPolicy,
   type PolicyConfig,
 } from '../policy/index.js';
-import { PolicyRejected } from './errors.js';
+import { PolicyRejected } from '../errors/index.js';
 
 export interface PasswordRequest {
   oldPassword: string;

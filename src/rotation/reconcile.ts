@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SecretVersion } from '../secrets/types.js';
-import { Misconfigured, OutOfSync, TargetBusy } from './errors.js';
+import type { SecretVersion } from '../types/secretStore.js';
+import { Misconfigured, OutOfSync, TargetBusy } from '../errors/index.js';
 import { finalize } from './finalize.js';
 import { auditFor, type RotationDeps } from './rotationContext.js';
 

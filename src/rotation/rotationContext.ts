@@ -2,8 +2,9 @@ import type { AuditEvent, AuditSink } from '../audit/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Connector, ConnectorCapabilities } from '../connectors/types.js';
 import type { Logger } from '../observability/logger.js';
+import type { RotationOutcomeLabel } from '../observability/metrics.js';
 import type { AccountPasswordPolicy } from '../policy/index.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import type { Alerter } from './alerts.js';
 import type { PasswordMaker } from './makePasswordMaker.js';
 import type { ProbeMemo } from './probeMemo.js';
@@ -29,6 +30,8 @@ export interface RotationDeps {
   logger: Logger;
   /** Told how long each audited step took (`rotor_rotation_duration_seconds{step}`). */
   observeStep?: (step: string, seconds: number) => void;
+  /** Told each attempt's outcome (`rotor_rotations_total{outcome}`). */
+  countRotation?: (outcome: RotationOutcomeLabel) => void;
 }
 
 /** Who started this attempt and where it runs. */

@@ -9,7 +9,7 @@ import { makeClientSet, redisSettingsOf } from '../queue/cluster.js';
 import { enqueueRotation, type EnqueueContext, type RotationQueue } from '../queue/enqueueRotation.js';
 import { rotateQueueName } from '../queue/names.js';
 import { scheduleQueueName } from '../queue/scheduleNames.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import type { CooldownSource } from './cooldown.js';
 import { timingFor } from './planRotation.js';
 import { onScheduleFired, type TriggerContext } from './scheduledRotation.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isRotorError } from '../../src/rotation/errors.js';
+import { isRotorError } from '../../src/errors/index.js';
 import {
   effectivePolicy,
   PolicyConflictError,

@@ -7,7 +7,7 @@ import {
   PolicyUnsatisfiable,
   validatePassword,
 } from '../../src/policy/index.js';
-import { isRotorError } from '../../src/rotation/errors.js';
+import { isRotorError } from '../../src/errors/index.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const digitsOnly = effectivePolicy({

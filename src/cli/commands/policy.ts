@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/loadConfig.js';
 import { passwordContextOf } from '../../config/passwordContext.js';
 import { generateForPolicy } from '../../policy/index.js';
-import { isRotorError } from '../../rotation/errors.js';
+import { isRotorError } from '../../errors/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
 

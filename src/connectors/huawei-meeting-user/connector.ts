@@ -1,4 +1,4 @@
-import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
+import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../errors/index.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { huaweiHttpFor, type HuaweiReply } from '../huawei/http.js';
 import { accountBlocked, describe, detailsOf, jsonError, unrecognisedChange } from '../huawei/replies.js';

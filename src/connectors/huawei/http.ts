@@ -4,7 +4,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { got, type RequestError } from 'got';
 import type { Logger } from '../../observability/logger.js';
-import { Misconfigured, OutcomeUnknown, TargetUnchanged, Throttled } from '../../rotation/errors.js';
+import { Misconfigured, OutcomeUnknown, TargetUnchanged, Throttled } from '../../errors/index.js';
 import { parseHuaweiError, scrub, type HuaweiErrorBody } from './errorBody.js';
 import type { HuaweiHttpSettings } from './settings.js';
 import type { RateGate, RateGateFactory } from './sharedRateGate.js';
