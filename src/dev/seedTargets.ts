@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RotorConfig } from '../config/schema.js';
-import { effectivePolicy, generatePassword } from '../policy/index.js';
+import { effectivePolicy } from '../connectors/kindPolicy.js';
+import { generatePassword } from '../policy/index.js';
 import type { HuaweiSimulator } from './huaweiSimulator.js';
 
 /** Writes one KV v2 secret (below the mount); returns nothing secret. */
 export type SecretWriter = (secretPath: string, data: Record<string, string>) => Promise<void>;
 
-const initialPassword = (kind: Parameters<typeof effectivePolicy>[0]['kind']) =>
-  generatePassword(effectivePolicy({ kind, configured: { length: 16 } }));
+const initialPassword = (kind: string) => generatePassword(effectivePolicy({ kind, configured: { length: 16 } }));
 
 /**
  * Creates, in the simulator, the account behind every configured target with a fresh password,

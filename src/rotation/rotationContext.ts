@@ -16,6 +16,8 @@ export interface RotationDeps {
   target: TargetConfig;
   connector: Connector;
   capabilities: ConnectorCapabilities;
+  /** Why reconcile cannot reset this target's password without the old one; undefined when it can. */
+  noAdminReset: string | undefined;
   /** Minimum time between two changes (Meeting: 5 minutes). */
   cooldownMs: number;
   store: SecretStore;

@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { AuditSink } from '../audit/types.js';
 import { schedulingSchema, type SchedulingConfig } from '../config/schedulingSchema.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
-import { connectors } from '../connectors/index.js';
+import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { AccountPasswordPolicy } from '../policy/index.js';
 import { makeClientSet, redisSettingsOf } from '../queue/cluster.js';
@@ -30,6 +30,8 @@ export interface SchedulerDeps {
   audit: AuditSink;
   /** For IAM's minimum password age; without it only the connectors' fixed cooldowns count. */
   rotationDeps?: (target: TargetConfig) => { accountPolicy(): Promise<AccountPasswordPolicy | undefined> };
+  /** The kinds of target served (their fixed cooldowns). @defaultValue the production registry */
+  connectors?: ConnectorRegistry;
 }
 
 export interface SchedulerOptions {
@@ -87,7 +89,7 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
   const cooldown = (target: TargetConfig): CooldownSource => {
     const rotationDeps = deps.rotationDeps;
     return {
-      cooldownMs: connectors[target.kind].cooldownMs,
+      cooldownMs: descriptorOf(deps.connectors ?? connectors, target.kind)?.cooldownMs ?? 0,
       accountPolicy: rotationDeps ? () => rotationDeps(target).accountPolicy() : undefined,
     };
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { connectors } from '../../../src/connectors/index.js';
-import type { ConnectorKind } from '../../../src/connectors/kinds.js';
+import { connectors, descriptorOf } from '../../../src/connectors/registry.js';
+import type { ConnectorKind } from '../../../src/connectors/registry.js';
 import type { Connector } from '../../../src/connectors/types.js';
 import type { HuaweiSimulator } from '../../../src/dev/huaweiSimulator.js';
 import type { Logger } from '../../../src/observability/logger.js';
@@ -129,7 +129,8 @@ export const fixtures: KindFixture[] = [iamFixture, meetingFixture, cbhFixture];
 
 /** Builds the connector the way rotor does: parse the target with its kind's schema, then create. */
 export function connect(kind: ConnectorKind, seeded: SeededTarget, logger: Logger): Connector {
-  const descriptor = connectors[kind];
+  const descriptor = descriptorOf(connectors, kind);
+  if (!descriptor) throw new Error(`no connector for ${kind}`);
   const target = descriptor.targetSchema.parse(seeded.config);
   return descriptor.create(target, {
     logger,
