@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { connectors, targetSchema, targetSchemaOf, type ConnectorRegistry } from '../connectors/registry.js';
 import { policySchema } from '../policy/schema.js';
-import { redisTlsSchema } from '../queue/redisTls.js';
 import { vaultConfigSchema } from '../secrets/schema.js';
 import { durationSchema } from './duration.js';
-import { hasHashTag, redisClusterSchema, schedulingSchema } from './schedulingSchema.js';
+import { hasHashTag, redisClusterSchema, redisTlsSchema } from './redisSchema.js';
+import { schedulingSchema } from './schedulingSchema.js';
 
 const redisSchema = z
   .object({

@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
-import type { Rotor } from '../app/makeRotor.js';
+import type { RotorConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
 import { rotateQueueName } from './names.js';
 import { makeClientSet, redisSettingsOf } from './cluster.js';
 import { rotationBackoffStrategy } from './retryDelay.js';
@@ -28,8 +29,14 @@ export interface RotationWorker {
  * A BullMQ worker on the `rotate` queue running `processor` (`makeRotateProcessor(rotor)` from
  * `jobs/rotate.ts`, handed in by the composition root: the library never imports `jobs/`).
  */
+/** What the worker needs of a `Rotor`. */
+export interface WorkerHost {
+  config: RotorConfig;
+  logger: Logger;
+}
+
 export async function startRotationWorker(
-  rotor: Rotor,
+  rotor: WorkerHost,
   processor: RotateProcessor,
   settings: WorkerSettings = {},
 ): Promise<RotationWorker> {

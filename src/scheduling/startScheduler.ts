@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { AuditSink } from '../audit/types.js';
-import { schedulingSchema, type SchedulingConfig } from '../config/schedulingSchema.js';
+import type { SchedulingConfig } from '../config/schedulingSchema.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
 import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
 import type { Logger } from '../observability/logger.js';
@@ -54,10 +54,9 @@ export interface RotorScheduler {
   close(): Promise<void>;
 }
 
-/** The config's `scheduling:` section, read whether or not the loader's schema knows it yet. */
+/** The config's `scheduling:` section (validated by the loader), with a caller's overrides. */
 export function schedulingOf(config: RotorConfig, overrides: Partial<SchedulingConfig> = {}): SchedulingConfig {
-  const raw = 'scheduling' in config && config.scheduling ? config.scheduling : {};
-  return schedulingSchema.parse({ ...raw, ...overrides });
+  return { ...config.scheduling, ...overrides };
 }
 
 /**

@@ -9,7 +9,7 @@ import { schedulingKeys, targetIdOfScheduler } from '../queue/scheduleNames.js';
 import type { SecretStore } from '../types/secretStore.js';
 import { rotatedAtOf } from './cooldown.js';
 import { jitterOffsetMs } from './jitter.js';
-import { mapLimit } from './mapLimit.js';
+import { mapLimit } from '../queue/mapLimit.js';
 import { timingFor } from './planRotation.js';
 import { formatClock, waitingCause } from './waitingNotice.js';
 import type { ScheduleQueue } from './syncSchedules.js';
