@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import { failureCode, type Fate } from './fate.js';
-import type { RotationAudit, RotationDeps, RotationOutcome, RotationRun } from './rotationContext.js';
+import type { RotationAudit, RotationDeps, RotationOutcome, RotationAttempt } from './rotationContext.js';
 
 /**
  * What the world learns about an attempt, success or failure, side by side: the target's status
@@ -39,7 +39,7 @@ export async function recordSuccess(
 }
 
 export interface FailedAttempt {
-  run: RotationRun & { attempt: number };
+  run: RotationAttempt & { attempt: number };
   /** Tries the job has in all (`rotation.attempts`). */
   attempts: number;
   err: unknown;

@@ -20,10 +20,10 @@ import {
   type RotationAudit,
   type RotationDeps,
   type RotationOutcome,
-  type RotationRun,
+  type RotationAttempt,
 } from './rotationContext.js';
 
-export type { RotationDeps, RotationOutcome, RotationRun } from './rotationContext.js';
+export type { RotationDeps, RotationOutcome, RotationAttempt } from './rotationContext.js';
 
 /**
  * One rotation of one target: lock → load → (recover | prepare) → commit → verify → finalize → release.
@@ -31,7 +31,7 @@ export type { RotationDeps, RotationOutcome, RotationRun } from './rotationConte
  * before the change call, the secret is promoted only after the change succeeded, and a crash at
  * any line leaves a state the next attempt finishes (see recover.ts).
  */
-export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promise<RotationOutcome> {
+export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Promise<RotationOutcome> {
   const { target, connector, store } = deps;
   const started = Date.now();
   const log = attemptLogger(deps.logger, run);

@@ -37,7 +37,7 @@ export interface RotationDeps {
 }
 
 /** Who started this attempt and where it runs. */
-export interface RotationRun {
+export interface RotationAttempt {
   actor: string;
   jobId?: string;
   attempt?: number;
@@ -60,7 +60,7 @@ type Detail = NonNullable<AuditEvent['detail']>;
  * events mark the step boundaries, so they also time the steps: a step lasts from the previous boundary
  * to its own event (`load` covers lock and load, up to `rotation.started`).
  */
-export function auditFor(deps: RotationDeps, run: RotationRun) {
+export function auditFor(deps: RotationDeps, run: RotationAttempt) {
   let boundary = performance.now();
   const lap = (step: string) => {
     const now = performance.now();

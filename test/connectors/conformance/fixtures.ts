@@ -125,7 +125,14 @@ export const cbhFixture: KindFixture = {
   },
 };
 
-export const fixtures: KindFixture[] = [iamFixture, meetingFixture, cbhFixture];
+/** One fixture per kind of the registry: a kind added without its fixture does not compile. */
+const fixturesByKind: Record<ConnectorKind, KindFixture> = {
+  'huawei-iam-user': iamFixture,
+  'huawei-meeting-user': meetingFixture,
+  'huawei-cbh-admin': cbhFixture,
+};
+
+export const fixtures: KindFixture[] = Object.values(fixturesByKind);
 
 /** Builds the connector the way rotor does: parse the target with its kind's schema, then create. */
 export function connect(kind: ConnectorKind, seeded: SeededTarget, logger: Logger): Connector {
