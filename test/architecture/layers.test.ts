@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { connectorKinds } from '../../src/connectors/registry.js';
 import { repoRoot } from '../helpers/runCli.js';
 
 const depcruise = join(repoRoot, 'node_modules', '.bin', 'depcruise');
@@ -56,4 +57,35 @@ describe('the layer rules (npm run lint:layers)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+/** Every production source file (src/ without the simulators, jobs/, bin/), relative to the repo. */
+function productionFiles(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : [],
+    );
+  return ['src', 'jobs', 'bin'].flatMap(walk).filter((f) => !f.startsWith('src/dev/'));
+}
+
+describe('kinds in production code', () => {
+  const files = productionFiles().map((path) => ({ path, text: readFileSync(join(repoRoot, path), 'utf8') }));
+
+  it('name each kind only in its own folder and the registry', () => {
+    for (const kind of connectorKinds) {
+      const naming = files.filter((f) => f.text.includes(kind)).map((f) => f.path);
+      expect(naming.filter((p) => !p.startsWith(`src/connectors/${kind}/`))).toEqual(['src/connectors/registry.ts']);
+    }
+  });
+
+  it('never branch on a target’s kind outside a connector folder', () => {
+    const outside = files.filter(
+      (f) => !/^src\/connectors\/[^/]+\//.test(f.path) || f.path.startsWith('src/connectors/huawei/'),
+    );
+    const kindLiteral = new RegExp(`kind\\s*[!=]==\\s*['"\`](?:${connectorKinds.join('|')})`);
+    const branching = outside.filter((f) => kindLiteral.test(f.text) || /\btarget\.kind\s*[!=]==/.test(f.text));
+    expect(branching.map((f) => f.path)).toEqual([]);
+    // The check itself sees the comparison it forbids.
+    expect(kindLiteral.test(`if (target.kind === '${connectorKinds[0]}')`)).toBe(true);
+  });
 });
