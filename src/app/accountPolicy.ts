@@ -39,13 +39,19 @@ export function cachedAccountPolicy(
     const value = fromApi ?? declaredOf(source);
     if (fromApi === undefined && !warned.has(source.scope)) {
       warned.add(source.scope);
-      logger.warn(
-        { scope: source.scope, declared: source.declared !== undefined },
-        source.declared
-          ? 'the target does not let rotor read its account password policy; using accountPolicy from the config'
-          : 'the target does not let rotor read its account password policy and the config declares none: ' +
-              'generating with the strictest rules it allows; declare accountPolicy on the target to say otherwise',
-      );
+      if (source.declared) {
+        // The expected path for users that may not read it: said once, not a warning.
+        logger.info(
+          { scope: source.scope },
+          'the target does not let rotor read its account password policy; using accountPolicy from the config',
+        );
+      } else {
+        logger.warn(
+          { scope: source.scope },
+          'the target does not let rotor read its account password policy and the config declares none: ' +
+            'generating with the strictest rules it allows; declare accountPolicy on the target to say otherwise',
+        );
+      }
     }
     cache.set(source.scope, { value, at: Date.now() });
     return value;

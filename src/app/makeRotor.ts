@@ -3,6 +3,7 @@ import type { AuditSink } from '../audit/types.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
 import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
 import type { Connector, CredentialReader } from '../connectors/types.js';
+import { outboxKeyOf } from '../events/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RotorMetrics } from '../observability/metrics.js';
 import { cachedAccountPolicy } from './accountPolicy.js';
@@ -66,6 +67,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
           maxEvents: config.audit.retention.maxEvents,
           maxAgeMs: config.audit.retention.maxAge,
         },
+        outboxKey: outboxKeyOf(config),
       });
   const audit = overrides.audit ?? (auditLog as AuditLog);
   const status = makeTargetStatusStore(redis, prefix);

@@ -1,4 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { Queue } from 'bullmq';
+import type { AuditAnchoring } from '../audit/anchoring.js';
+import { chainEvidence, checkChain } from '../audit/chainEvidence.js';
+import { loadControlMapping } from '../audit/controlMapping.js';
+import { bytesDigest } from '../audit/reportDigest.js';
+import type { ControlEvidence } from '../audit/reportModel.js';
 import { makeReportProvider, readLastRotations } from '../audit/reportProvider.js';
 import type { AuditLog } from '../audit/redisAuditLog.js';
 import { ConfigError } from '../config/problems.js';
@@ -71,15 +77,33 @@ export function assertHttpExposureAllowed(
  * the same report the page shows, read at scrape time (at most once a minute) and computed once at
  * startup, so the first scrape already has them.
  */
-export async function startRotorHttp(rotor: Rotor, metrics: RotorMetrics): Promise<HttpServer> {
+export async function startRotorHttp(
+  rotor: Rotor,
+  metrics: RotorMetrics,
+  /** The config file (for the report's config digest), its control mapping if already read, the anchors. */
+  options: { configFile?: string; controls?: readonly ControlEvidence[]; anchoring?: AuditAnchoring } = {},
+): Promise<HttpServer> {
   const { config, logger } = rotor;
-  const report = makeReportProvider({
+  const auditLog = rotor.audit as AuditLog;
+  // Read once at start: a broken mapping stops `rotor run` with the line to fix, not a 500 later.
+  const controls = options.controls ?? (await loadControlMapping(config.audit.controls));
+  const configDigest = options.configFile ? bytesDigest(await readFile(options.configFile)) : undefined;
+  const sources = {
     targets: config.targets,
-    auditLog: rotor.audit as AuditLog,
+    policies: config.policies,
+    auditLog,
     lastRotations: () => readLastRotations(rotor.store, config.targets),
-  });
+    controls: async () => controls,
+    configDigest,
+  };
+  // /report anchors and checks the chain for every report; the gauges need only the figures.
+  const anchoring = options.anchoring;
+  const chain = async () =>
+    chainEvidence(await (anchoring ? anchoring.anchorAndCheck() : checkChain({ log: auditLog })));
+  const report = makeReportProvider({ ...sources, chain });
+  const figures = makeReportProvider(sources);
   const compliance = cachedFor(complianceMaxAgeMs, () =>
-    report({ since: new Date(Date.now() - 30 * 86_400_000), until: new Date() }).catch((err: unknown) => {
+    figures({ since: new Date(Date.now() - 30 * 86_400_000), until: new Date() }).catch((err: unknown) => {
       logger.warn({ err }, 'compliance metrics not refreshed');
       throw err;
     }),

@@ -60,7 +60,7 @@ end
 `;
 
 /**
- * KEYS: stream, head. ARGV: maxEvents (0 = keep all), maxAgeMs (0 = keep all), then per event its
+ * KEYS: stream, head and, when events are on, the events outbox (src/events/outboxKeys.ts). ARGV: maxEvents (0 = keep all), maxAgeMs (0 = keep all), then per event its
  * JSON (without seq, prevHash, hash) and its content hash. Links each event to the head —
  * `hash = sha256(prevHash .. "\n" .. seq .. "\n" .. contentHash)` — appends it, and moves the head
  * (`seq`, `hash`, and `headId`, the stream id of the newest event), all in one atomic step: many
@@ -94,6 +94,15 @@ for i = 3, #ARGV, 2 do
   local record = '{"seq":' .. seqText .. ',"prevHash":"' .. prev .. '","hash":"' .. hash .. '",' .. string.sub(body, 2)
   id = redis.call('XADD', KEYS[1], '*', 'e', record)
   prev = hash
+  if KEYS[3] then
+    local ev = cjson.decode(body)
+    local t = ev.type
+    if t == 'rotation.succeeded' or t == 'rotation.recovered' or t == 'rotation.out_of_sync'
+      or t == 'rotation.reconciled' or (t == 'rotation.failed' and ev.outcome == 'failed') then
+      -- The outbox entry is written in this same atomic step: an audited outcome is never unannounced.
+      redis.call('XADD', KEYS[3], 'MAXLEN', '~', '100000', '*', 'e', record)
+    end
+  end
 end
 local seqText = string.format('%d', seq)
 if id then

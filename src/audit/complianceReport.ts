@@ -1,37 +1,35 @@
+import { ageDistributions, bucketOutcomes, bucketStarts } from './reportDistributions.js';
+import { targetHistory } from './reportHistory.js';
+import {
+  complianceStatuses,
+  reportFormatId,
+  type ChainEvidence,
+  type ComplianceReport,
+  type ComplianceStatus,
+  type ControlEvidence,
+  type ExceptionStatus,
+  type PolicyEvidence,
+  type ReportException,
+  type ReportTarget,
+  type TargetCompliance,
+} from './reportModel.js';
+import { makeTargetTimeline, type LastRotation, type VaultView } from './targetTimeline.js';
 import type { AuditEvent } from './types.js';
+
+export { complianceStatuses } from './reportModel.js';
+export type { ComplianceReport, ComplianceStatus, ReportTarget, TargetCompliance } from './reportModel.js';
+export type { LastRotation } from './targetTimeline.js';
 
 /**
  * The compliance report: per target, was its password rotated within its maximum age, what failed,
- * who asked for what. A pure function of the config, the audit events and what Vault says, so the
- * figures can be checked against a known history.
+ * who asked for what; then the exceptions, the distributions and the evidence. A pure function of its
+ * inputs, so the figures can be checked against a known history.
  */
-export type ComplianceStatus = 'compliant' | 'overdue' | 'failing' | 'out-of-sync' | 'never-rotated';
-
-/** Most severe first: a target has the first status that applies. */
-export const complianceStatuses: readonly ComplianceStatus[] = [
-  'out-of-sync',
-  'never-rotated',
-  'overdue',
-  'failing',
-  'compliant',
-];
-
-export interface ReportTarget {
-  id: string;
-  kind: string;
-  /** Maximum password age in ms; without it a target cannot be overdue. */
-  maxAge?: number;
-}
-
-/** What Vault's custom_metadata says about the current password. */
-export interface LastRotation {
-  rotatedAt: Date;
-  version: number;
-}
-
 export interface ComplianceInput {
   targets: readonly ReportTarget[];
-  /** Every event available, not only the period's: status depends on what happened before it. */
+  /** Effective policies, keyed as `ReportTarget.policy`. */
+  policies?: Readonly<Record<string, PolicyEvidence>>;
+  /** Every event available up to `until`, not only the period's: status depends on what happened before. */
   events: readonly AuditEvent[];
   /**
    * Vault's view, which wins over the audit log for the password's age. A target mapped to
@@ -42,181 +40,172 @@ export interface ComplianceInput {
   now: Date;
   since: Date;
   until: Date;
+  generator?: ComplianceReport['generator'];
+  chain?: ChainEvidence;
+  controls?: readonly ControlEvidence[];
+  /** Report this one target, with its whole history in the period. */
+  targetId?: string;
 }
 
-export interface OnDemandRequest {
-  time: string;
-  actor: string;
-  reason?: string;
-}
+/** History shown for the exceptions: enough to see what went wrong, bounded at any scale. */
+export const historyLimits = { targets: 200, entriesPerTarget: 20, forOneTarget: 10_000 };
 
-export interface TargetCompliance {
-  targetId: string;
-  kind: string;
-  status: ComplianceStatus;
-  lastSuccess?: string;
-  /** KV version holding the current password, when known. */
-  version?: number;
-  ageMs?: number;
-  maxAgeMs?: number;
-  /** Rotations that succeeded within the period. */
-  rotations: number;
-  /** Failed attempts within the period (retries included). */
-  failures: number;
-  lastFailure?: { time: string; outcome?: string; errorCode?: string };
-  /** Last time the new password was proven to log in. */
-  lastVerified?: string;
-  outOfSyncSince?: string;
-  onDemandRequests: OnDemandRequest[];
-}
-
-export interface OutcomeBucket {
-  /** Start of the bucket (UTC date). */
-  start: string;
-  succeeded: number;
-  failed: number;
-  outOfSync: number;
-}
-
-export interface ComplianceReport {
-  generatedAt: string;
-  period: { since: string; until: string };
-  summary: {
-    targets: number;
-    compliant: number;
-    /** compliant / targets (1 when there are no targets). */
-    shareCompliant: number;
-    byStatus: Record<ComplianceStatus, number>;
-    overdue: Array<{ targetId: string; ageMs: number; maxAgeMs: number }>;
-    failing: string[];
-    outOfSync: string[];
-    neverRotated: string[];
-  };
-  targets: TargetCompliance[];
-  /** Outcomes over time: one bucket per day (per week beyond 92 days). */
-  outcomes: { bucketDays: number; buckets: OutcomeBucket[] };
-}
-
-const dayMs = 86_400_000;
+const notChecked: ChainEvidence = { checked: false, anchors: { status: 'not-checked', checked: 0, problems: [] } };
 
 export function buildComplianceReport(input: ComplianceInput): ComplianceReport {
   const since = input.since.getTime();
   const until = input.until.getTime();
-  const inPeriod = (e: AuditEvent) => {
-    const t = Date.parse(e.time);
-    return t >= since && t <= until;
-  };
+  const now = input.now.getTime();
+  const scoped = input.targetId === undefined ? undefined : input.targets.filter((t) => t.id === input.targetId);
+  if (scoped && scoped.length === 0) throw new RangeError(`no target with id "${input.targetId}" in the config`);
+  const targets = scoped ?? input.targets;
+
   const byTarget = groupByTarget(input.events);
-  const targets = input.targets.map((t) => assessTarget(t, byTarget.get(t.id) ?? [], input, inPeriod));
+  const { bucketDays, starts } = bucketStarts(since, until);
+  const pointTimes = starts.map((s) => Math.min(s + bucketDays * 86_400_000, until));
+  const compliantAt = pointTimes.map(() => 0);
+  const periodEvents = new Map<string, AuditEvent[]>();
+
+  const assessed = targets.map((target) => {
+    const events = byTarget.get(target.id) ?? [];
+    const inPeriod = events.filter((e) => inRange(e, since, until));
+    periodEvents.set(target.id, inPeriod);
+    const vault: VaultView = input.lastRotation.has(target.id)
+      ? { asked: true, last: input.lastRotation.get(target.id) }
+      : { asked: false };
+    const timeline = makeTargetTimeline(events);
+    pointTimes.forEach((t, i) => {
+      timeline.advanceTo(t);
+      if (timeline.stateAt(t, target.maxAge, vault).status === 'compliant') compliantAt[i] = (compliantAt[i] ?? 0) + 1;
+    });
+    timeline.advanceTo(Number.POSITIVE_INFINITY);
+    const state = timeline.stateAt(now, target.maxAge, vault);
+    const result: TargetCompliance = {
+      targetId: target.id,
+      kind: target.kind,
+      tags: [...(target.tags ?? [])],
+      status: state.status,
+      statusSince: state.statusSince,
+      lastSuccess: state.lastSuccess ? new Date(state.lastSuccess.time).toISOString() : undefined,
+      version: state.lastSuccess?.version,
+      ageMs: state.ageMs,
+      maxAgeMs: target.maxAge,
+      policy: target.policy,
+      schedule: target.schedule,
+      rotations: inPeriod.filter((e) => e.type === 'rotation.succeeded').length,
+      failures: inPeriod.filter((e) => e.type === 'rotation.failed').length,
+      lastFailure: state.lastFailure && {
+        time: state.lastFailure.time,
+        outcome: state.lastFailure.outcome,
+        errorCode: state.lastFailure.errorCode,
+      },
+      lastVerified: state.lastVerified,
+      outOfSyncSince: state.outOfSyncSince,
+      lastHeartbeat: state.lastHeartbeat && {
+        time: state.lastHeartbeat.time,
+        outcome: state.lastHeartbeat.outcome ?? 'unknown',
+      },
+      onDemandRequests: inPeriod
+        .filter((e) => e.type === 'rotation.requested' && e.actor !== 'scheduler')
+        .map((e) => {
+          const reason = e.detail?.reason;
+          return { time: e.time, actor: e.actor, reason: typeof reason === 'string' ? reason : undefined };
+        }),
+    };
+    return result;
+  });
 
   const byStatus = Object.fromEntries(complianceStatuses.map((s) => [s, 0])) as Record<ComplianceStatus, number>;
-  for (const t of targets) byStatus[t.status] += 1;
-  const ids = (status: ComplianceStatus) => targets.filter((t) => t.status === status).map((t) => t.targetId);
+  for (const t of assessed) byStatus[t.status] += 1;
+  const exceptions = exceptionsOf(assessed);
+  const historyFor = scoped
+    ? assessed.map((t) => targetHistory(t.targetId, periodEvents.get(t.targetId) ?? [], historyLimits.forOneTarget))
+    : exceptions
+        .slice(0, historyLimits.targets)
+        .map((x) => targetHistory(x.targetId, periodEvents.get(x.targetId) ?? [], historyLimits.entriesPerTarget));
+  const usedPolicies = new Set(assessed.map((t) => t.policy).filter((p): p is string => p !== undefined));
+
   return {
+    format: reportFormatId,
     generatedAt: input.now.toISOString(),
     period: { since: input.since.toISOString(), until: input.until.toISOString() },
+    generator: input.generator ?? { rotorVersion: 'unknown' },
+    ...(scoped ? { scope: { targetId: input.targetId as string } } : {}),
     summary: {
-      targets: targets.length,
+      targets: assessed.length,
       compliant: byStatus.compliant,
-      shareCompliant: targets.length === 0 ? 1 : byStatus.compliant / targets.length,
+      shareCompliant: assessed.length === 0 ? 1 : byStatus.compliant / assessed.length,
       byStatus,
-      overdue: targets
-        .filter((t) => t.status === 'overdue')
-        .map((t) => ({ targetId: t.targetId, ageMs: t.ageMs as number, maxAgeMs: t.maxAgeMs as number })),
-      failing: ids('failing'),
-      outOfSync: ids('out-of-sync'),
-      neverRotated: ids('never-rotated'),
     },
-    targets,
-    outcomes: bucketOutcomes(input.events.filter(inPeriod), since, until),
+    exceptions,
+    distributions: {
+      ...ageDistributions(assessed),
+      complianceOverTime: {
+        bucketDays,
+        points: pointTimes.map((t, i) => ({
+          time: new Date(t).toISOString(),
+          targets: assessed.length,
+          compliant: compliantAt[i] as number,
+          share: assessed.length === 0 ? 1 : (compliantAt[i] as number) / assessed.length,
+        })),
+      },
+      outcomes: bucketOutcomes(
+        scoped ? [...periodEvents.values()].flat() : input.events.filter((e) => inRange(e, since, until)),
+        since,
+        until,
+      ),
+    },
+    targets: assessed,
+    policies: Object.fromEntries(Object.entries(input.policies ?? {}).filter(([key]) => usedPolicies.has(key))),
+    history: { scope: scoped ? 'target' : 'exceptions', targets: historyFor },
+    evidence: { chain: input.chain ?? notChecked, controls: [...(input.controls ?? [])] },
   };
 }
 
-function assessTarget(
-  target: ReportTarget,
-  events: AuditEvent[],
-  input: ComplianceInput,
-  inPeriod: (e: AuditEvent) => boolean,
-): TargetCompliance {
-  const lastOf = (match: (e: AuditEvent) => boolean) => events.filter(match).at(-1);
-  const succeeded = lastOf((e) => e.type === 'rotation.succeeded');
-  const failed = lastOf((e) => e.type === 'rotation.failed');
-  const outOfSync = lastOf((e) => e.type === 'rotation.out_of_sync');
-  const resolved = lastOf((e) => e.type === 'rotation.reconciled' || e.type === 'rotation.succeeded');
-  const verified = lastOf(
-    (e) =>
-      (e.type === 'rotation.succeeded' || (e.type === 'rotation.step' && e.step === 'verify')) &&
-      e.detail?.verified === true,
-  );
+function inRange(e: AuditEvent, since: number, until: number): boolean {
+  const t = Date.parse(e.time);
+  return t >= since && t <= until;
+}
 
-  let lastSuccess: { time: number; version?: number } | undefined;
-  if (input.lastRotation.has(target.id)) {
-    const vault = input.lastRotation.get(target.id);
-    if (vault) lastSuccess = { time: vault.rotatedAt.getTime(), version: vault.version };
-  } else if (succeeded) {
-    const version = succeeded.detail?.version;
-    lastSuccess = { time: Date.parse(succeeded.time), version: typeof version === 'number' ? version : undefined };
-  }
-  const ageMs = lastSuccess ? Math.max(0, input.now.getTime() - lastSuccess.time) : undefined;
-  const after = (a: AuditEvent | undefined, b: AuditEvent | undefined) =>
-    a !== undefined && (b === undefined || Date.parse(a.time) > Date.parse(b.time));
+/** Most severe first; within a status, the longest-standing first. */
+function exceptionsOf(targets: readonly TargetCompliance[]): ReportException[] {
+  const rank = (s: ComplianceStatus) => complianceStatuses.indexOf(s);
+  return targets
+    .filter((t) => t.status !== 'compliant')
+    .map((t) => ({
+      targetId: t.targetId,
+      kind: t.kind,
+      status: t.status as ExceptionStatus,
+      since: t.statusSince,
+      errorCode: errorCodeOf(t),
+      ageMs: t.ageMs,
+      maxAgeMs: t.maxAgeMs,
+    }))
+    .sort(
+      (a, b) =>
+        rank(a.status) - rank(b.status) ||
+        (a.since ?? '\uffff').localeCompare(b.since ?? '\uffff') ||
+        (a.targetId < b.targetId ? -1 : 1),
+    );
+}
 
-  let status: ComplianceStatus = 'compliant';
-  if (after(outOfSync, resolved)) status = 'out-of-sync';
-  else if (!lastSuccess) status = 'never-rotated';
-  else if (target.maxAge !== undefined && (ageMs as number) > target.maxAge) status = 'overdue';
-  else if (after(failed, succeeded)) status = 'failing';
-
-  const periodEvents = events.filter(inPeriod);
-  return {
-    targetId: target.id,
-    kind: target.kind,
-    status,
-    lastSuccess: lastSuccess ? new Date(lastSuccess.time).toISOString() : undefined,
-    version: lastSuccess?.version,
-    ageMs,
-    maxAgeMs: target.maxAge,
-    rotations: periodEvents.filter((e) => e.type === 'rotation.succeeded').length,
-    failures: periodEvents.filter((e) => e.type === 'rotation.failed').length,
-    lastFailure: failed ? { time: failed.time, outcome: failed.outcome, errorCode: failed.errorCode } : undefined,
-    lastVerified: verified?.time,
-    outOfSyncSince: status === 'out-of-sync' ? outOfSync?.time : undefined,
-    onDemandRequests: periodEvents
-      .filter((e) => e.type === 'rotation.requested' && e.actor !== 'scheduler')
-      .map((e) => {
-        const reason = e.detail?.reason;
-        return { time: e.time, actor: e.actor, reason: typeof reason === 'string' ? reason : undefined };
-      }),
-  };
+function errorCodeOf(t: TargetCompliance): string | undefined {
+  if (t.status === 'out-of-sync') return 'OutOfSync';
+  if (t.status === 'failing') return t.lastFailure?.errorCode;
+  return undefined;
 }
 
 /** Events per target, oldest first (writers' clocks differ slightly, so chain order is not time order). */
 function groupByTarget(events: readonly AuditEvent[]): Map<string, AuditEvent[]> {
-  const sorted = [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  const timed = events.map((e, i) => ({ e, t: Date.parse(e.time), i }));
+  // Equal times keep chain order: the events of one rotation can share a millisecond.
+  timed.sort((a, b) => a.t - b.t || a.i - b.i);
   const out = new Map<string, AuditEvent[]>();
-  for (const e of sorted) {
+  for (const { e } of timed) {
     if (e.targetId === undefined) continue;
     const list = out.get(e.targetId) ?? [];
     list.push(e);
     out.set(e.targetId, list);
   }
   return out;
-}
-
-function bucketOutcomes(events: AuditEvent[], since: number, until: number): ComplianceReport['outcomes'] {
-  const bucketDays = until - since > 92 * dayMs ? 7 : 1;
-  const size = bucketDays * dayMs;
-  const first = Math.floor(since / dayMs) * dayMs;
-  const buckets: OutcomeBucket[] = [];
-  for (let start = first; start <= until; start += size) {
-    buckets.push({ start: new Date(start).toISOString().slice(0, 10), succeeded: 0, failed: 0, outOfSync: 0 });
-  }
-  for (const e of events) {
-    const bucket = buckets[Math.floor((Date.parse(e.time) - first) / size)];
-    if (!bucket) continue;
-    if (e.type === 'rotation.succeeded') bucket.succeeded += 1;
-    else if (e.type === 'rotation.failed') bucket.failed += 1;
-    else if (e.type === 'rotation.out_of_sync') bucket.outOfSync += 1;
-  }
-  return { bucketDays, buckets };
 }

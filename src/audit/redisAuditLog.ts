@@ -27,15 +27,25 @@ export interface RedisAuditLogOptions {
   retention?: AuditRetention;
   /** Most events chained in one Redis call. @defaultValue 100 */
   maxBatch?: number;
+  /** Also record announced outcomes in this events outbox, in the same atomic step (src/events). */
+  outboxKey?: string;
 }
 
-export type AuditVerdict = ChainVerdict & { anchor: ChainAnchor };
+export type AuditVerdict = ChainVerdict & {
+  anchor: ChainAnchor;
+  /** The hash of the event with this seq as read for the check (undefined when not read or trimmed). */
+  hashAt(seq: number): string | undefined;
+  /** The time of the oldest event kept, if any. */
+  firstTime?: string;
+};
 
 export interface AuditLog extends AuditSink {
   /** Events whose time lies in [since, until], in chain order. */
   read(range?: { since?: Date; until?: Date }): Promise<ChainedAuditEvent[]>;
   /** Checks the chain kept in Redis from its anchor to its head. */
   verify(): Promise<AuditVerdict>;
+  /** The head record: the newest event's seq and hash, and the last trimmed event (the anchor). */
+  head(): Promise<{ head: ChainAnchor; anchor: ChainAnchor }>;
   /** Writes the chain as a JSON Lines file that `verifyChainFile` checks offline. */
   export(file: string): Promise<{ count: number; head: ChainAnchor }>;
   /** Resolves when every accepted event is in Redis and, with an archive, on disk. */
@@ -59,6 +69,7 @@ const skewMs = 5 * 60_000;
 export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
   const { redis, logger } = options;
   const keys = auditKeys(options.prefix);
+  const scriptKeys = [keys.stream, keys.head, ...(options.outboxKey ? [options.outboxKey] : [])];
   const maxBatch = options.maxBatch ?? 100;
   const maxEvents = checkLimit('retention.maxEvents', options.retention?.maxEvents);
   const maxAgeMs = checkLimit('retention.maxAgeMs', options.retention?.maxAgeMs);
@@ -98,10 +109,10 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
 
   async function runScript(args: string[]): Promise<unknown> {
     try {
-      return await redis.evalsha(scriptSha, 2, keys.stream, keys.head, ...args);
+      return await redis.evalsha(scriptSha, scriptKeys.length, ...scriptKeys, ...args);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return redis.eval(appendScript, 2, keys.stream, keys.head, ...args);
+      return redis.eval(appendScript, scriptKeys.length, ...scriptKeys, ...args);
     }
   }
 
@@ -182,7 +193,23 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
           verdict = verifyChain(chain.events, chain.anchor, chain.head);
         }
       }
-      return { ...verdict, anchor: chain.anchor };
+      const bySeq = new Map<number, string>();
+      for (const e of chain.events) {
+        const c = e as Partial<ChainedAuditEvent> | null;
+        if (c && typeof c.seq === 'number' && typeof c.hash === 'string') bySeq.set(c.seq, c.hash);
+      }
+      const first = chain.events[0] as Partial<ChainedAuditEvent> | null | undefined;
+      return {
+        ...verdict,
+        anchor: chain.anchor,
+        hashAt: (seq: number) => bySeq.get(seq),
+        firstTime: typeof first?.time === 'string' ? first.time : undefined,
+      };
+    },
+
+    async head() {
+      const record = await readHead(redis, keys.head);
+      return { head: record.head, anchor: record.anchor };
     },
 
     async export(file) {

@@ -1,4 +1,4 @@
-import type { ComplianceReport } from './complianceReport.js';
+import type { ComplianceReport } from './reportModel.js';
 import { renderReportCsv } from './reportCsv.js';
 import { renderReportHtml } from './reportHtml.js';
 

@@ -1,105 +1,151 @@
-import type { ComplianceReport, ComplianceStatus, TargetCompliance } from './complianceReport.js';
+import { niceTicks, tickLabel } from './reportAxis.js';
+import { escapeHtml } from './reportFormat.js';
+import type { ComplianceReport } from './reportModel.js';
+
+export { escapeHtml, statusColors } from './reportFormat.js';
 
 /**
- * Inline SVG charts for the HTML report: drawn on the server, no script, no fonts or images fetched,
- * so the page renders the same offline, in a mail attachment or behind a strict CSP.
+ * Inline SVG charts for the HTML report: drawn on the server, their size fixed whatever the number of
+ * targets, no fonts or images fetched, so the page renders the same offline or behind a strict CSP.
  */
-export const statusColors: Record<ComplianceStatus, string> = {
-  compliant: '#2e7d32',
-  overdue: '#c62828',
-  failing: '#ef6c00',
-  'out-of-sync': '#6a1b9a',
-  'never-rotated': '#757575',
-};
 export const outcomeColors = { succeeded: '#2e7d32', failed: '#c62828', outOfSync: '#6a1b9a' } as const;
+export const ageColors = { within: '#2e7d32', over: '#c62828', never: '#9e9e9e' } as const;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const width = 760;
+const height = 230;
+const left = 52;
+const right = 12;
+const top = 14;
+const bottom = 34;
+const plotW = width - left - right;
+const plotH = height - top - bottom;
+
+interface Series {
+  key: string;
+  color: string;
+  label: string;
+  values: readonly number[];
 }
 
-const dayMs = 86_400_000;
-const fmtDays = (ms: number) => `${(ms / dayMs).toFixed(1)} d`;
-
-/** One bar per target: its password's age as a share of its max age, with the max age as a dashed line. */
-export function ageChart(targets: readonly TargetCompliance[]): string {
-  const width = 760;
-  const labelW = 190;
-  const plotW = 480;
-  const rowH = 26;
-  const top = 24;
-  const height = top + Math.max(1, targets.length) * rowH + 16;
-  const ratios = targets.map((t) => (t.ageMs !== undefined && t.maxAgeMs ? t.ageMs / t.maxAgeMs : 0));
-  const axisMax = Math.min(3, Math.max(1.5, ...ratios.map((r) => r * 1.05)));
-  const x = (ratio: number) => labelW + (Math.min(ratio, axisMax) / axisMax) * plotW;
-  const rows = targets.map((t, i) => {
-    const y = top + i * rowH;
-    const label = `<text x="${labelW - 8}" y="${y + 17}" text-anchor="end">${escapeHtml(t.targetId)}</text>`;
-    if (t.ageMs === undefined) {
-      return `${label}<text class="note" x="${labelW + 4}" y="${y + 17}">never rotated</text>`;
-    }
-    if (!t.maxAgeMs) {
-      return `${label}<text class="note" x="${labelW + 4}" y="${y + 17}">${fmtDays(t.ageMs)} old, no max age</text>`;
-    }
-    const ratio = t.ageMs / t.maxAgeMs;
-    const w = Math.max(2, x(ratio) - labelW);
-    const title = `${t.targetId}: ${fmtDays(t.ageMs)} of ${fmtDays(t.maxAgeMs)} (${Math.round(ratio * 100)}%), ${t.status}`;
-    return (
-      `${label}<rect class="bar" data-target="${escapeHtml(t.targetId)}" data-status="${t.status}" x="${labelW}" ` +
-      `y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${statusColors[t.status]}">` +
-      `<title>${escapeHtml(title)}</title></rect>` +
-      `<text class="value" x="${(labelW + w + 6).toFixed(1)}" y="${y + 17}">${Math.round(ratio * 100)}%${ratio > axisMax ? ' ▶' : ''}</text>`
-    );
-  });
-  const maxX = x(1).toFixed(1);
+function svgOpen(id: string, label: string): string {
   return (
-    `<svg id="age-chart" role="img" aria-label="Password age against max age per target" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
-    `<text class="axis" x="${labelW}" y="14">0%</text><text class="axis" x="${maxX}" y="14" text-anchor="middle">max age</text>` +
-    rows.join('') +
-    `<line class="max-age" x1="${maxX}" x2="${maxX}" y1="18" y2="${height - 8}" stroke="#212121" stroke-width="1.5" stroke-dasharray="4 3"/>` +
-    `</svg>`
+    `<svg id="${id}" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${width} ${height}" ` +
+    `width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`
   );
 }
 
-/** Stacked columns per day (or week): succeeded, failed and out-of-sync events. */
-export function outcomeChart(outcomes: ComplianceReport['outcomes']): string {
-  const width = 760;
-  const height = 220;
-  const left = 40;
-  const bottom = 30;
-  const plotH = height - bottom - 16;
-  const buckets = outcomes.buckets;
-  const maxTotal = Math.max(1, ...buckets.map((b) => b.succeeded + b.failed + b.outOfSync));
-  const slot = (width - left - 10) / Math.max(1, buckets.length);
-  const barW = Math.max(1, slot * 0.7);
-  const labelEvery = Math.ceil(buckets.length / 10);
+/** Horizontal grid lines with round tick labels on the y axis, from `bottom` to `topValue`. */
+function yAxis(ticks: readonly number[], topValue: number, unit: '' | '%' = '', bottom = 0): string {
+  return ticks
+    .map((v) => {
+      const y = (top + plotH - ((v - bottom) / (topValue - bottom)) * plotH).toFixed(1);
+      return (
+        `<line class="grid" x1="${left}" x2="${width - right}" y1="${y}" y2="${y}" stroke="#e0e0e0"/>` +
+        `<text class="axis tick" x="${left - 6}" y="${y}" dy="4" text-anchor="end">${tickLabel(v, unit)}</text>`
+      );
+    })
+    .join('');
+}
+
+/** Category labels under the plot, thinned to about `most` so they never overlap. */
+function xLabels(categories: readonly string[], slot: number, most = 12): string {
+  const every = Math.max(1, Math.ceil(categories.length / most));
+  return categories
+    .map((c, i) =>
+      i % every === 0
+        ? `<text class="axis" x="${(left + i * slot + slot / 2).toFixed(1)}" y="${height - 12}" text-anchor="middle">${escapeHtml(c)}</text>`
+        : '',
+    )
+    .join('');
+}
+
+/** Stacked columns, one per category; each series a colour. */
+function stackedColumns(id: string, label: string, categories: readonly string[], series: readonly Series[]): string {
+  const totals = categories.map((_, i) => series.reduce((n, s) => n + (s.values[i] ?? 0), 0));
+  const { top: topValue, ticks } = niceTicks(Math.max(0, ...totals));
+  const slot = plotW / Math.max(1, categories.length);
+  const barW = Math.max(1, slot * 0.72);
   const parts: string[] = [];
-  buckets.forEach((b, i) => {
-    const bx = (left + i * slot + (slot - barW) / 2).toFixed(1);
-    let y = 16 + plotH;
-    for (const key of ['succeeded', 'failed', 'outOfSync'] as const) {
-      if (b[key] === 0) continue;
-      const h = (b[key] / maxTotal) * plotH;
+  categories.forEach((c, i) => {
+    const x = (left + i * slot + (slot - barW) / 2).toFixed(1);
+    let y = top + plotH;
+    for (const s of series) {
+      const v = s.values[i] ?? 0;
+      if (v === 0) continue;
+      const h = (v / topValue) * plotH;
       y -= h;
       parts.push(
-        `<rect class="outcome ${key}" x="${bx}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" ` +
-          `fill="${outcomeColors[key]}"><title>${b.start}: ${b[key]} ${key}</title></rect>`,
+        `<rect class="col ${s.key}" x="${x}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" ` +
+          `fill="${s.color}"><title>${escapeHtml(c)}: ${v.toLocaleString('en-US')} ${escapeHtml(s.label)}</title></rect>`,
       );
     }
-    if (i % labelEvery === 0) {
-      const lx = (left + i * slot + slot / 2).toFixed(1);
-      parts.push(`<text class="axis" x="${lx}" y="${height - 10}" text-anchor="middle">${b.start.slice(5)}</text>`);
-    }
   });
-  const ticks = [0, Math.ceil(maxTotal / 2), maxTotal]
-    .filter((v, i, all) => all.indexOf(v) === i)
-    .map((v) => {
-      const ty = (16 + plotH - (v / maxTotal) * plotH).toFixed(1);
-      return `<text class="axis" x="${left - 6}" y="${ty}" text-anchor="end">${v}</text><line x1="${left}" x2="${width - 10}" y1="${ty}" y2="${ty}" stroke="#e0e0e0"/>`;
-    });
+  return `${svgOpen(id, label)}${yAxis(ticks, topValue)}${parts.join('')}${xLabels(categories, slot)}</svg>`;
+}
+
+/** How many passwords fall in each age bin: within their max age, past it, never rotated. */
+export function ageChart(d: ComplianceReport['distributions']): string {
+  const bins = [...d.ageBins.map((b) => b.label), 'never'];
+  const n = d.ageBins.length;
+  return stackedColumns('age-chart', 'Targets per password age', bins, [
+    { key: 'within', color: ageColors.within, label: 'within max age', values: [...d.ageAll.within, 0] },
+    { key: 'over', color: ageColors.over, label: 'past max age', values: [...d.ageAll.over, 0] },
+    {
+      key: 'never',
+      color: ageColors.never,
+      label: 'never rotated',
+      values: [...Array.from({ length: n }, () => 0), d.ageAll.neverRotated],
+    },
+  ]);
+}
+
+/** Stacked columns per day (or week): succeeded, failed and out-of-sync events. */
+export function outcomeChart(outcomes: ComplianceReport['distributions']['outcomes']): string {
+  const b = outcomes.buckets;
+  return stackedColumns(
+    'outcome-chart',
+    'Rotations and failures over time',
+    b.map((x) => x.start.slice(5)),
+    [
+      { key: 'succeeded', color: outcomeColors.succeeded, label: 'succeeded', values: b.map((x) => x.succeeded) },
+      { key: 'failed', color: outcomeColors.failed, label: 'failed', values: b.map((x) => x.failed) },
+      { key: 'outOfSync', color: outcomeColors.outOfSync, label: 'out of sync', values: b.map((x) => x.outOfSync) },
+    ],
+  );
+}
+
+/**
+ * The share of targets compliant at the end of each day (or week) of the period. The axis starts at a
+ * round number below the lowest share (labelled), so a drop from 99% to 96% is visible at all.
+ */
+export function complianceChart(over: ComplianceReport['distributions']['complianceOverTime']): string {
+  const points = over.points;
+  const slot = plotW / Math.max(1, points.length);
+  const lowest = Math.min(100, ...points.map((p) => p.share * 100));
+  const { bottom, top: topValue, ticks } = niceTicks(100, { target: 5, min: Math.max(0, lowest - 2) });
+  const xy = points.map((p, i) => ({
+    x: left + i * slot + slot / 2,
+    y: top + plotH - ((p.share * 100 - bottom) / (topValue - bottom)) * plotH,
+    p,
+  }));
+  const line = xy.map(({ x, y }) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+  const dots = xy
+    .map(
+      ({ x, y, p }) =>
+        `<circle class="point" cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${ageColors.within}">` +
+        `<title>${p.time.slice(0, 10)}: ${p.compliant.toLocaleString('en-US')} of ${p.targets.toLocaleString('en-US')} compliant (${(p.share * 100).toFixed(1)}%)</title></circle>`,
+    )
+    .join('');
   return (
-    `<svg id="outcome-chart" role="img" aria-label="Rotation outcomes over time" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
-    ticks.join('') +
-    parts.join('') +
+    svgOpen('compliance-chart', 'Share of targets compliant over time') +
+    yAxis(ticks, topValue, '%', bottom) +
+    `<polyline fill="none" stroke="${ageColors.within}" stroke-width="2" points="${line}"/>` +
+    dots +
+    xLabels(
+      // A point closes its day (or week): label it with the day it closes, not the next midnight.
+      points.map((p) => new Date(Date.parse(p.time) - 1).toISOString().slice(5, 10)),
+      slot,
+    ) +
     `</svg>`
   );
 }

@@ -1,4 +1,4 @@
-import type { ComplianceReport } from './complianceReport.js';
+import type { ComplianceReport } from './reportModel.js';
 
 const columns = [
   'target_id',
@@ -16,10 +16,16 @@ const columns = [
   'out_of_sync_since',
   'on_demand_requests',
   'requested_by',
+  'tags',
+  'status_since',
+  'policy',
+  'schedule',
+  'last_heartbeat',
+  'last_heartbeat_outcome',
 ] as const;
 
 /**
- * One row per target, RFC 4180 quoting. A cell that a spreadsheet would run as a formula (starting
+ * One row per target (the same model as the JSON and HTML forms), RFC 4180 quoting. A cell that a spreadsheet would run as a formula (starting
  * with = + - @) is prefixed with a quote: report cells carry actor names and reasons typed by people.
  */
 export function renderReportCsv(report: ComplianceReport): string {
@@ -39,6 +45,12 @@ export function renderReportCsv(report: ComplianceReport): string {
     t.outOfSyncSince ?? '',
     t.onDemandRequests.length,
     [...new Set(t.onDemandRequests.map((r) => r.actor))].join(' '),
+    t.tags.join(' '),
+    t.statusSince ?? '',
+    t.policy ?? '',
+    t.schedule ?? '',
+    t.lastHeartbeat?.time ?? '',
+    t.lastHeartbeat?.outcome ?? '',
   ]);
   return [columns, ...rows].map((row) => row.map((cell) => csvCell(String(cell))).join(',')).join('\r\n') + '\r\n';
 }

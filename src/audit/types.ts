@@ -14,7 +14,12 @@ export type AuditEventType =
   | 'rotation.reconciled'
   | 'job.rejected'
   | 'schedule.changed'
-  | 'config.loaded';
+  | 'config.loaded'
+  /**
+   * A heartbeat logged in with the password Vault holds: `outcome` `ok`, or `drifted` when it no longer
+   * works (changed outside rotor). The report knows it (status `drifted`, history); nothing writes it yet.
+   */
+  | 'heartbeat.checked';
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -3,6 +3,7 @@ import { ConfigError, formatProblem } from '../config/problems.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerEventsCommand } from './commands/events.js';
 import { registerPolicyCommand } from './commands/policy.js';
 import { registerReconcileCommand } from './commands/reconcile.js';
 import { registerRotateCommand } from './commands/rotate.js';
@@ -37,6 +38,7 @@ export function buildProgram(wiring: CliWiring): Command {
   registerRotateCommand(program, globals);
   registerStatusCommand(program, globals);
   registerSchedulerCommand(program, globals);
+  registerEventsCommand(program, globals);
   return program;
 }
 

@@ -29,6 +29,13 @@ export function crossReferenceIssues(raw: unknown): CrossReferenceIssue[] {
   const seen = new Map<string, number>();
   targets.forEach((value, index) => {
     const target = record(value);
+    if (target.id === 'audit-anchors') {
+      // Pending records live at {statePrefix}/{targetId}; this one holds the audit chain's anchors.
+      issues.push({
+        path: ['targets', index, 'id'],
+        message: 'expected another id: "audit-anchors" is reserved (the audit chain\'s anchors in Vault)',
+      });
+    }
     if (typeof target.id === 'string') {
       const first = seen.get(target.id);
       if (first === undefined) seen.set(target.id, index);

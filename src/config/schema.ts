@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { connectors, targetSchema, targetSchemaOf, type ConnectorRegistry } from '../connectors/registry.js';
 import { policySchema } from '../policy/schema.js';
 import { vaultConfigSchema } from '../secrets/schema.js';
+import { eventsSchema } from '../events/schema.js';
 import { durationSchema } from './duration.js';
 import { hasHashTag, redisClusterSchema, redisTlsSchema } from './redisSchema.js';
 import { schedulingSchema } from './schedulingSchema.js';
@@ -88,6 +89,23 @@ const auditSchema = z
   .object({
     /** Mirror the audit chain into this JSON Lines file (fsynced); set it on one process only. */
     archiveFile: z.string().min(1).optional(),
+    /** The control mapping of the compliance report (YAML); absent = the one rotor ships (config/controls.yaml). */
+    controls: z.string().min(1).optional(),
+    /**
+     * How often `rotor run` / `rotor worker` write the chain head to Vault (`{statePrefix}/audit-anchors`):
+     * the window in which a rewrite of the newest events goes unnoticed by `rotor audit verify`.
+     */
+    anchorEvery: durationSchema
+      .refine((ms) => ms >= 10_000, { message: 'expected at least 10s: every anchor is a Vault write' })
+      .default(5 * 60_000),
+    /** `rotor audit report --sign`: the Ed25519 private key, from a PEM file or a KV secret (field privateKey). */
+    signing: z
+      .object({ keyFile: z.string().min(1).optional(), vaultPath: z.string().min(1).optional() })
+      .strict()
+      .refine((s) => (s.keyFile === undefined) !== (s.vaultPath === undefined), {
+        message: 'expected exactly one of keyFile (a PEM file) or vaultPath (a KV secret with field privateKey)',
+      })
+      .optional(),
     retention: z
       .object({
         maxEvents: z.number().int().positive().optional(),
@@ -119,8 +137,10 @@ function configSchemaWith<Target extends z.ZodType>(targets: Target) {
       credentials: z.record(z.string().min(1), credentialSchema).default({}),
       targets: z.array(targets).default([]),
       alerts: alertsSchema.default({}),
+      /** Rotation events (CloudEvents) for the systems that use the passwords: docs/events.md. */
+      events: eventsSchema.prefault({}),
       rotation: rotationSchema.default(rotationSchema.parse({})),
-      audit: auditSchema.default({}),
+      audit: auditSchema.prefault({}),
       http: httpSchema.default(httpSchema.parse({})),
       scheduling: schedulingSchema.prefault({}),
     })

@@ -69,6 +69,8 @@ export async function runDemo(opts: {
           ...demoUser,
           secretPath: 'huawei/iam/alice',
           policy: 'strong',
+          // An ordinary IAM user may not read its account's password policy: the config says it instead.
+          accountPolicy: { minimumPasswordLength: 8, passwordCharCombination: 3, minimumPasswordAge: 0 },
         },
       ],
     });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { isReportFormat, renderReport, reportContentTypes } from '../audit/renderReport.js';
 import type { ReportProvider } from '../audit/reportProvider.js';
+import { reportCsp as reportPageCsp } from '../audit/reportScript.js';
 import { parseReportRange } from '../audit/reportRange.js';
 import type { Readiness } from '../observability/health.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
@@ -41,7 +42,8 @@ const commonHeaders = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 };
-const reportCsp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+// The page's own policy (no request of any kind, its one inline script by hash), and no framing.
+const reportCsp = `${reportPageCsp}; frame-ancestors 'none'`;
 
 /**
  * The HTTP face of `rotor run`: `/healthz` (the process answers), `/readyz` (Redis and Vault

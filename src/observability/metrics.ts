@@ -122,7 +122,7 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
     }
     oldest.reset();
     for (const [kind, seconds] of byKind) oldest.set({ kind: label(kind) }, seconds);
-    outOfSync.set(report.summary.outOfSync.length);
+    outOfSync.set(report.summary.byStatus['out-of-sync']);
   }
 
   return {

@@ -25,6 +25,10 @@ export interface VaultStore extends SecretStore {
   readMetadata(secretPath: string): Promise<SecretMetadata | null>;
   /** Creates a secret that does not exist yet (check-and-set 0: never overwrites); for seeding. */
   createSecret(secretPath: string, fields: Record<string, string>): Promise<number>;
+  /** Writes a whole new version with check-and-set (`cas` = the current version, 0 = create); Conflict if it moved. */
+  writeVersion(secretPath: string, fields: Record<string, string | number>, cas: number): Promise<number>;
+  /** Every version Vault still lists (max_versions prunes the oldest), oldest first; deleted ones flagged. */
+  readVersions(secretPath: string): Promise<SecretVersion[]>;
   /** Which capabilities rotor's token lacks on the paths it will use for these secrets (empty = all good). */
   checkAccess(secretPaths: string[]): Promise<AccessProblem[]>;
   health(): Promise<VaultHealth>;
@@ -173,6 +177,24 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
 
     async createSecret(secretPath, fields) {
       return (await casWrite(data(secretPath), { ...fields }, 0, 'create secret')).version;
+    },
+
+    async writeVersion(secretPath, fields, cas) {
+      return (await casWrite(data(secretPath), { ...fields }, cas, 'write version')).version;
+    },
+
+    async readVersions(secretPath) {
+      const meta = await store.readMetadata(secretPath);
+      const out: SecretVersion[] = [];
+      for (const v of [...(meta?.versions ?? [])].sort((a, b) => a.version - b.version)) {
+        const gone = { data: {}, password: undefined, version: v.version, customMetadata: {}, deleted: true };
+        if (v.destroyed) out.push({ ...gone, createdTime: v.createdTime });
+        else {
+          const r = await read(data(secretPath), v.version, 'read version');
+          if (r.kind !== 'missing') out.push(r.meta);
+        }
+      }
+      return out;
     },
 
     async readMetadata(secretPath) {

@@ -2,40 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { makeRedisAuditLog } from '../../src/audit/redisAuditLog.js';
-import { registerAuditCommand } from '../../src/cli/commands/audit.js';
-import { CliExit } from '../../src/cli/exitCodes.js';
+import { rotor } from './auditCliHarness.js';
 import { connect, dropPrefix, redisUrl, rewriteStream, sampleEvent, silentLogger, testPrefix } from './redisTestKit.js';
-
-/** Runs `rotor audit ...` in-process (as main.ts does: CliExit → exit code) and captures its output. */
-async function rotor(configPath: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command('rotor').exitOverride();
-  program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  registerAuditCommand(program, () => ({ configPath }));
-  const out = { stdout: '', stderr: '' };
-  const saved = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    (out.stdout += String(chunk)),
-    true
-  )) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    (out.stderr += String(chunk)),
-    true
-  )) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'rotor', 'audit', ...args]);
-    return { code: 0, ...out };
-  } catch (err) {
-    if (err instanceof CliExit)
-      return { code: err.exitCode, stdout: out.stdout, stderr: `${out.stderr}${err.message}\n` };
-    throw err;
-  } finally {
-    process.stdout.write = saved.out;
-    process.stderr.write = saved.err;
-  }
-}
 
 describe('rotor audit', () => {
   let dir: string;
@@ -76,10 +46,19 @@ describe('rotor audit', () => {
   });
 
   it('verify exits 0 on an intact chain and prints its head', async () => {
-    const result = await rotor(config, ['verify']);
+    const result = await rotor(config, ['verify', '--no-anchors']);
     expect(result).toMatchObject({
       code: 0,
-      stdout: expect.stringMatching(/^audit chain intact: 3 events, seq 1\.\.3, head [0-9a-f]{64}\n$/),
+      stdout: expect.stringMatching(
+        /^audit chain intact: 3 events, seq 1\.\.3, head [0-9a-f]{64}; anchors not checked \(--no-anchors\)\n$/,
+      ),
+    });
+  });
+
+  it('verify exits 1 when the anchors cannot be read from Vault, saying how to check the links only', async () => {
+    expect(await rotor(config, ['verify'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^cannot check the audit anchors: .*\(--no-anchors checks the links only\)\n$/),
     });
   });
 
@@ -119,7 +98,9 @@ describe('rotor audit', () => {
     });
     expect(await readFile(html, 'utf8')).toContain('<svg id="outcome-chart"');
     const csv = await rotor(config, ['report', '--no-vault', '--format', 'csv', '--since', '2020-01-01']);
-    expect(csv.stdout.split('\r\n')[1]).toMatch(/^iam-alice,huawei-iam-user,compliant,.*,1,cli:carol$/);
+    expect(csv.stdout.split('\r\n')[1]).toMatch(
+      /^iam-alice,huawei-iam-user,compliant,.*,1,cli:carol,,,default\/huawei-iam-user,,,$/,
+    );
   });
 
   it('report exits 2 on a bad format or period', async () => {
@@ -132,7 +113,7 @@ describe('rotor audit', () => {
 
   it('verify exits 1 naming a deleted event in Redis', async () => {
     await rewriteStream(redis, prefix, (entries) => entries.filter((e) => e.seq !== 2));
-    const result = await rotor(config, ['verify']);
+    const result = await rotor(config, ['verify', '--no-anchors']);
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('audit chain broken: seq 2 was deleted') });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -14,6 +15,23 @@ import { connect, dropPrefix, redisUrl, silentLogger, testPrefix } from './redis
  * `rotor audit report` against the Vault emulator: ages come from the `rotated_at` stamp that
  * finalize writes, and the password sitting next to it never reaches the report.
  */
+/** Runs `rotor ...` in-process and captures stdout and stderr. */
+async function run(configPath: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const program = new Command('rotor').exitOverride();
+  registerAuditCommand(program, () => ({ configPath }));
+  const out = { stdout: '', stderr: '' };
+  const saved = { out: process.stdout.write, err: process.stderr.write };
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out.stdout += String(chunk)), true)) as typeof saved.out;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((out.stderr += String(chunk)), true)) as typeof saved.err;
+  try {
+    await program.parseAsync(['node', 'rotor', ...args]);
+  } finally {
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+  }
+  return out;
+}
+
 describe('rotor audit report with Vault', () => {
   let vault: VaultEmulator;
   let dir: string;
@@ -77,16 +95,7 @@ describe('rotor audit report with Vault', () => {
   });
 
   it('takes ages from the rotated_at stamp in Vault and never prints the password', async () => {
-    const program = new Command('rotor').exitOverride();
-    registerAuditCommand(program, () => ({ configPath: config }));
-    let stdout = '';
-    const saved = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof saved;
-    try {
-      await program.parseAsync(['node', 'rotor', 'audit', 'report', '--format', 'json']);
-    } finally {
-      process.stdout.write = saved;
-    }
+    const { stdout } = await run(config, ['audit', 'report', '--format', 'json']);
     const report = JSON.parse(stdout) as { targets: Array<Record<string, unknown>> };
     expect(report.targets).toEqual([
       expect.objectContaining({
@@ -99,5 +108,28 @@ describe('rotor audit report with Vault', () => {
     ]);
     expect(stdout).not.toContain(livePassword);
     expect(stdout).not.toContain('seeded-by-hand');
+  });
+
+  it('signs a report with the key kept in Vault, which never appears in any output', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    vault.kvPut('secret', 'rotor/report-signing', { privateKey: pem });
+    const signing = join(dir, 'signing.yaml');
+    await writeFile(
+      signing,
+      `${await readFile(config, 'utf8')}\naudit: { signing: { vaultPath: rotor/report-signing } }\n`,
+    );
+    const out = join(dir, 'report.json');
+    const made = await run(signing, ['audit', 'report', '--out', out, '--sign']);
+    const checked = await run(signing, ['audit', 'verify-report', out]);
+    expect(checked.stdout).toMatch(/report\.json: signature valid: signed /);
+    const everything =
+      made.stdout +
+      made.stderr +
+      checked.stdout +
+      (await readFile(`${out}.sig`, 'utf8')) +
+      (await readFile(out, 'utf8'));
+    expect(everything).not.toContain('PRIVATE KEY');
+    expect(everything).not.toContain(pem.split('\n')[1]);
   });
 });

@@ -21,20 +21,50 @@ describe('buildComplianceReport', () => {
     });
   });
 
-  it('sums up the share compliant and lists the overdue, failing, out-of-sync and never rotated targets', () => {
+  it('sums up the share compliant and lists every exception, most severe first, with since when and why', () => {
     expect(report.summary).toEqual({
       targets: 7,
       compliant: 2,
       shareCompliant: 2 / 7,
-      byStatus: { compliant: 2, overdue: 2, failing: 1, 'out-of-sync': 1, 'never-rotated': 1 },
-      overdue: [
-        { targetId: 'meeting-bob', ageMs: 49.375 * d, maxAgeMs: 30 * d },
-        { targetId: 'cbh-prod', ageMs: 11.375 * d, maxAgeMs: 7 * d },
-      ],
-      failing: ['iam-erin'],
-      outOfSync: ['iam-carol'],
-      neverRotated: ['meeting-dave'],
+      byStatus: { compliant: 2, overdue: 2, failing: 1, 'out-of-sync': 1, drifted: 0, 'never-rotated': 1 },
     });
+    expect(report.exceptions).toEqual([
+      {
+        targetId: 'iam-carol',
+        kind: 'huawei-iam-user',
+        status: 'out-of-sync',
+        since: '2025-03-29T03:00:00Z',
+        errorCode: 'OutOfSync',
+        ageMs: 3.375 * d,
+        maxAgeMs: 30 * d,
+      },
+      { targetId: 'meeting-dave', kind: 'huawei-meeting-user', status: 'never-rotated', maxAgeMs: 30 * d },
+      {
+        targetId: 'meeting-bob',
+        kind: 'huawei-meeting-user',
+        status: 'overdue',
+        since: '2025-03-12T03:00:00.000Z',
+        ageMs: 49.375 * d,
+        maxAgeMs: 30 * d,
+      },
+      {
+        targetId: 'cbh-prod',
+        kind: 'huawei-cbh-admin',
+        status: 'overdue',
+        since: '2025-03-27T03:00:00.000Z',
+        ageMs: 11.375 * d,
+        maxAgeMs: 7 * d,
+      },
+      {
+        targetId: 'iam-erin',
+        kind: 'huawei-iam-user',
+        status: 'failing',
+        since: '2025-03-30T03:00:00Z',
+        errorCode: 'PolicyRejected',
+        ageMs: 30.375 * d,
+        maxAgeMs: 90 * d,
+      },
+    ]);
   });
 
   it('takes the age from Vault, and from the audit log only for targets Vault was not asked about', () => {
@@ -65,7 +95,7 @@ describe('buildComplianceReport', () => {
   });
 
   it('buckets outcomes per day across the period', () => {
-    const { bucketDays, buckets } = report.outcomes;
+    const { bucketDays, buckets } = report.distributions.outcomes;
     expect(bucketDays).toBe(1);
     expect(buckets).toHaveLength(31);
     const sum = (k: 'succeeded' | 'failed' | 'outOfSync') => buckets.reduce((n, b) => n + b[k], 0);
@@ -76,6 +106,122 @@ describe('buildComplianceReport', () => {
       failed: 0,
       outOfSync: 0,
     });
+  });
+
+  it('counts password ages per bin, by kind and by tag, apart from those past their max age', () => {
+    const tagged = buildComplianceReport({
+      ...scenarioInput,
+      targets: scenarioInput.targets.map((t) => ({ ...t, tags: t.id.startsWith('iam') ? ['prod'] : [] })),
+    });
+    const { ageBins, ageAll, ageByKind, ageByTag } = tagged.distributions;
+    const bin = (label: string) => ageBins.findIndex((b) => b.label === label);
+    // alice 6.1 d, carol 3.4 d (1–7 d); cbh 11.4 d past its 7 d (7–30 d); erin 30.4 d (30–60 d);
+    // bob 49.4 d past 30 d (30–60 d); frank 85.4 d, no max age (60–90 d); dave never rotated.
+    expect(ageAll.within[bin('1–7 d')]).toBe(2);
+    expect(ageAll.over[bin('7–30 d')]).toBe(1);
+    expect([ageAll.within[bin('30–60 d')], ageAll.over[bin('30–60 d')]]).toEqual([1, 1]);
+    expect(ageAll.within[bin('60–90 d')]).toBe(1);
+    expect(ageAll.neverRotated).toBe(1);
+    expect(ageByKind.map((r) => [r.key, r.targets])).toEqual([
+      ['huawei-cbh-admin', 1],
+      ['huawei-iam-user', 4],
+      ['huawei-meeting-user', 2],
+    ]);
+    expect(ageByTag).toEqual([expect.objectContaining({ key: 'prod', targets: 4, neverRotated: 0 })]);
+  });
+
+  it('gives the share compliant at the end of each day, by the same rules as the status now', () => {
+    const points = report.distributions.complianceOverTime.points;
+    expect(points).toHaveLength(31);
+    const at = (day: string) => points.find((p) => p.time.startsWith(day));
+    // On 03-02 (end of 03-01): erin rotated 03-01 (compliant), frank (no max age) compliant, cbh had no
+    // rotation yet; bob's 02-10 password is 19 days old: 3 of 7.
+    expect(at('2025-03-02')).toMatchObject({ compliant: 3, targets: 7 });
+    expect(points.at(-1)).toMatchObject({ time: '2025-03-31T12:00:00.000Z', compliant: 2, share: 2 / 7 });
+    expect(points.every((p) => p.share === p.compliant / 7)).toBe(true);
+  });
+
+  it('keeps the history of the exceptions: rotations, failures, out-of-sync, requests, newest first', () => {
+    expect(report.history.scope).toBe('exceptions');
+    expect(report.history.targets.map((h) => h.targetId)).toEqual(report.exceptions.map((x) => x.targetId));
+    const bob = report.history.targets.find((h) => h.targetId === 'meeting-bob');
+    expect(bob?.entries).toEqual([
+      { time: '2025-03-16T03:00:00Z', kind: 'failure', actor: 'scheduler', outcome: 'failed', errorCode: 'AuthFailed' },
+      {
+        time: '2025-03-15T03:00:00Z',
+        kind: 'failure',
+        actor: 'scheduler',
+        outcome: 'retry_scheduled',
+        errorCode: 'Throttled',
+      },
+    ]);
+    const dave = report.history.targets.find((h) => h.targetId === 'meeting-dave');
+    expect(dave?.entries.map((e) => [e.kind, e.actor, e.reason])).toEqual([
+      ['request', 'scheduler', undefined],
+      ['request', 'api:ci-bot', 'onboarding'],
+    ]);
+  });
+
+  it('reports one target with its whole history when asked for it, and refuses an unknown id', () => {
+    const one = buildComplianceReport({ ...scenarioInput, targetId: 'iam-alice' });
+    expect(one.scope).toEqual({ targetId: 'iam-alice' });
+    expect(one.targets.map((t) => t.targetId)).toEqual(['iam-alice']);
+    expect(one.history).toEqual({
+      scope: 'target',
+      targets: [
+        {
+          targetId: 'iam-alice',
+          leftOut: 0,
+          entries: [
+            { time: '2025-03-25T09:00:05Z', kind: 'rotation', actor: 'scheduler', version: 7, verified: true },
+            {
+              time: '2025-03-25T09:00:00Z',
+              kind: 'request',
+              actor: 'cli:alice',
+              reason: 'quarterly review',
+            },
+            { time: '2025-03-10T03:00:00Z', kind: 'rotation', actor: 'worker', version: 6, verified: true },
+          ],
+        },
+      ],
+    });
+    expect(() => buildComplianceReport({ ...scenarioInput, targetId: 'nobody' })).toThrow(
+      'no target with id "nobody" in the config',
+    );
+  });
+
+  it('a heartbeat that finds the password changed outside rotor makes the target drifted until it is fixed', () => {
+    const heartbeat = (time: string, outcome: string) => ({
+      time,
+      type: 'heartbeat.checked' as const,
+      actor: 'worker',
+      targetId: 'iam-alice',
+      outcome,
+    });
+    const drifted = buildComplianceReport({
+      ...scenarioInput,
+      events: [
+        ...scenarioInput.events,
+        heartbeat('2025-03-27T00:00:00Z', 'ok'),
+        heartbeat('2025-03-28T00:00:00Z', 'drifted'),
+      ],
+    });
+    const alice = drifted.targets.find((t) => t.targetId === 'iam-alice');
+    expect(alice).toMatchObject({
+      status: 'drifted',
+      statusSince: '2025-03-28T00:00:00Z',
+      lastHeartbeat: { time: '2025-03-28T00:00:00Z', outcome: 'drifted' },
+    });
+    expect(drifted.exceptions[1]).toMatchObject({ targetId: 'iam-alice', status: 'drifted' });
+    const fixed = buildComplianceReport({
+      ...scenarioInput,
+      events: [
+        ...scenarioInput.events,
+        heartbeat('2025-03-28T00:00:00Z', 'drifted'),
+        heartbeat('2025-03-29T00:00:00Z', 'ok'),
+      ],
+    });
+    expect(fixed.targets.find((t) => t.targetId === 'iam-alice')?.status).toBe('compliant');
   });
 
   it('a reconciliation after out-of-sync clears that status', () => {
@@ -96,7 +242,7 @@ describe('renderReport', () => {
     expect(lines).toHaveLength(8);
     expect(lines[0]).toMatch(/^target_id,kind,status,last_success,version,age_days,max_age_days,rotations,failures,/);
     expect(lines[2]).toMatch(/^meeting-bob,huawei-meeting-user,overdue,2025-02-10T03:00:00.000Z,2,49.4,30.0,0,2,/);
-    expect(lines[1]).toMatch(/,1,cli:alice$/);
+    expect(lines[1]).toMatch(/,1,cli:alice,,,,,,$/);
   });
 
   it('CSV quotes commas and defuses cells a spreadsheet would run as formulas', () => {
@@ -110,6 +256,15 @@ describe('renderReport', () => {
 
   it('JSON round-trips the report', () => {
     expect(JSON.parse(renderReport(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  it("HTML of a one-target report opens with that target's whole history", () => {
+    const html = renderReport(buildComplianceReport({ ...scenarioInput, targetId: 'iam-alice' }), 'html');
+    const section = /<section id="history">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+    expect(section).toContain('History of iam-alice');
+    expect(section.match(/<tr><td><time/g)).toHaveLength(3);
+    expect(section).toContain('cli:alice</td><td>“quarterly review”');
+    expect(html.indexOf('id="history"')).toBeLessThan(html.indexOf('id="exceptions"'));
   });
 
   it('HTML escapes every value it shows', () => {

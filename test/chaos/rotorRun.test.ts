@@ -45,6 +45,11 @@ describe('rotor run (scheduler + worker + HTTP in one process)', () => {
     expect(metrics).toMatch(/rotor_targets_out_of_sync \d+/);
     const report = await (await fetch(`${base}/report?format=json`, auth)).json();
     expect(JSON.stringify(report)).toContain(fx.config.targets[0]?.id);
+    // The live report anchored the audit chain in Vault and checked it against its anchors.
+    expect((report as { evidence: { chain: unknown } }).evidence.chain).toMatchObject({
+      intact: true,
+      anchors: { status: 'ok', latest: { seq: expect.any(Number) } },
+    });
 
     run.child.kill('SIGTERM');
     expect((await run.exited).code).toBe(0);

@@ -70,6 +70,12 @@ describe('parseConfig', () => {
     expect(problemsOf(text)).toHaveLength(4);
   });
 
+  it('refuses the target id audit-anchors: that state path holds the audit chain anchors', () => {
+    expect(problemsOf(validConfig.replace('id: cbh-prod', 'id: audit-anchors'))).toEqual([
+      `config/rotor.yaml:29:9: targets[2].id: expected another id: "audit-anchors" is reserved (the audit chain's anchors in Vault)`,
+    ]);
+  });
+
   it('points at the line and column of a YAML syntax error', () => {
     const [problem] = problemsOf('redis: { url: "x"\nvault: [');
     expect(problem).toMatch(/^config\/rotor\.yaml:\d+:\d+: YAML: /);

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/loadConfig.js';
+import { renderDeliveries, withDeliveryStates } from '../../events/deliveryStatus.js';
 import { makeLogger } from '../../observability/logger.js';
 import { makeRedisClient, redisSettingsOf } from '../../queue/cluster.js';
 import type { RotationQueue } from '../../queue/enqueueRotation.js';
@@ -52,9 +53,14 @@ export function registerStatusCommand(program: Command, globals: () => GlobalOpt
           scheduleQueue,
           scheduling: schedulingOf(config),
         });
+        // Who heard of each target's latest event (events: subscribers), for the JSON and `status <id>`.
+        const withDeliveries = await withDeliveryStates(rows, redis, settings.prefix);
         if (flags.json === true || process.stdout.isTTY !== true) {
-          process.stdout.write(`${JSON.stringify(id ? rows[0] : rows)}\n`);
-        } else process.stdout.write(renderTable(rows));
+          process.stdout.write(`${JSON.stringify(id ? withDeliveries[0] : withDeliveries)}\n`);
+        } else {
+          process.stdout.write(renderTable(rows));
+          if (id) process.stdout.write(renderDeliveries(withDeliveries[0]?.deliveries ?? []));
+        }
       });
     });
 }

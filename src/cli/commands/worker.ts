@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
+import { startAuditAnchoring } from '../../audit/anchoring.js';
+import { loadControlMapping } from '../../audit/controlMapping.js';
+import type { AuditLog } from '../../audit/redisAuditLog.js';
 import { makeRotor } from '../../app/makeRotor.js';
-import { untilSignal } from '../../app/runProcess.js';
+import { holdSignalsWhileStarting, untilSignal } from '../../app/runProcess.js';
 import { assertHttpExposureAllowed, makeRunMetrics, startRotorHttp } from '../../app/startRotorHttp.js';
 import { parseDuration } from '../../config/duration.js';
 import { loadConfig } from '../../config/loadConfig.js';
+import { startEvents } from '../../events/index.js';
 import { makeLogger } from '../../observability/logger.js';
 import { makeMetrics } from '../../observability/metrics.js';
 import { startRotationWorker } from '../../queue/startWorker.js';
@@ -67,7 +71,9 @@ async function runWorker(
   const config = await loadConfig(configPath);
   // Before anything starts: a refused HTTP server found after the worker started would leave it running.
   if (parts.http) assertHttpExposureAllowed(configPath, config.http);
+  const controls = parts.http ? await loadControlMapping(config.audit.controls) : undefined;
   const logger = makeLogger();
+  holdSignalsWhileStarting();
   await withResources(
     async (resources) => {
       // Vault first: a Vault problem ends the command before any Redis client exists.
@@ -77,14 +83,34 @@ async function runWorker(
       const metrics = run?.metrics ?? makeMetrics();
       const rotor = resources.add(await makeRotor(config, logger, { metrics, store }), (r) => r.close());
       await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
+      // The audit chain's head goes to Vault every audit.anchorEvery: `rotor audit verify` checks against it.
+      const anchoring = resources.add(
+        startAuditAnchoring({
+          log: rotor.audit as AuditLog,
+          vault: rotor.store,
+          mount: config.vault.mount,
+          statePrefix: config.vault.statePrefix,
+          redis: rotor.redis,
+          prefix: config.redis.prefix,
+          logger,
+          anchorEvery: config.audit.anchorEvery,
+          periodic: true,
+        }),
+        (a) => a.close(),
+      );
       // Opened in this order so that closing (the reverse) stops the scheduler, drains the worker, then
       // takes the HTTP endpoints down, as an orchestrator expects during a graceful stop.
-      const http = parts.http ? resources.add(await startRotorHttp(rotor, metrics), (h) => h.close()) : undefined;
+      const http = parts.http
+        ? resources.add(await startRotorHttp(rotor, metrics, { configFile: configPath, controls, anchoring }), (h) =>
+            h.close(),
+          )
+        : undefined;
       const worker = resources.add(
         await startRotationWorker(rotor, wiring.rotateProcessor(rotor), { concurrency }),
         (w) => w.close(config.rotation.shutdownTimeoutMs),
       );
       if (parts.scheduler) resources.add(await startScheduler(rotor), (s) => s.close());
+      resources.add(startEvents(config, rotor.redis, rotor.store, logger, metrics.registry), (d) => d.close());
       logger.info(
         { targets: config.targets.length, concurrency: worker.worker.opts.concurrency, http: http?.url },
         parts.scheduler ? 'rotor run started' : 'rotor worker started',
