@@ -18,10 +18,11 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY src ./src
 COPY jobs ./jobs
+COPY bin ./bin
 COPY config ./config
 COPY docker ./docker
 # The files stay root's and read-only to the process, which runs as the image's unprivileged `node` user.
 USER node
 EXPOSE 9464
-ENTRYPOINT ["node", "--import", "tsx", "src/cli/main.ts"]
+ENTRYPOINT ["node", "--import", "tsx", "bin/rotor.ts"]
 CMD ["run"]

@@ -3,7 +3,8 @@
  * `strong`), generated and checked by the validator exactly as a rotation does.
  * Run: `npx tsx bench/policy.ts [seconds]` (default 5). Prints one JSON line.
  */
-import { effectivePolicy, generatePassword } from '../src/policy/index.js';
+import { generatePassword } from '../src/policy/index.js';
+import { effectivePolicy } from '../src/connectors/kindPolicy.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const policy = effectivePolicy({

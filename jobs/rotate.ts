@@ -1,31 +1,17 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { z } from 'zod';
 import type { Rotor } from '../src/app/makeRotor.js';
 import { auditDigest, auditText } from '../src/audit/freeText.js';
 import { assertNoSecret } from '../src/audit/secretGuard.js';
-import { BadJob, isRotorError } from '../src/rotation/errors.js';
-import { dryRunTarget, type DryRunReport } from '../src/rotation/dryRun.js';
-import { attemptLogger } from '../src/observability/rotationLog.js';
+import { BadJob } from '../src/errors/index.js';
+import { recordRetryDelay } from '../src/queue/retryDelay.js';
+import { rotateJobSchema, type RotateJobData, type RotateJobResult } from '../src/queue/rotateJob.js';
 import { stepSpans } from '../src/observability/tracing.js';
-import { rotateTarget, type RotationOutcome } from '../src/rotation/rotateTarget.js';
-import { steer } from '../src/rotation/steer.js';
 import { waitingProgress } from '../src/queue/waitingReason.js';
-
-/** The only payload rotor enqueues. Anything else was not put there by rotor and is refused. */
-export const rotateJobSchema = z
-  .object({
-    targetId: z.string().min(1).max(128),
-    reason: z.string().max(200).optional(),
-    requestedBy: z.string().max(200).optional(),
-    /** Authenticate, generate, validate, check Vault access — change nothing. */
-    dryRun: z.boolean().optional(),
-    /** A mass rotation's id (`rotor rotate --all`), to resume it after a crash. */
-    runId: z.string().max(100).optional(),
-  })
-  .strict();
-
-export type RotateJobData = z.infer<typeof rotateJobSchema>;
-export type RotateJobResult = RotationOutcome | DryRunReport;
+import { recordFailure } from '../src/rotation/bookkeeping.js';
+import { dryRunTarget } from '../src/rotation/dryRun.js';
+import { decideFate } from '../src/rotation/fate.js';
+import { rotateTarget } from '../src/rotation/rotateTarget.js';
+import { attemptLogger } from '../src/rotation/rotationLog.js';
 
 /** A payload value shaped like a credential (rotor never enqueues one): names the field, not the value. */
 function secretProblem(data: RotateJobData): string | undefined {
@@ -38,19 +24,10 @@ function secretProblem(data: RotateJobData): string | undefined {
 }
 
 /**
- * The retry delay the processor chose for a failed attempt, for the worker's backoff strategy
- * (queue/startWorker.ts): the delay logged and audited is then the one BullMQ waits, jitter included.
- */
-const chosenRetryDelays = new WeakMap<object, number>();
-
-export function chosenRetryDelay(err: unknown): number | undefined {
-  return err !== null && typeof err === 'object' ? chosenRetryDelays.get(err) : undefined;
-}
-
-/**
- * The BullMQ processor for the `rotate` queue. It validates the payload, runs one rotation, and
- * carries out what the error says (rotation/steer.ts): retry with backoff, park without counting an
- * attempt (cooldown, throttle, busy target), or stop for good and alert.
+ * The BullMQ processor for the `rotate` queue. It validates the payload, runs one rotation, and on a
+ * failure carries out its fate (src/rotation/fate.ts), decided once: retry after the decided delay
+ * (the worker's backoff strategy reads that same value), park without counting an attempt
+ * (cooldown, throttle, busy target), or stop for good.
  */
 export function makeRotateProcessor(rotor: Rotor) {
   return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult> {
@@ -77,91 +54,43 @@ export function makeRotateProcessor(rotor: Rotor) {
         rotor.metrics?.observeStep(target.kind, step, seconds);
         spans.observe(step, seconds);
       },
+      countRotation: (outcome: Parameters<NonNullable<Rotor['metrics']>['countRotation']>[1]) =>
+        rotor.metrics?.countRotation(target.kind, outcome),
     };
     if (data.dryRun) return dryRunTarget(deps);
 
     // Who asked is free text from the payload: checked like any text bound for the audit chain.
     const actor = data.requestedBy === undefined ? 'scheduler' : auditText(data.requestedBy);
     const attempt = job.attemptsMade + 1;
+    const attempts = job.opts.attempts ?? 1;
+    const run = { actor, jobId, attempt, reason: data.reason };
     const started = Date.now();
-    const log = attemptLogger(deps.logger, { jobId, attempt });
     try {
-      const outcome = await rotateTarget(deps, {
-        actor,
-        jobId,
-        attempt,
-        reason: data.reason,
-      });
-      rotor.metrics?.countRotation(target.kind, 'succeeded');
-      rotor.metrics?.observeStep(target.kind, 'total', (Date.now() - started) / 1000);
-      return outcome;
-    } catch (err) {
-      const steering = steer(err, attempt);
-      const code = isRotorError(err) ? err.code : err instanceof Error ? err.name : 'Error';
-      const message = err instanceof Error ? err.message : String(err);
-      const durationMs = Date.now() - started;
-      spans.failed(steering.action, code);
-      if (steering.action === 'park') {
-        const until = Date.now() + steering.delayMs;
-        // Why it waits and until when, for whoever waits on the job (`rotor rotate --wait`); a failure
-        // to record it must not stop the park.
-        await job.updateProgress(waitingProgress({ code, until, message })).catch(() => undefined);
-        await job.moveToDelayed(until, token);
-        log.info(
-          {
-            errorCode: code,
-            outcome: 'parked',
-            retryInMs: steering.delayMs,
-            nextAttemptAt: new Date(until).toISOString(),
-          },
-          'rotation parked: nothing failed, it waits and tries again',
-        );
-        throw new DelayedError(`${code}: parked for ${steering.delayMs} ms`);
+      return await rotateTarget(deps, run);
+    } catch (thrown) {
+      const err = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const fate = decideFate(err, attempt, attempts);
+      const log = attemptLogger(deps.logger, run);
+      const { code, message } = await recordFailure(deps, { run, attempts, err, fate, started, log });
+      spans.failed(fate.action, code);
+      switch (fate.action) {
+        case 'park': {
+          const until = Date.now() + fate.delayMs;
+          // Why it waits and until when, for whoever waits on the job (`rotor rotate --wait`); a failure
+          // to record it must not stop the park.
+          await job.updateProgress(waitingProgress({ code, until, message })).catch(() => undefined);
+          await job.moveToDelayed(until, token);
+          throw new DelayedError(`${code}: parked for ${fate.delayMs} ms`);
+        }
+        case 'retry':
+          recordRetryDelay(err, fate.delayMs);
+          throw err;
+        case 'fail':
+          if (fate.unrecoverable) throw new UnrecoverableError(message);
+          throw err;
+        case 'out-of-sync':
+          throw new UnrecoverableError(message);
       }
-      const final = steering.action === 'stop' || attempt >= (job.opts.attempts ?? 1);
-      const outcome = final ? 'failed' : 'retry_scheduled';
-      rotor.metrics?.countRotation(
-        target.kind,
-        final ? (code === 'OutOfSync' ? 'out_of_sync' : 'failed') : 'retry_scheduled',
-      );
-      if (steering.action === 'retry' && !final) {
-        if (err !== null && typeof err === 'object') chosenRetryDelays.set(err, steering.delayMs);
-        const nextAttemptAt = new Date(Date.now() + steering.delayMs).toISOString();
-        log.warn(
-          { err, errorCode: code, outcome, durationMs, retryInMs: steering.delayMs, nextAttemptAt },
-          `rotation attempt ${attempt} of ${job.opts.attempts ?? 1} failed (${code}); retrying at ${nextAttemptAt}`,
-        );
-      } else {
-        log.error({ err, errorCode: code, outcome, durationMs }, `rotation failed for good (${code})`);
-      }
-      const base = {
-        actor,
-        targetId: target.id,
-        kind: target.kind,
-        jobId,
-        attempt,
-      };
-      await rotor.audit.append({
-        ...base,
-        type: 'rotation.failed',
-        errorCode: code,
-        outcome,
-        durationMs,
-        ...(steering.action === 'retry' && !final ? { detail: { retryInMs: steering.delayMs } } : {}),
-      });
-      if (code !== 'OutOfSync') await rotor.status.failed(target.id, 'failing', code, message);
-      if (final && (steering.action === 'retry' || steering.alert)) {
-        await rotor.alert({
-          event: 'rotation.failed',
-          targetId: target.id,
-          kind: target.kind,
-          jobId,
-          errorCode: code,
-          message,
-        });
-      }
-      if (steering.action === 'stop') throw new UnrecoverableError(message);
-      throw err;
     }
   };
 }

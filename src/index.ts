@@ -31,4 +31,4 @@ export type { TargetState, TargetStatusRow } from './scheduling/statusReport.js'
 
 // Redis (single node or Cluster)
 export { makeRedisClient } from './queue/cluster.js';
-export type { RedisClient } from './queue/cluster.js';
+export type { RedisClient } from './types/redis.js';

@@ -10,6 +10,7 @@ import { makeRotor } from '../../src/app/makeRotor.js';
 import { makeLogger } from '../../src/observability/logger.js';
 import { makeMetrics } from '../../src/observability/metrics.js';
 import { startRotationWorker } from '../../src/queue/startWorker.js';
+import { makeRotateProcessor } from '../../jobs/rotate.js';
 import { scaleConfigInput } from './scaleTargets.js';
 import { parseConfig } from './targets.js';
 
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   const logger = makeLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
   const rotor = await makeRotor(config, logger, { metrics: makeMetrics(), waitForVault: true });
   await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
-  const worker = await startRotationWorker(rotor);
+  const worker = await startRotationWorker(rotor, makeRotateProcessor(rotor));
   const startupSeconds = (performance.now() - startedAt) / 1000;
   await sleep(args.settleSeconds * 1000);
   if (global.gc) global.gc();

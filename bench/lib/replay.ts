@@ -3,7 +3,8 @@ import type { IamUserTarget } from '../../src/connectors/huawei-iam-user/schema.
 import { HuaweiHttp, type HuaweiCall } from '../../src/connectors/huawei/http.js';
 import { huaweiHttpSettingsSchema } from '../../src/connectors/huawei/settings.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { effectivePolicy, generatePassword } from '../../src/policy/index.js';
+import { generatePassword } from '../../src/policy/index.js';
+import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
 import { strongPolicy, unlimited } from './targets.js';
 
 /**

@@ -7,6 +7,7 @@ import { makeMetrics } from '../../src/observability/metrics.js';
 import { rotateQueueName, rotationJobId, rotationJobOptions } from '../../src/queue/names.js';
 import { makeConnectionSet } from '../../src/queue/redis.js';
 import { startRotationWorker, type RotationWorker } from '../../src/queue/startWorker.js';
+import { makeRotateProcessor } from '../../jobs/rotate.js';
 import { onCleanup, sleep } from './main.js';
 
 /**
@@ -57,7 +58,9 @@ export async function openRotorEnv(config: RotorConfig, logger: Logger = benchLo
       return events;
     },
     async startWorker(concurrency) {
-      const running = await startRotationWorker(rotor, { concurrency: concurrency ?? config.worker.concurrency });
+      const running = await startRotationWorker(rotor, makeRotateProcessor(rotor), {
+        concurrency: concurrency ?? config.worker.concurrency,
+      });
       let closed = false;
       const close = running.close.bind(running);
       running.close = async (timeoutMs?: number) => {

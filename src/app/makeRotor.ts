@@ -1,15 +1,16 @@
 import { makeRedisAuditLog, type AuditLog } from '../audit/redisAuditLog.js';
 import type { AuditSink } from '../audit/types.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
-import { connectors } from '../connectors/index.js';
+import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
 import type { Connector, CredentialReader } from '../connectors/types.js';
 import { outboxKeyOf } from '../events/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RotorMetrics } from '../observability/metrics.js';
 import { cachedAccountPolicy } from './accountPolicy.js';
-import { makeRedisClient, redisSettingsOf, type RedisClient } from '../queue/cluster.js';
+import { makeRedisClient, redisSettingsOf } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { makeWebhookAlerter, type Alerter } from '../rotation/alerts.js';
-import { Misconfigured, isRotorError } from '../rotation/errors.js';
+import { Misconfigured, isRotorError } from '../errors/index.js';
 import { makeSharedRateGates } from '../connectors/huawei/sharedRateGate.js';
 import { makePasswordMaker } from '../rotation/makePasswordMaker.js';
 import { makeProbeMemo } from '../rotation/probeMemo.js';
@@ -29,6 +30,8 @@ export interface Rotor {
   status: TargetStatusStore;
   alert: Alerter;
   metrics?: RotorMetrics;
+  /** The kinds of target this rotor serves: production's registry, or a test's extended one. */
+  connectors: ConnectorRegistry;
   target(id: string): TargetConfig | undefined;
   rotationDeps(target: TargetConfig): RotationDeps;
   close(): Promise<void>;
@@ -43,6 +46,8 @@ export interface RotorOverrides {
   store?: VaultStore;
   audit?: AuditSink;
   metrics?: RotorMetrics;
+  /** The kinds of target served. @defaultValue the production registry (`connectors/registry.ts`) */
+  connectors?: ConnectorRegistry;
 }
 
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
@@ -72,6 +77,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
   // One limit per endpoint for every worker sharing this Redis, not one per process.
   const rateGate = makeSharedRateGates(redis, prefix, logger);
   const built = new Map<string, RotationDeps>();
+  const registry = overrides.connectors ?? connectors;
 
   const readCredential: CredentialReader = async (name) => {
     const ref = config.credentials[name];
@@ -89,7 +95,8 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
   }
 
   function build(target: TargetConfig): RotationDeps {
-    const descriptor = connectors[target.kind];
+    const descriptor = descriptorOf(registry, target.kind);
+    if (!descriptor) throw new Misconfigured(`target ${target.id}: no connector for kind "${target.kind}"`);
     // Every line about this target carries its id and kind once; lines add only what they know.
     const targetLogger = logger.child({ targetId: target.id, kind: target.kind });
     // One connector per target for the process's life: it keeps token caches and keep-alive agents.
@@ -99,6 +106,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
       target,
       connector,
       capabilities: descriptor.capabilities,
+      noAdminReset: descriptor.noAdminReset(target),
       cooldownMs: descriptor.cooldownMs,
       store,
       makePassword: makePasswordMaker(
@@ -106,6 +114,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
         policyName ? config.policies[policyName] : undefined,
         policyName,
         connector.accountPolicy !== undefined,
+        { rules: descriptor.rules, context: descriptor.passwordContext(target) },
       ),
       accountPolicy: cachedAccountPolicy(connector.accountPolicy, config.rotation.accountPolicyTtlMs, targetLogger),
       acquireLock: () => acquireTargetLock({ redis, prefix, ttlMs: config.rotation.lockTtlMs }, target.id),
@@ -126,6 +135,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     status,
     alert,
     metrics: overrides.metrics,
+    connectors: registry,
     target: (id) => byId.get(id),
     rotationDeps(target) {
       let deps = built.get(target.id);

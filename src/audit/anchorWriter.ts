@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger.js';
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { writeAnchorMark, type AnchorStore, type AuditAnchor } from './anchors.js';
 import { verifyChain } from './chain.js';
 import type { AuditLog } from './redisAuditLog.js';

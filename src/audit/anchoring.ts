@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger.js';
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { makeAnchorStore, type AnchorStore, type AnchorVault } from './anchors.js';
 import { startAnchorWriter, type AnchorWriter } from './anchorWriter.js';
 import { checkChain, type ChainCheck } from './chainEvidence.js';

@@ -1,6 +1,6 @@
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import type { VaultStore } from '../secrets/vaultStore.js';
-import type { SecretVersion } from '../secrets/types.js';
+import type { SecretVersion } from '../types/secretStore.js';
 import type { AnchorEvidence } from './reportModel.js';
 import type { ChainAnchor } from './types.js';
 

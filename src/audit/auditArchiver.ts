@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import type { Logger } from '../observability/logger.js';
 import { auditKeys } from './appendScript.js';
 import { readHead, streamPages } from './auditStream.js';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { genesisAnchor } from './chain.js';
 import type { ChainAnchor, ChainedAuditEvent } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { checkAnchors, readAnchorMark, type AnchorStore } from './anchors.js';
 import type { AuditLog, AuditVerdict } from './redisAuditLog.js';
 import type { AnchorEvidence, ChainEvidence } from './reportModel.js';

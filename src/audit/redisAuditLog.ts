@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import type { Logger } from '../observability/logger.js';
 import { appendScript, auditKeys } from './appendScript.js';
 import { makeAuditArchiver, type AuditArchiver } from './auditArchiver.js';

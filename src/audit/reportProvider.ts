@@ -1,5 +1,5 @@
 import type { PolicyConfigInput } from '../policy/index.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import { buildComplianceReport, type ComplianceReport, type LastRotation } from './complianceReport.js';
 import type { AuditLog } from './redisAuditLog.js';
 import type { ChainEvidence, ControlEvidence } from './reportModel.js';

@@ -1,6 +1,7 @@
-import { connectorKinds, type ConnectorKind } from '../connectors/kinds.js';
+import { effectivePolicy } from '../connectors/kindPolicy.js';
+import { connectorKinds, type ConnectorKind } from '../connectors/registry.js';
 import { formatDuration } from '../config/duration.js';
-import { effectivePolicy, type PolicyConfigInput } from '../policy/index.js';
+import type { PolicyConfigInput } from '../policy/index.js';
 import type { PolicyEvidence, ReportTarget } from './reportModel.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 
 /** Where the report signing key comes from: `audit.signing` in the config, exactly one of the two. */
 export interface SigningKeySource {

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatProblem } from '../config/problems.js';
 import { registerAuditCommand } from './commands/audit.js';
@@ -15,13 +14,14 @@ import { registerSimCommand } from './commands/sim.js';
 import { tracingWanted } from '../observability/tracing.js';
 import { CliExit, exitCodes } from './exitCodes.js';
 import { readGlobals } from './globals.js';
-import { rotorVersion } from './version.js';
+import { rotorVersion } from '../observability/version.js';
+import type { CliWiring } from './wiring.js';
 
 /**
  * The CLI only turns flags into options and calls the same library functions the programmatic API
  * uses; each command lives in its own file under commands/.
  */
-export function buildProgram(): Command {
+export function buildProgram(wiring: CliWiring): Command {
   const program = new Command('rotor')
     .description('rotor: rotates account passwords on remote systems and keeps them in HashiCorp Vault')
     .version(rotorVersion(), '-V, --version', 'print the version and exit')
@@ -29,11 +29,11 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   const globals = () => readGlobals(program.opts<{ config?: string }>());
-  registerDemoCommand(program, globals);
+  registerDemoCommand(program, globals, wiring);
   registerConfigCommand(program, globals);
   registerAuditCommand(program, globals);
   registerPolicyCommand(program, globals);
-  registerWorkerCommands(program, globals);
+  registerWorkerCommands(program, globals, wiring);
   registerReconcileCommand(program, globals);
   registerSimCommand(program, globals);
   registerRotateCommand(program, globals);
@@ -43,20 +43,20 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], wiring: CliWiring): Promise<number> {
   // The SDK is loaded only when OTEL_* variables ask for tracing; its buffered spans are flushed on the way out.
   const tracing = tracingWanted(process.env)
     ? (await import('../observability/tracingSdk.js')).startTracing(process.env)
     : undefined;
   try {
-    return await runProgram(argv);
+    return await runProgram(argv, wiring);
   } finally {
     await tracing?.shutdown().catch(() => undefined);
   }
 }
 
-async function runProgram(argv: string[]): Promise<number> {
-  const program = buildProgram();
+async function runProgram(argv: string[], wiring: CliWiring): Promise<number> {
+  const program = buildProgram(wiring);
   try {
     await program.parseAsync(argv);
     return exitCodes.ok;
@@ -80,18 +80,3 @@ async function runProgram(argv: string[]): Promise<number> {
     return exitCodes.failure;
   }
 }
-
-/**
- * Once a command has returned, nothing it started should keep the process up. Commands close what
- * they open; this is the backstop against a client or timer a library leaves behind, so a user is
- * never left at a silent, hung prompt after the result (or the error) was printed.
- */
-function exitSoon(code: number): void {
-  process.exitCode = code;
-  setTimeout(() => process.exit(code), 3_000).unref();
-}
-
-main(process.argv).then(exitSoon, (err: unknown) => {
-  process.stderr.write(`rotor: ${String(err)}\n`);
-  exitSoon(exitCodes.failure);
-});

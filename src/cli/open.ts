@@ -4,7 +4,7 @@ import type { RotorConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import { redisSettingsOf } from '../queue/cluster.js';
 import { assertRedisReachable } from '../queue/redis.js';
-import { isRotorError } from '../rotation/errors.js';
+import { isRotorError } from '../errors/index.js';
 import { makeVaultStore, type VaultStore } from '../secrets/index.js';
 import { CliExit, exitCodes } from './exitCodes.js';
 import type { Resources } from './resources.js';

@@ -1,4 +1,4 @@
-import { isRotorError } from '../rotation/errors.js';
+import { isRotorError } from '../errors/index.js';
 import type { VaultConfig } from '../secrets/index.js';
 
 /**

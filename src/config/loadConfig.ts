@@ -1,17 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import { checkPolicyConfig } from '../policy/checkPolicyConfig.js';
+import { checkPolicyConfig } from '../connectors/kindPolicy.js';
+import { connectors, type ConnectorRegistry } from '../connectors/registry.js';
 import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, typedValue, type InterpolatedValue, type UnsetVariable } from './interpolate.js';
 import { deferVaultCredentials, takeVaultCredentials } from './lazyCredentials.js';
 import { positionOf } from './positions.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
-import { configSchema, type RotorConfig } from './schema.js';
+import { configSchemaFor, type RotorConfig } from './schema.js';
 import { keysAt, scalarKindAt, schemaAt, valueAt } from './schemaWalk.js';
 import { configWarnings, literalSecretWarnings, placePolicyMessage, type ConfigNotice } from './warnings.js';
 import { yamlProblems } from './yamlErrors.js';
 
 export const defaultConfigPath = 'config/rotor.yaml';
+
+type ConfigSchema = ReturnType<typeof configSchemaFor>;
 
 /** A valid config, and what in it is allowed but probably not meant (each with its place). */
 export interface LoadedConfig {
@@ -28,18 +31,27 @@ export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessE
  * A key whose every line is commented out (`scheduling:` above `#   jitter: 10m`) parses as null:
  * read it as "not given" wherever the field is optional, so its defaults apply.
  */
-function dropCommentedOut(doc: unknown, value: unknown = doc, path: (string | number)[] = []): void {
+function dropCommentedOut(
+  configSchema: ConfigSchema,
+  doc: unknown,
+  value: unknown = doc,
+  path: (string | number)[] = [],
+): void {
   if (value === null || typeof value !== 'object') return;
   for (const [key, item] of Object.entries(value)) {
     const at = [...path, Array.isArray(value) ? Number(key) : key];
     if (item === null && !Array.isArray(value) && schemaAt(configSchema, doc, at)?.safeParse(undefined).success) {
       delete (value as Record<string, unknown>)[key];
-    } else dropCommentedOut(doc, item, at);
+    } else dropCommentedOut(configSchema, doc, item, at);
   }
 }
 
 /** `concurrency: ${C:-4}` is the number 4: a whole-scalar variable takes the type its field wants. */
-function typeWholeVariables(doc: unknown, interpolated: readonly InterpolatedValue[]): void {
+function typeWholeVariables(
+  configSchema: ConfigSchema,
+  doc: unknown,
+  interpolated: readonly InterpolatedValue[],
+): void {
   for (const { path, whole } of interpolated) {
     const key = path[path.length - 1];
     const parent = valueAt(doc, path.slice(0, -1));
@@ -60,7 +72,10 @@ export function parseConfigWithWarnings(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
+  /** The kinds of target the config may hold (a test may add one). */
+  registry: ConnectorRegistry = connectors,
 ): LoadedConfig {
+  const configSchema = configSchemaFor(registry);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   // A half-parsed document would add a schema problem for every line the parser misread.
@@ -77,8 +92,8 @@ export function parseConfigWithWarnings(
   const raw = interpolateValue(written, env, unset, [], interpolated);
   // Vault credentials are checked when Vault is opened, not here (lazyCredentials.ts).
   const vaultCredentials = takeVaultCredentials(raw, unset, (path) => at(path));
-  dropCommentedOut(raw);
-  typeWholeVariables(raw, interpolated);
+  dropCommentedOut(configSchema, raw);
+  typeWholeVariables(configSchema, raw, interpolated);
   const sourceOf = (path: readonly PropertyKey[]) =>
     interpolated.find((i) => formatPath(i.path) === formatPath(path))?.source;
   for (const u of unset) {
@@ -107,7 +122,7 @@ export function parseConfigWithWarnings(
   const config = (result as { data: RotorConfig }).data;
   // Policies that no password can satisfy (alone, or with a target's connector rules) fail here,
   // at load, rather than at 3 a.m. in a rotation.
-  const policyReport = checkPolicyConfig(config);
+  const policyReport = checkPolicyConfig(config, registry);
   const { conflicts } = policyReport;
   const place = (n: ConfigNotice): ConfigProblem => ({
     ...at(n.locate ?? n.path),

@@ -87,23 +87,3 @@ export const schedulingSchema = z
   .strict();
 
 export type SchedulingConfig = z.infer<typeof schedulingSchema>;
-
-const nodeSchema = z.union([
-  z
-    .string()
-    .regex(/^[^:\s]+:\d{1,5}$/, 'expected "host:port"')
-    .transform((s) => {
-      const i = s.lastIndexOf(':');
-      return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
-    }),
-  z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict(),
-]);
-
-/** `redis.cluster`: the seed nodes of a Redis Cluster (the prefix must then carry a `{hash tag}`). */
-export const redisClusterSchema = z.object({ nodes: z.array(nodeSchema).min(1) }).strict();
-export type RedisClusterConfig = z.infer<typeof redisClusterSchema>;
-
-/** Redis Cluster keeps a BullMQ queue's keys in one slot only when the prefix has a `{...}` hash tag. */
-export function hasHashTag(prefix: string): boolean {
-  return /\{[^{}]+\}/.test(prefix);
-}

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { targetSchema } from '../connectors/targetSchema.js';
+import { connectors, targetSchema, targetSchemaOf, type ConnectorRegistry } from '../connectors/registry.js';
 import { policySchema } from '../policy/schema.js';
-import { redisTlsSchema } from '../queue/redisTls.js';
 import { vaultConfigSchema } from '../secrets/schema.js';
 import { eventsSchema } from '../events/schema.js';
 import { durationSchema } from './duration.js';
-import { hasHashTag, redisClusterSchema, schedulingSchema } from './schedulingSchema.js';
+import { hasHashTag, redisClusterSchema, redisTlsSchema } from './redisSchema.js';
+import { schedulingSchema } from './schedulingSchema.js';
 
 const redisSchema = z
   .object({
@@ -126,23 +126,36 @@ const httpSchema = z
   })
   .strict();
 
-export const configSchema = z
-  .object({
-    redis: redisSchema.default({ url: 'redis://127.0.0.1:6379', prefix: 'rotor' }),
-    vault: vaultConfigSchema,
-    worker: workerSchema.default({ concurrency: 16 }),
-    policies: z.record(z.string().min(1), policySchema).default({}),
-    credentials: z.record(z.string().min(1), credentialSchema).default({}),
-    targets: z.array(targetSchema).default([]),
-    alerts: alertsSchema.default({}),
-    /** Rotation events (CloudEvents) for the systems that use the passwords: docs/events.md. */
-    events: eventsSchema.prefault({}),
-    rotation: rotationSchema.default(rotationSchema.parse({})),
-    audit: auditSchema.prefault({}),
-    http: httpSchema.default(httpSchema.parse({})),
-    scheduling: schedulingSchema.prefault({}),
-  })
-  .strict();
+/** The config schema with `targets` validated by `targets` (one strict schema per kind). */
+function configSchemaWith<Target extends z.ZodType>(targets: Target) {
+  return z
+    .object({
+      redis: redisSchema.default({ url: 'redis://127.0.0.1:6379', prefix: 'rotor' }),
+      vault: vaultConfigSchema,
+      worker: workerSchema.default({ concurrency: 16 }),
+      policies: z.record(z.string().min(1), policySchema).default({}),
+      credentials: z.record(z.string().min(1), credentialSchema).default({}),
+      targets: z.array(targets).default([]),
+      alerts: alertsSchema.default({}),
+      /** Rotation events (CloudEvents) for the systems that use the passwords: docs/events.md. */
+      events: eventsSchema.prefault({}),
+      rotation: rotationSchema.default(rotationSchema.parse({})),
+      audit: auditSchema.prefault({}),
+      http: httpSchema.default(httpSchema.parse({})),
+      scheduling: schedulingSchema.prefault({}),
+    })
+    .strict();
+}
+
+export const configSchema = configSchemaWith(targetSchema);
+
+/**
+ * The config schema for the kinds of `registry`: production's is `configSchema`; a test that adds a
+ * kind through an extended registry validates its config with this.
+ */
+export function configSchemaFor(registry: ConnectorRegistry): typeof configSchema {
+  return (registry === connectors ? configSchema : configSchemaWith(targetSchemaOf(registry))) as typeof configSchema;
+}
 
 export type RotorConfig = z.infer<typeof configSchema>;
-export type { TargetConfig } from '../connectors/targetSchema.js';
+export type { TargetConfig } from '../connectors/registry.js';

@@ -1,4 +1,5 @@
-import { checkPolicyConfig, type PolicyConfigReport } from '../policy/checkPolicyConfig.js';
+import { checkPolicyConfig } from '../connectors/kindPolicy.js';
+import type { PolicyConfigReport } from '../policy/checkPolicyConfig.js';
 import { formatDuration } from './duration.js';
 import { describeSchedule, longestInterval } from './scheduleInterval.js';
 import type { RotorConfig } from './schema.js';

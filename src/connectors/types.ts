@@ -1,11 +1,17 @@
 import type { z } from 'zod';
+import type { Connector, ConnectorCapabilities, CredentialReader } from '../types/connector.js';
 import type { Logger } from '../observability/logger.js';
 import type { ConnectorPasswordRules } from '../policy/connectorRules.js';
-import type { ConnectorKind } from './kinds.js';
+import type { PasswordContext } from '../policy/types.js';
 import type { RateGateFactory } from './huawei/sharedRateGate.js';
 
-/** A named operator credential read from Vault at run time (`credentials:` in the config). */
-export type CredentialReader = (name: string) => Promise<Record<string, string>>;
+export type {
+  AccountPolicy,
+  AccountPolicySource,
+  Connector,
+  ConnectorCapabilities,
+  CredentialReader,
+} from '../types/connector.js';
 
 export interface ConnectorDeps {
   logger: Logger;
@@ -14,54 +20,27 @@ export interface ConnectorDeps {
   rateGate?: RateGateFactory;
 }
 
-/** What a connector reports about the target's account policy (IAM password policy). */
-export type AccountPolicy = Record<string, unknown>;
-
-/** Where a target's account password policy comes from, for kinds whose accounts have one (IAM). */
-export interface AccountPolicySource {
-  /** Targets in one scope share one policy, read once per TTL (IAM: endpoint + account name). */
-  scope: string;
-  /** The policy as the target's API reports it; undefined when the API refuses to tell (403). */
-  read(): Promise<AccountPolicy | undefined>;
-  /** The policy the config declares (`accountPolicy`), used when the API refuses. */
-  declared?: AccountPolicy;
-}
-
 /**
- * One target's live connection. Every method throws only errors from `rotation/errors.ts`,
- * each saying what happened to the target (unchanged, unknown, auth failed, ...).
+ * Everything rotor knows about one kind of target, in one place. Each field is required, so a new
+ * kind that forgets one does not compile; the registry (`registry.ts`) maps each kind to its descriptor.
  */
-export interface Connector {
-  /** Logs in with `password`; throws AuthFailed when the target refuses it. Counts as a probe. */
-  authenticate(password: string): Promise<void>;
-  /** Changes the password. For admin-reset kinds `oldPassword` is ignored. */
-  change(args: { oldPassword: string; newPassword: string }): Promise<void>;
-  /** true: `password` is live; false: refused. Throws on anything else (unreachable, throttled). */
-  verify(password: string): Promise<boolean>;
-  /** Present for kinds whose accounts carry a password policy beyond the API's fixed rules. */
-  accountPolicy?: AccountPolicySource;
-  /** Sets the password with an admin credential, without the old one (reconcile). */
-  adminReset?(newPassword: string): Promise<void>;
-  close?(): Promise<void>;
-}
-
-export interface ConnectorCapabilities {
-  /** The API can prove a password is live (a login). */
-  canVerify: boolean;
-  /** Re-sending the same change is harmless (admin reset): resolves an unknown outcome without a probe. */
-  idempotentChange: boolean;
-  /** Why the password cannot be verified, for every audit record of a kind without verify (CBH). */
-  unverifiedReason?: string;
-}
-
-export interface ConnectorDescriptor<Schema extends z.ZodType = z.ZodType> {
-  kind: ConnectorKind;
-  /** Strict zod schema of a target of this kind (extends `targetCommonShape`). */
+export interface ConnectorDescriptor<Schema extends z.ZodType = z.ZodType, Kind extends string = string> {
+  kind: Kind;
+  /** Strict zod schema of a target of this kind (extends `targetCommonShape`; `kind` is its literal). */
   targetSchema: Schema;
-  /** The password rules the target's API enforces (from `policy/connectorRules.ts`). */
+  /** The password rules the target's API enforces, whatever the config says. */
   rules: ConnectorPasswordRules;
+  /** What the target's password must not contain. */
+  passwordContext(target: z.infer<Schema>): Pick<PasswordContext, 'names' | 'email' | 'mobile'>;
   /** Minimum time between two changes of one target, in ms (Meeting: 5 minutes). */
   cooldownMs: number;
+  /** What a job parked by the target's cooldown waits for, in the target's own terms. */
+  cooldownNotice: string;
   capabilities: ConnectorCapabilities;
+  /**
+   * Why `rotor reconcile` cannot set a fresh password on this target without the old one; undefined
+   * when it can (an idempotent change, or an admin credential the target names).
+   */
+  noAdminReset(target: z.infer<Schema>): string | undefined;
   create(target: z.infer<Schema>, deps: ConnectorDeps): Connector;
 }

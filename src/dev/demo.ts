@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
-import { makeRotor } from '../app/makeRotor.js';
+import { makeRotor, type Rotor } from '../app/makeRotor.js';
+import type { RotateProcessor } from '../queue/rotateJob.js';
 import { configSchema, type RotorConfig } from '../config/schema.js';
 import { rotateQueueName, rotationJobId, rotationJobOptions } from '../queue/names.js';
 import { startRotationWorker } from '../queue/startWorker.js';
@@ -29,6 +30,8 @@ const demoUser = { userId: 'd3m0a11ce0000000000000000000001', userName: 'alice',
 export async function runDemo(opts: {
   redisUrl: string;
   logger: Logger;
+  /** The `rotate` queue's processor (`jobs/rotate.ts`), handed in by the CLI's composition root. */
+  rotateProcessor: (rotor: Rotor) => RotateProcessor;
   print: (line: string) => void;
 }): Promise<DemoResult> {
   const { redisUrl, logger, print } = opts;
@@ -87,7 +90,7 @@ export async function runDemo(opts: {
 
     const queue = new Queue(rotateQueueName, { connection, prefix });
     const events = new QueueEvents(rotateQueueName, { connection: connections.create(), prefix });
-    const worker = await startRotationWorker(rotor, { concurrency: 1 });
+    const worker = await startRotationWorker(rotor, opts.rotateProcessor(rotor), { concurrency: 1 });
     cleanups.push(
       () => worker.close(10_000),
       () => events.close(),

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { ConnectorKind } from '../connectors/kinds.js';
+import type { ConnectorKind } from '../connectors/registry.js';
 import { simAdmin } from './huawei/admin.js';
 import { CbhSim, type SeedCbhInstance } from './huawei/cbh.js';
 import { SimClock } from './huawei/clock.js';

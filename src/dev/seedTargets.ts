@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { RotorConfig } from '../config/schema.js';
-import { effectivePolicy, generatePassword } from '../policy/index.js';
+import type { RotorConfig, TargetConfig } from '../config/schema.js';
+import type { ConnectorKind } from '../connectors/registry.js';
+import { effectivePolicy } from '../connectors/kindPolicy.js';
+import { generatePassword } from '../policy/index.js';
 import type { HuaweiSimulator } from './huaweiSimulator.js';
 
 /** Writes one KV v2 secret (below the mount); returns nothing secret. */
 export type SecretWriter = (secretPath: string, data: Record<string, string>) => Promise<void>;
 
-const initialPassword = (kind: Parameters<typeof effectivePolicy>[0]['kind']) =>
-  generatePassword(effectivePolicy({ kind, configured: { length: 16 } }));
+const initialPassword = (kind: string) => generatePassword(effectivePolicy({ kind, configured: { length: 16 } }));
 
 /**
  * Creates, in the simulator, the account behind every configured target with a fresh password,
@@ -16,67 +17,77 @@ const initialPassword = (kind: Parameters<typeof effectivePolicy>[0]['kind']) =>
  */
 export async function seedTargets(sim: HuaweiSimulator, config: RotorConfig, put: SecretWriter): Promise<void> {
   const seededCredentials = new Set<string>();
-  const credential = async (name: string, make: () => Record<string, string>) => {
+  const credential = async (name: string, make: () => Record<string, string>): Promise<void> => {
     if (seededCredentials.has(name)) return;
     seededCredentials.add(name);
     const ref = config.credentials[name];
     if (ref) await put(ref.secretPath, make());
   };
+  const context: SeedContext = { sim, put, credential };
   for (const target of config.targets) {
-    switch (target.kind) {
-      case 'huawei-iam-user': {
-        const password = initialPassword(target.kind);
-        sim.iam.seedUser({
-          userId: target.userId,
-          userName: target.userName,
-          domainName: target.domainName,
-          password,
-          email: target.email,
-          mobile: target.mobile,
-        });
-        await put(target.secretPath, { password });
-        if (target.adminCredential) {
-          await credential(target.adminCredential, () => {
-            const admin = { userName: `admin-${randomUUID().slice(0, 8)}`, password: initialPassword(target.kind) };
-            // In the admin group: every IAM action, so it may reset users and read the account
-            // password policy (iam:securitypolicies:getPasswordPolicy). The rotated user gets neither.
-            sim.iam.seedUser({ ...admin, domainName: target.domainName, admin: true });
-            return { ...admin, domainName: target.domainName };
-          });
-        }
-        break;
-      }
-      case 'huawei-meeting-user': {
-        const password = initialPassword(target.kind);
-        sim.meeting.seedAccount({ account: target.account, password });
-        await put(target.secretPath, { password });
-        if (target.auth.method === 'app') {
-          await credential(target.auth.credential, () => {
-            const app = { appId: randomBytes(8).toString('hex'), appKey: randomBytes(24).toString('hex') };
-            sim.meeting.seedApp(app);
-            return app;
-          });
-        }
-        break;
-      }
-      case 'huawei-cbh-admin': {
-        const domainName = `cbh-${target.operator}`;
-        sim.iam.seedProject({ projectId: target.projectId, domainName });
-        const adminPassword = initialPassword(target.kind);
-        sim.cbh.seedInstance({ serverId: target.serverId, projectId: target.projectId, domainName, adminPassword });
-        await put(target.secretPath, { password: adminPassword });
-        await credential(target.operator, () => {
-          const { userId } = sim.iam.seedUser({
-            userName: `op-${target.operator}`,
-            domainName,
-            password: initialPassword('huawei-iam-user'),
-          });
-          const keys = { ak: randomBytes(10).toString('hex').toUpperCase(), sk: randomBytes(20).toString('hex') };
-          sim.iam.seedAccessKey({ ...keys, userId });
-          return keys;
-        });
-        break;
-      }
-    }
+    await (seeders[target.kind] as Seeder<TargetConfig>)(target, context);
   }
 }
+
+interface SeedContext {
+  sim: HuaweiSimulator;
+  put: SecretWriter;
+  /** Stores an operator credential once per name, made by `make` (which also seeds the simulator). */
+  credential(name: string, make: () => Record<string, string>): Promise<void>;
+}
+
+type Seeder<Target> = (target: Target, ctx: SeedContext) => Promise<void>;
+
+/** How each kind's account is created in the simulator: a kind added without one does not compile. */
+const seeders: { [Kind in ConnectorKind]: Seeder<Extract<TargetConfig, { kind: Kind }>> } = {
+  'huawei-iam-user': async (target, { sim, put, credential }) => {
+    const password = initialPassword(target.kind);
+    sim.iam.seedUser({
+      userId: target.userId,
+      userName: target.userName,
+      domainName: target.domainName,
+      password,
+      email: target.email,
+      mobile: target.mobile,
+    });
+    await put(target.secretPath, { password });
+    if (target.adminCredential) {
+      await credential(target.adminCredential, () => {
+        const admin = { userName: `admin-${randomUUID().slice(0, 8)}`, password: initialPassword(target.kind) };
+        // In the admin group: every IAM action, so it may reset users and read the account
+        // password policy (iam:securitypolicies:getPasswordPolicy). The rotated user gets neither.
+        sim.iam.seedUser({ ...admin, domainName: target.domainName, admin: true });
+        return { ...admin, domainName: target.domainName };
+      });
+    }
+  },
+  'huawei-meeting-user': async (target, { sim, put, credential }) => {
+    const password = initialPassword(target.kind);
+    sim.meeting.seedAccount({ account: target.account, password });
+    await put(target.secretPath, { password });
+    if (target.auth.method === 'app') {
+      await credential(target.auth.credential, () => {
+        const app = { appId: randomBytes(8).toString('hex'), appKey: randomBytes(24).toString('hex') };
+        sim.meeting.seedApp(app);
+        return app;
+      });
+    }
+  },
+  'huawei-cbh-admin': async (target, { sim, put, credential }) => {
+    const domainName = `cbh-${target.operator}`;
+    sim.iam.seedProject({ projectId: target.projectId, domainName });
+    const adminPassword = initialPassword(target.kind);
+    sim.cbh.seedInstance({ serverId: target.serverId, projectId: target.projectId, domainName, adminPassword });
+    await put(target.secretPath, { password: adminPassword });
+    await credential(target.operator, () => {
+      const { userId } = sim.iam.seedUser({
+        userName: `op-${target.operator}`,
+        domainName,
+        password: initialPassword('huawei-iam-user'),
+      });
+      const keys = { ak: randomBytes(10).toString('hex').toUpperCase(), sk: randomBytes(20).toString('hex') };
+      sim.iam.seedAccessKey({ ...keys, userId });
+      return keys;
+    });
+  },
+};

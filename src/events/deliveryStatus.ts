@@ -1,4 +1,4 @@
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { outboxKeys } from './outboxKeys.js';
 import type { DeliveryState } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { parseRecord, toCloudEvent, type OutgoingEvent } from './cloudEvent.js';
 import type { EventMetrics } from './metrics.js';
 import type { Outbox } from './outbox.js';

@@ -1,8 +1,8 @@
 import type { Registry } from 'prom-client';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { RedisClient } from '../queue/cluster.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { RedisClient } from '../types/redis.js';
+import type { SecretStore } from '../types/secretStore.js';
 import { startEventDispatcher, type EventDispatcher } from './dispatcher.js';
 import { makeEventMetrics } from './metrics.js';
 import { makeOutbox, type Outbox } from './outbox.js';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import type { TargetConfig } from '../config/schema.js';
 import { parseRecord, toCloudEvent, type OutgoingEvent } from './cloudEvent.js';
 import { outboxKeys, type OutboxKeys } from './outboxKeys.js';

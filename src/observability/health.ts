@@ -1,4 +1,4 @@
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 
 /** What `/readyz` reports: can this process reach what a rotation needs? */
 export interface Readiness {

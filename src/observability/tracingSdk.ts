@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BullMQOtel } from 'bullmq-otel';
-import { rotorVersion } from '../cli/version.js';
+import { rotorVersion } from './version.js';
 import { setQueueTelemetry } from './tracing.js';
 
 /** What `startTracing` installed; `shutdown` flushes the spans still buffered and stops the exporter. */

@@ -1,7 +1,7 @@
-import type { ConnectorKind } from '../connectors/kinds.js';
-import { isRotorError } from '../rotation/errors.js';
+import { isRotorError } from '../errors/index.js';
 import { effectivePolicy } from './effectivePolicy.js';
 import type { EffectivePolicyInput } from './effectivePolicy.js';
+import type { ConnectorPasswordRules } from './connectorRules.js';
 import { PolicyConflictError } from './errors.js';
 import type { PolicyConfigInput } from './schema.js';
 import { describePolicyWarnings } from './warnings.js';
@@ -9,7 +9,7 @@ import { describePolicyWarnings } from './warnings.js';
 /** The parts of a config that policies depend on; a parsed rotor config fits it as is. */
 export interface PolicyConfigView {
   policies?: Record<string, PolicyConfigInput>;
-  targets?: ReadonlyArray<{ id: string; kind: ConnectorKind; policy?: string }>;
+  targets?: ReadonlyArray<{ id: string; kind: string; policy?: string }>;
 }
 
 export interface PolicyConfigReport {
@@ -24,7 +24,11 @@ export interface PolicyConfigReport {
  * connector's rules alone). The account policy of IAM targets is only known at run time, so it is checked
  * then, by `effectivePolicy` in the rotation's prepare step.
  */
-export function checkPolicyConfig(config: PolicyConfigView): PolicyConfigReport {
+export function checkPolicyConfig(
+  config: PolicyConfigView,
+  /** A kind's hard password rules (the connector registry's); undefined for a kind it does not know. */
+  rulesOf: (kind: string) => ConnectorPasswordRules | undefined,
+): PolicyConfigReport {
   const policies = config.policies ?? {};
   const conflicts: string[] = [];
   const warnings: string[] = [];
@@ -50,6 +54,7 @@ export function checkPolicyConfig(config: PolicyConfigView): PolicyConfigReport 
       ...(target.policy === undefined ? {} : { policyName: target.policy }),
       ...(configured === undefined ? {} : { configured }),
       kind: target.kind,
+      rules: rulesOf(target.kind),
     });
   }
   return { conflicts: dedupe(conflicts), warnings: dedupe(warnings) };

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { ConnectorKind } from '../connectors/kinds.js';
-import { ASCII_PUNCTUATION } from './charsets.js';
 
 /**
- * The rules a target's own API enforces, whatever rotor's config says. Where Huawei's documents disagree
+ * The rules a target's own API enforces, whatever rotor's config says; each connector's descriptor
+ * holds its own (`connectors/<kind>/rules.ts`). Where Huawei's documents disagree
  * or are silent, these follow the stricter reading (see the notes on each entry): a password the target
  * would accept under the lenient reading but that we refuse costs nothing, the reverse costs a rotation.
  */
@@ -28,62 +27,6 @@ export interface ConnectorPasswordRules {
   /** The e-mail address and mobile number may not appear. */
   mustNotContainContact: boolean;
 }
-
-/** Meeting's documented special set, in the order its page lists it. Space is not in it. */
-export const MEETING_SPECIAL_CHARS = '`~!@#$%^&*()-_=+\\|[{}];:",\'<.>/?';
-
-/**
- * CBH says only "letters, digits and special characters" without listing them. We use the set Huawei
- * documents for ECS instance passwords, a conservative subset of ASCII punctuation that avoids quotes,
- * backslash and shell metacharacters; narrow it further with `specialChars` if an instance refuses one.
- */
-export const CBH_SPECIAL_CHARS = '!@$%^-_=+[{}]:,./?';
-
-export const connectorRules: Record<ConnectorKind, ConnectorPasswordRules> = {
-  'huawei-meeting-user': {
-    minLength: 8,
-    defaultMinLength: 8,
-    maxLength: 32,
-    minClasses: 2,
-    specialChars: MEETING_SPECIAL_CHARS,
-    // "No 3 or more identical characters in a row".
-    maxRun: 2,
-    minDiffFromOld: 2,
-    // "Cannot equal a recently used password" without a number: 10 covers IAM's largest setting and
-    // Vault KV v2's default max_versions, i.e. every password rotor can know about.
-    historyCount: 10,
-    // The English page says "be", the Chinese one "contain": we take "contain".
-    mustNotContainNames: true,
-    mustNotContainContact: false,
-  },
-  'huawei-cbh-admin': {
-    minLength: 8,
-    defaultMinLength: 8,
-    maxLength: 32,
-    // The Chinese page lists "uppercase, lowercase, digits and special characters": we require all four.
-    minClasses: 4,
-    specialChars: CBH_SPECIAL_CHARS,
-    minDiffFromOld: 0,
-    historyCount: 0,
-    mustNotContainNames: false,
-    mustNotContainContact: false,
-  },
-  'huawei-iam-user': {
-    // 6–32 per the API page; newer docs raise the default minimum to 8, so 8 applies unless the account
-    // policy (read from the API) or the configured policy states a minimum.
-    minLength: 6,
-    defaultMinLength: 8,
-    maxLength: 32,
-    minClasses: 2,
-    // IAM's console lists the ASCII punctuation "and space"; we leave space out (the stricter reading).
-    specialChars: ASCII_PUNCTUATION,
-    // "Must differ from the current password".
-    minDiffFromOld: 1,
-    historyCount: 0,
-    mustNotContainNames: false,
-    mustNotContainContact: true,
-  },
-};
 
 /**
  * IAM's account password policy, the `password_policy` object of

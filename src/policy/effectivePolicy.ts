@@ -1,9 +1,7 @@
-import type { ConnectorKind } from '../connectors/kinds.js';
-import { Misconfigured } from '../rotation/errors.js';
+import { Misconfigured } from '../errors/index.js';
 import { ASCII_PUNCTUATION, classNames, classWords, DIGITS, filterChars, LOWER, UPPER } from './charsets.js';
 import type { ClassName } from './charsets.js';
-import { connectorRules } from './connectorRules.js';
-import type { AccountPasswordPolicy } from './connectorRules.js';
+import type { AccountPasswordPolicy, ConnectorPasswordRules } from './connectorRules.js';
 import { maxRunFailureBound } from './entropy.js';
 import { PolicyConflictError } from './errors.js';
 import { DEFAULT_LENGTH, MAX_POLICY_LENGTH, policySchema } from './schema.js';
@@ -15,8 +13,13 @@ export interface EffectivePolicyInput {
   policyName?: string;
   /** Without one, only the connector's (and account's) rules apply. */
   configured?: PolicyConfigInput;
-  /** Without one, the policy stands alone (e.g. `rotor policy generate` without `--target`). */
-  kind?: ConnectorKind;
+  /** The target's kind, for messages (`<kind> maximum 32`). */
+  kind?: string;
+  /**
+   * The hard rules of the target's connector (its descriptor's `rules`). Without them, the policy
+   * stands alone (e.g. `rotor policy generate` without `--target`).
+   */
+  rules?: ConnectorPasswordRules;
   /** IAM's account password policy, when the connector could read it. */
   accountPolicy?: AccountPasswordPolicy;
 }
@@ -41,14 +44,14 @@ const MAX_RUN_FAILURE_LIMIT = 0.5;
 export function effectivePolicy(input: EffectivePolicyInput): EffectivePolicy {
   const name = input.policyName ?? (input.configured === undefined ? 'default' : 'unnamed');
   const cfg = parseConfigured(name, input.configured);
-  const rules = input.kind === undefined ? undefined : connectorRules[input.kind];
+  const rules = input.rules;
   const kind = input.kind ?? '';
   const account = input.accountPolicy;
   const conflicts: string[] = [];
 
-  const { minLength, maxLength, tightestHigh, topStated } = lengthRange(cfg, input.kind, account, conflicts);
+  const { minLength, maxLength, tightestHigh, topStated } = lengthRange(cfg, kind, rules, account, conflicts);
 
-  const chars = classAlphabets(cfg, input.kind, conflicts);
+  const chars = classAlphabets(cfg, kind, rules, conflicts);
   const alphabet = classNames.map((c) => chars[c]).join('');
   if (alphabet === '') conflicts.push('exclude and specialChars leave no allowed character');
 
@@ -145,11 +148,11 @@ export function effectivePolicy(input: EffectivePolicyInput): EffectivePolicy {
  */
 function lengthRange(
   cfg: PolicyConfig | undefined,
-  kind: ConnectorKind | undefined,
+  kind: string,
+  rules: ConnectorPasswordRules | undefined,
   account: AccountPasswordPolicy | undefined,
   conflicts: string[],
 ) {
-  const rules = kind === undefined ? undefined : connectorRules[kind];
   const lows: Bound[] = [];
   const highs: Bound[] = [];
   if (cfg?.length !== undefined) {
@@ -196,9 +199,14 @@ function lengthRange(
  * Each class's allowed characters: the configured choice, narrowed by the target's special set and by
  * `exclude`. A class with a minimum but no characters left is a conflict, named with its cause.
  */
-function classAlphabets(cfg: PolicyConfig | undefined, kind: ConnectorKind | undefined, conflicts: string[]) {
+function classAlphabets(
+  cfg: PolicyConfig | undefined,
+  kind: string,
+  rules: ConnectorPasswordRules | undefined,
+  conflicts: string[],
+) {
   const excluded = cfg?.exclude ?? '';
-  const targetSpecials = kind === undefined ? ASCII_PUNCTUATION : connectorRules[kind].specialChars;
+  const targetSpecials = rules === undefined ? ASCII_PUNCTUATION : rules.specialChars;
   const wantedSpecials = cfg?.specialChars ?? targetSpecials;
   const keep = (c: string) => !excluded.includes(c);
   const chars: Record<ClassName, string> = {
@@ -210,7 +218,7 @@ function classAlphabets(cfg: PolicyConfig | undefined, kind: ConnectorKind | und
   for (const cls of classNames) {
     const min = cfg?.[cls] ?? 0;
     if (min > 0 && chars[cls] === '') {
-      conflicts.push(`${cls} ${min} but ${emptyClassCause(cls, cfg, kind ?? '', targetSpecials)}`);
+      conflicts.push(`${cls} ${min} but ${emptyClassCause(cls, cfg, kind, targetSpecials)}`);
     }
   }
   return chars;

@@ -1,10 +1,10 @@
-import { Misconfigured } from '../rotation/errors.js';
+import { Misconfigured } from '../errors/index.js';
 
 /**
  * The configured policy cannot be met together with a target's rules. It is a misconfiguration
  * (retrying cannot help), so it extends `Misconfigured` and keeps that error's `name` for `isRotorError`.
  * Each entry of `conflicts` names the two rules that clash, e.g.
- * "policy strong: length 40 exceeds huawei-meeting-user maximum 32".
+ * "policy strong: length 40 exceeds <kind> maximum 32".
  */
 export class PolicyConflictError extends Misconfigured {
   readonly conflicts: string[];

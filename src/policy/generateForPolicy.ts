@@ -1,6 +1,5 @@
-import type { ConnectorKind } from '../connectors/kinds.js';
-import { Misconfigured } from '../rotation/errors.js';
-import type { AccountPasswordPolicy } from './connectorRules.js';
+import { Misconfigured } from '../errors/index.js';
+import type { AccountPasswordPolicy, ConnectorPasswordRules } from './connectorRules.js';
 import { effectivePolicy } from './effectivePolicy.js';
 import { generatePassword } from './generator.js';
 import type { PolicyConfigInput } from './schema.js';
@@ -12,8 +11,9 @@ export const MAX_GENERATE_COUNT = 10_000;
 export interface GenerateForPolicyOptions {
   policies: Record<string, PolicyConfigInput>;
   policyName: string;
-  /** With `--target`: that target's kind, so its connector's rules apply too. */
-  targetKind?: ConnectorKind;
+  /** With `--target`: that target's kind and its connector's rules, which apply too. */
+  targetKind?: string;
+  targetRules?: ConnectorPasswordRules;
   /** With `--target`: its names, e-mail and mobile, so the generated passwords avoid them. */
   targetContext?: PasswordContext;
   accountPolicy?: AccountPasswordPolicy;
@@ -39,6 +39,7 @@ export function generateForPolicy(options: GenerateForPolicyOptions): string[] {
     policyName: options.policyName,
     ...(options.policies[options.policyName] === undefined ? {} : { configured: options.policies[options.policyName] }),
     ...(options.targetKind === undefined ? {} : { kind: options.targetKind }),
+    ...(options.targetRules === undefined ? {} : { rules: options.targetRules }),
     ...(options.accountPolicy === undefined ? {} : { accountPolicy: options.accountPolicy }),
   });
   return Array.from({ length: count }, () => generatePassword(policy, options.targetContext));

@@ -1,11 +1,6 @@
 export { policySchema, DEFAULT_LENGTH, MAX_POLICY_LENGTH } from './schema.js';
 export type { PolicyConfig, PolicyConfigInput } from './schema.js';
-export {
-  connectorRules,
-  accountPasswordPolicySchema,
-  MEETING_SPECIAL_CHARS,
-  CBH_SPECIAL_CHARS,
-} from './connectorRules.js';
+export { accountPasswordPolicySchema } from './connectorRules.js';
 export type { ConnectorPasswordRules, AccountPasswordPolicy } from './connectorRules.js';
 export { effectivePolicy } from './effectivePolicy.js';
 export { strictestAccountPolicy } from './strictestAccountPolicy.js';

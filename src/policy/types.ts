@@ -1,4 +1,3 @@
-import type { ConnectorKind } from '../connectors/kinds.js';
 import type { ClassName } from './charsets.js';
 
 /** One character class of an effective policy. */
@@ -19,7 +18,7 @@ export interface CharClass {
 export interface EffectivePolicy {
   /** The configured policy's name, for messages. */
   readonly name: string;
-  readonly kind?: ConnectorKind;
+  readonly kind?: string;
   /** The length the generator produces. */
   readonly length: number;
   /** The range the validator accepts. */

@@ -1,31 +1,26 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { hasHashTag, redisClusterSchema, type RedisClusterConfig } from '../config/schedulingSchema.js';
+import { Cluster, type RedisOptions } from 'ioredis';
+import { hasHashTag, type RedisClusterConfig } from '../config/redisSchema.js';
+import type { RotorConfig } from '../config/schema.js';
 import { collectConnections, makeRedisConnection } from './redis.js';
-import { endpointOptions, redisTlsSchema, type RedisEndpoint } from './redisTls.js';
+import { endpointOptions, type RedisEndpoint } from './redisTls.js';
+import type { RedisClient } from '../types/redis.js';
 
-/** A single Redis or a Redis Cluster: BullMQ and every command rotor sends work with both. */
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from '../types/redis.js';
 
 export interface RedisSettings extends RedisEndpoint {
   prefix: string;
   cluster?: RedisClusterConfig;
 }
 
-/**
- * The config's `redis` section, with `cluster`, `tls`, `username` and `password` read whether or not
- * the loader's schema knows them yet.
- */
-export function redisSettingsOf(redis: { url: string; prefix: string }): RedisSettings {
-  const r = redis as { cluster?: unknown; tls?: unknown; username?: unknown; password?: unknown };
-  const cluster = r.cluster ? redisClusterSchema.parse(r.cluster) : undefined;
-  const tls = r.tls ? redisTlsSchema.parse(r.tls) : undefined;
+/** The connection settings of the config's (already validated) `redis` section. */
+export function redisSettingsOf(redis: RotorConfig['redis']): RedisSettings {
   return {
     url: redis.url,
     prefix: redis.prefix,
-    cluster,
-    ...(tls ? { tls } : {}),
-    ...(typeof r.username === 'string' && r.username ? { username: r.username } : {}),
-    ...(typeof r.password === 'string' && r.password ? { password: r.password } : {}),
+    ...(redis.cluster ? { cluster: redis.cluster } : {}),
+    ...(redis.tls ? { tls: redis.tls } : {}),
+    ...(redis.username ? { username: redis.username } : {}),
+    ...(redis.password ? { password: redis.password } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import { rotateJobSchema, type RotateJobData, type RotateJobResult } from '../../jobs/rotate.js';
+import { rotateJobSchema, type RotateJobData, type RotateJobResult } from './rotateJob.js';
 import { auditText } from '../audit/freeText.js';
 import type { AuditSink } from '../audit/types.js';
 import type { TargetConfig } from '../config/schema.js';

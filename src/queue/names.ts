@@ -8,7 +8,7 @@ export function rotationJobId(targetId: string): string {
 
 /**
  * Options every rotation job gets, wherever it is enqueued (CLI, scheduler, sweep, API): the
- * `rotor` backoff type lets the error that failed an attempt choose the delay (see rotation/steer.ts).
+ * `rotor` backoff type waits the delay the processor decided for the failed attempt (queue/retryDelay.ts).
  */
 export const rotationJobOptions = {
   attempts: 8,

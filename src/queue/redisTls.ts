@@ -1,30 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { RedisOptions } from 'ioredis';
-import { z } from 'zod';
+import type { RedisTlsConfig } from '../config/redisSchema.js';
 
-/**
- * `redis.tls`: TLS towards a Redis whose certificate a private CA signed, or that asks for a client
- * certificate (`tls-auth-clients yes`). Verification always stays on: there is no switch to turn it off.
- */
-export const redisTlsSchema = z
-  .object({
-    /** PEM bundle of the CA(s) that signed Redis's certificate, trusted instead of the public roots. */
-    caFile: z.string().min(1).optional(),
-    /** PEM client certificate, for a Redis that requires one; goes with keyFile. */
-    certFile: z.string().min(1).optional(),
-    /** PEM private key of certFile. */
-    keyFile: z.string().min(1).optional(),
-    /** The name Redis's certificate must carry, when it differs from the host in redis.url (or a cluster node's address). */
-    servername: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
-    message: 'certFile and keyFile go together: give both or neither',
-    path: ['keyFile'],
-  });
-
-export type RedisTlsConfig = z.infer<typeof redisTlsSchema>;
+export type { RedisTlsConfig } from '../config/redisSchema.js';
 
 /** Where and how to reach one Redis (or every node of a cluster): URL, TLS files and the ACL user. */
 export interface RedisEndpoint {

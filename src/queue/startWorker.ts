@@ -1,10 +1,11 @@
 import { Worker } from 'bullmq';
-import type { Rotor } from '../app/makeRotor.js';
-import { chosenRetryDelay, makeRotateProcessor } from '../../jobs/rotate.js';
+import type { RotorConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
 import { rotateQueueName } from './names.js';
 import { makeClientSet, redisSettingsOf } from './cluster.js';
-import { steer } from '../rotation/steer.js';
 import { queueTelemetry } from '../observability/tracing.js';
+import { rotationBackoffStrategy } from './retryDelay.js';
+import type { RotateProcessor } from './rotateJob.js';
 
 export interface WorkerSettings {
   /** Rotations run at once by this process. @defaultValue config.worker.concurrency */
@@ -25,23 +26,30 @@ export interface RotationWorker {
   close(timeoutMs?: number): Promise<void>;
 }
 
-export async function startRotationWorker(rotor: Rotor, settings: WorkerSettings = {}): Promise<RotationWorker> {
+/**
+ * A BullMQ worker on the `rotate` queue running `processor` (`makeRotateProcessor(rotor)` from
+ * `jobs/rotate.ts`, handed in by the composition root: the library never imports `jobs/`).
+ */
+/** What the worker needs of a `Rotor`. */
+export interface WorkerHost {
+  config: RotorConfig;
+  logger: Logger;
+}
+
+export async function startRotationWorker(
+  rotor: WorkerHost,
+  processor: RotateProcessor,
+  settings: WorkerSettings = {},
+): Promise<RotationWorker> {
   const connections = makeClientSet(redisSettingsOf(rotor.config.redis));
-  const worker = new Worker(rotateQueueName, makeRotateProcessor(rotor), {
+  const worker = new Worker(rotateQueueName, processor, {
     connection: connections.create(),
     prefix: rotor.config.redis.prefix,
     concurrency: settings.concurrency ?? rotor.config.worker.concurrency,
     lockDuration: settings.lockDurationMs ?? rotor.config.rotation.lockDurationMs,
     stalledInterval: settings.stalledIntervalMs ?? rotor.config.rotation.stalledIntervalMs,
-    // The `rotor` backoff type (queue/names.ts): the error that failed the attempt picks the delay.
-    settings: {
-      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
-        const chosen = chosenRetryDelay(err);
-        if (chosen !== undefined) return chosen;
-        const steering = steer(err, attemptsMade);
-        return steering.action === 'stop' ? -1 : steering.delayMs;
-      },
-    },
+    // The `rotor` backoff type (queue/names.ts): the delay the processor decided and audited.
+    settings: { backoffStrategy: rotationBackoffStrategy },
     // A worker killed twice in one rotation still leaves the job to recovery, not to the failed set.
     maxStalledCount: 3,
     ...queueTelemetry(),

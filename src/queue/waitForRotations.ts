@@ -1,7 +1,7 @@
-import type { RotateJobResult } from '../../jobs/rotate.js';
+import type { RotateJobResult } from './rotateJob.js';
 import type { DryRunReport } from '../rotation/dryRun.js';
 import type { RotationOutcome } from '../rotation/rotationContext.js';
-import { mapLimit } from '../scheduling/mapLimit.js';
+import { mapLimit } from './mapLimit.js';
 import type { RotationQueue } from './enqueueRotation.js';
 import { readWaitingReason, type WaitingReason } from './waitingReason.js';
 

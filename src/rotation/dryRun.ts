@@ -1,4 +1,4 @@
-import { isRotorError } from './errors.js';
+import { isRotorError } from '../errors/index.js';
 import type { RotationDeps } from './rotationContext.js';
 
 export interface DryRunReport {

@@ -1,10 +1,11 @@
-import type { SecretVersion } from '../secrets/types.js';
-import { isRotorError } from './errors.js';
+import type { SecretVersion } from '../types/secretStore.js';
+import { isRotorError } from '../errors/index.js';
 import type { RotationDeps } from './rotationContext.js';
 
 /**
  * Promotes the live password into the consumer secret with check-and-set on the version read at
- * load, then drops the pending record. A lost check-and-set race is resolved by reading again:
+ * load. It leaves the pending record: each caller deletes it after its own crash checkpoint, so a
+ * crash between the two is a boundary the fault suite covers. A lost check-and-set race is resolved by reading again:
  * either someone (a concurrent recovery) already promoted this very password, or someone edited the
  * secret, in which case the password we know to be live is written over their version, keeping
  * their other fields.

@@ -1,4 +1,3 @@
-import { passwordContextOf } from '../config/passwordContext.js';
 import type { TargetConfig } from '../config/schema.js';
 import {
   effectivePolicy,
@@ -7,9 +6,11 @@ import {
   strictestAccountPolicy,
   validatePassword,
   type AccountPasswordPolicy,
+  type ConnectorPasswordRules,
+  type PasswordContext,
   type PolicyConfig,
 } from '../policy/index.js';
-import { PolicyRejected } from './errors.js';
+import { PolicyRejected } from '../errors/index.js';
 
 export interface PasswordRequest {
   oldPassword: string;
@@ -34,11 +35,13 @@ export function makePasswordMaker(
   configured: PolicyConfig | undefined,
   policyName: string | undefined,
   /** The target's account has a policy of its own (IAM): when it is unknown, assume the strictest. */
-  accountRules = false,
+  accountRules: boolean,
+  /** From the target's connector: its hard rules and what its password must not contain. */
+  connector: { rules: ConnectorPasswordRules; context: PasswordContext },
 ): PasswordMaker {
-  const context = passwordContextOf(target);
+  const { rules, context } = connector;
   const policyFor = (account: AccountPasswordPolicy | undefined) =>
-    effectivePolicy({ policyName, configured, kind: target.kind, accountPolicy: account });
+    effectivePolicy({ policyName, configured, kind: target.kind, rules, accountPolicy: account });
   return async ({ oldPassword, accountPolicy, readHistory, strictest }) => {
     let policy = policyFor(accountPolicy);
     if (accountRules && (accountPolicy === undefined || strictest)) {

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 
 /**
  * Which passwords a rotation already saw refused. A refused login is a lockout strike on the target,

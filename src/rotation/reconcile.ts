@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SecretVersion } from '../secrets/types.js';
-import { Misconfigured, OutOfSync, TargetBusy } from './errors.js';
+import type { SecretVersion } from '../types/secretStore.js';
+import { Misconfigured, OutOfSync, TargetBusy } from '../errors/index.js';
 import { finalize } from './finalize.js';
 import { auditFor, type RotationDeps } from './rotationContext.js';
 
@@ -34,10 +34,9 @@ export async function reconcileTarget(deps: RotationDeps, actor: string): Promis
     const reset = capabilities.idempotentChange
       ? (password: string) => connector.change({ oldPassword: '', newPassword: password })
       : connector.adminReset?.bind(connector);
-    const canReset = capabilities.idempotentChange || (target.kind === 'huawei-iam-user' && !!target.adminCredential);
 
     let outcome: ReconcileOutcome;
-    if (canReset && reset) {
+    if (deps.noAdminReset === undefined && reset) {
       const password = await deps.makePassword({
         oldPassword: current.password ?? '',
         accountPolicy: undefined,
@@ -95,7 +94,7 @@ async function probeKnownPasswords(
     return { targetId: target.id, method: 'current-live', version: current.version, verified: true };
   }
   throw new OutOfSync(
-    `target ${target.id}: no admin reset for this kind${target.kind === 'huawei-iam-user' ? ' without adminCredential' : ''}, ` +
+    `target ${target.id}: ${deps.noAdminReset ?? 'no admin reset for this kind'}, ` +
       `and neither known password logs in. Set a password on the target by hand, store it with ` +
       `"vault kv patch -mount=<mount> ${target.secretPath} password=...", then run rotor reconcile ${target.id} again`,
   );

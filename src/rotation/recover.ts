@@ -1,6 +1,6 @@
-import type { PendingRecord, SecretVersion } from '../secrets/types.js';
+import type { PendingRecord, SecretVersion } from '../types/secretStore.js';
 import { checkpoint } from './checkpoint.js';
-import { OutOfSync } from './errors.js';
+import { OutOfSync } from '../errors/index.js';
 import { finalize } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
 import type { RotationAudit, RotationDeps } from './rotationContext.js';

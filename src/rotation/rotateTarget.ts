@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { auditText } from '../audit/freeText.js';
-import type { Logger } from '../observability/logger.js';
-import { attemptLogger, withStepLines } from '../observability/rotationLog.js';
-import type { SecretVersion } from '../secrets/types.js';
+import { attemptLogger, withStepLines } from './rotationLog.js';
+import type { SecretVersion } from '../types/secretStore.js';
 import { checkpoint } from './checkpoint.js';
-import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown, TargetBusy, isRotorError } from './errors.js';
+import {
+  CooldownActive,
+  Misconfigured,
+  OutOfSync,
+  OutcomeUnknown,
+  TargetBusy,
+  leftTargetUnchanged,
+} from '../errors/index.js';
+import { recordSuccess } from './bookkeeping.js';
 import { finalize } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
 import { recover } from './recover.js';
@@ -13,20 +20,10 @@ import {
   type RotationAudit,
   type RotationDeps,
   type RotationOutcome,
-  type RotationRun,
+  type RotationAttempt,
 } from './rotationContext.js';
 
-export type { RotationDeps, RotationOutcome, RotationRun } from './rotationContext.js';
-
-/** Errors after which the target certainly still has its old password: the pending record can go. */
-const unchangedCodes = new Set([
-  'TargetUnchanged',
-  'PolicyRejected',
-  'Throttled',
-  'AuthFailed',
-  'Misconfigured',
-  'CooldownActive',
-]);
+export type { RotationDeps, RotationOutcome, RotationAttempt } from './rotationContext.js';
 
 /**
  * One rotation of one target: lock → load → (recover | prepare) → commit → verify → finalize → release.
@@ -34,7 +31,7 @@ const unchangedCodes = new Set([
  * before the change call, the secret is promoted only after the change succeeded, and a crash at
  * any line leaves a state the next attempt finishes (see recover.ts).
  */
-export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promise<RotationOutcome> {
+export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Promise<RotationOutcome> {
   const { target, connector, store } = deps;
   const started = Date.now();
   const log = attemptLogger(deps.logger, run);
@@ -62,11 +59,17 @@ export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promis
       if (recovery.finished) {
         const outcome = { rotationId: pending.record.rotation_id, targetId: target.id, version: recovery.version };
         await audit.event('rotation.recovered', outcome.rotationId, { outcome: 'finished' });
-        return await succeed(deps, audit, log, { ...outcome, verified: recovery.verified, recovered: true }, started);
+        return await recordSuccess(
+          deps,
+          audit,
+          log,
+          { ...outcome, verified: recovery.verified, recovered: true },
+          started,
+        );
       }
     }
 
-    // prepare
+    // prepare: cooldown, the stored password still logs in, account policy
     const rotationId = randomUUID();
     assertCooledDown(deps, current);
     if (deps.capabilities.canVerify && !(await connector.verify(current.password))) {
@@ -79,7 +82,8 @@ export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promis
     const cooldownMinutes = accountPolicy?.minimum_password_age ?? 0;
     assertCooledDown(deps, current, cooldownMinutes * 60_000);
 
-    // commit — a policy rejection gets one fresh password, never a loop.
+    // prepare (generate, write the pending record), then commit (the change call); a policy rejection
+    // gets one fresh password, never a loop.
     let newPassword = '';
     for (let round = 1; ; round++) {
       newPassword = await deps.makePassword({
@@ -103,11 +107,12 @@ export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promis
       );
       checkpoint('pending-written');
       await audit.step('prepare', rotationId, { round });
+      // commit
       try {
         await connector.change({ oldPassword: current.password, newPassword });
         break;
       } catch (err) {
-        if (!(isRotorError(err) && unchangedCodes.has(err.code))) throw err; // unknown: keep the note
+        if (!leftTargetUnchanged(err)) throw err; // unknown: keep the note
         await store.deletePending(target.id);
         if (err.code === 'PolicyRejected' && round === 1) continue;
         throw err;
@@ -127,7 +132,7 @@ export async function rotateTarget(deps: RotationDeps, run: RotationRun): Promis
     await store.deletePending(target.id);
     await audit.step('finalize', rotationId, { version });
     const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
-    return await succeed(deps, audit, log, outcome, started);
+    return await recordSuccess(deps, audit, log, outcome, started);
   } finally {
     // release
     await lock.release().catch(() => undefined);
@@ -182,33 +187,4 @@ async function verifyChange(
   }
   await audit.step('verify', rotationId, { verified: true });
   return true;
-}
-
-async function succeed(
-  deps: RotationDeps,
-  audit: RotationAudit,
-  log: Logger,
-  outcome: RotationOutcome,
-  started: number,
-): Promise<RotationOutcome> {
-  await deps.status.succeeded(deps.target.id);
-  const durationMs = Date.now() - started;
-  await audit.event('rotation.succeeded', outcome.rotationId, {
-    outcome: 'succeeded',
-    durationMs,
-    detail: { version: outcome.version, verified: outcome.verified, recovered: outcome.recovered },
-  });
-  // targetId, kind, jobId and attempt are bound by the logger: passing them again would repeat them.
-  log.info(
-    {
-      rotationId: outcome.rotationId,
-      outcome: 'succeeded',
-      durationMs,
-      version: outcome.version,
-      verified: outcome.verified,
-      recovered: outcome.recovered,
-    },
-    'rotation succeeded',
-  );
-  return outcome;
 }

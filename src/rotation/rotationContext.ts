@@ -2,8 +2,9 @@ import type { AuditEvent, AuditSink } from '../audit/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Connector, ConnectorCapabilities } from '../connectors/types.js';
 import type { Logger } from '../observability/logger.js';
+import type { RotationOutcomeLabel } from '../observability/metrics.js';
 import type { AccountPasswordPolicy } from '../policy/index.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import type { Alerter } from './alerts.js';
 import type { PasswordMaker } from './makePasswordMaker.js';
 import type { ProbeMemo } from './probeMemo.js';
@@ -15,6 +16,8 @@ export interface RotationDeps {
   target: TargetConfig;
   connector: Connector;
   capabilities: ConnectorCapabilities;
+  /** Why reconcile cannot reset this target's password without the old one; undefined when it can. */
+  noAdminReset: string | undefined;
   /** Minimum time between two changes (Meeting: 5 minutes). */
   cooldownMs: number;
   store: SecretStore;
@@ -29,10 +32,12 @@ export interface RotationDeps {
   logger: Logger;
   /** Told how long each audited step took (`rotor_rotation_duration_seconds{step}`). */
   observeStep?: (step: string, seconds: number) => void;
+  /** Told each attempt's outcome (`rotor_rotations_total{outcome}`). */
+  countRotation?: (outcome: RotationOutcomeLabel) => void;
 }
 
 /** Who started this attempt and where it runs. */
-export interface RotationRun {
+export interface RotationAttempt {
   actor: string;
   jobId?: string;
   attempt?: number;
@@ -55,7 +60,7 @@ type Detail = NonNullable<AuditEvent['detail']>;
  * events mark the step boundaries, so they also time the steps: a step lasts from the previous boundary
  * to its own event (`load` covers lock and load, up to `rotation.started`).
  */
-export function auditFor(deps: RotationDeps, run: RotationRun) {
+export function auditFor(deps: RotationDeps, run: RotationAttempt) {
   let boundary = performance.now();
   const lap = (step: string) => {
     const now = performance.now();

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 
 /**
  * A small per-target record of how rotation is going, at `{prefix}:status:{targetId}`: what `rotor

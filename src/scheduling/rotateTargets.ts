@@ -2,10 +2,10 @@ import type { TargetConfig } from '../config/schema.js';
 import type { EnqueueState } from '../queue/enqueueRotation.js';
 import type { RotationClient } from '../queue/rotationClient.js';
 import type { RotationResult } from '../queue/waitForRotations.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import { rotatedAtOf } from './cooldown.js';
 import { noWorkerMessage, waitingCause } from './waitingNotice.js';
-import { mapLimit } from './mapLimit.js';
+import { mapLimit } from '../queue/mapLimit.js';
 import { makeRunStore, type RotationRun } from './rotationRun.js';
 
 /** What `rotor rotate` reports, one event per line in JSON mode. */

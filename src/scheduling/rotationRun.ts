@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { schedulingKeys } from '../queue/scheduleNames.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/schema.js';
 import type { EnqueuedRotation, RotationRequest } from '../queue/enqueueRotation.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import { cooldownEnd, rotatedAtOf, type CooldownSource } from './cooldown.js';
 import { planRotation, type RotationPlan, type RotationTiming } from './planRotation.js';
 

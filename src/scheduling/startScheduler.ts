@@ -1,8 +1,8 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { AuditSink } from '../audit/types.js';
-import { schedulingSchema, type SchedulingConfig } from '../config/schedulingSchema.js';
+import type { SchedulingConfig } from '../config/schedulingSchema.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
-import { connectors } from '../connectors/index.js';
+import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
 import type { Logger } from '../observability/logger.js';
 import { queueTelemetry } from '../observability/tracing.js';
 import type { AccountPasswordPolicy } from '../policy/index.js';
@@ -10,7 +10,7 @@ import { makeClientSet, redisSettingsOf } from '../queue/cluster.js';
 import { enqueueRotation, type EnqueueContext, type RotationQueue } from '../queue/enqueueRotation.js';
 import { rotateQueueName } from '../queue/names.js';
 import { scheduleQueueName } from '../queue/scheduleNames.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import type { CooldownSource } from './cooldown.js';
 import { timingFor } from './planRotation.js';
 import { onScheduleFired, type TriggerContext } from './scheduledRotation.js';
@@ -31,6 +31,8 @@ export interface SchedulerDeps {
   audit: AuditSink;
   /** For IAM's minimum password age; without it only the connectors' fixed cooldowns count. */
   rotationDeps?: (target: TargetConfig) => { accountPolicy(): Promise<AccountPasswordPolicy | undefined> };
+  /** The kinds of target served (their fixed cooldowns). @defaultValue the production registry */
+  connectors?: ConnectorRegistry;
 }
 
 export interface SchedulerOptions {
@@ -53,10 +55,9 @@ export interface RotorScheduler {
   close(): Promise<void>;
 }
 
-/** The config's `scheduling:` section, read whether or not the loader's schema knows it yet. */
+/** The config's `scheduling:` section (validated by the loader), with a caller's overrides. */
 export function schedulingOf(config: RotorConfig, overrides: Partial<SchedulingConfig> = {}): SchedulingConfig {
-  const raw = 'scheduling' in config && config.scheduling ? config.scheduling : {};
-  return schedulingSchema.parse({ ...raw, ...overrides });
+  return { ...config.scheduling, ...overrides };
 }
 
 /**
@@ -89,7 +90,7 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
   const cooldown = (target: TargetConfig): CooldownSource => {
     const rotationDeps = deps.rotationDeps;
     return {
-      cooldownMs: connectors[target.kind].cooldownMs,
+      cooldownMs: descriptorOf(deps.connectors ?? connectors, target.kind)?.cooldownMs ?? 0,
       accountPolicy: rotationDeps ? () => rotationDeps(target).accountPolicy() : undefined,
     };
   };

@@ -1,15 +1,15 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { SchedulingConfig } from '../config/schedulingSchema.js';
 import type { TargetConfig } from '../config/schema.js';
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import type { RotationQueue } from '../queue/enqueueRotation.js';
 import { rotationJobId } from '../queue/names.js';
 import { readWaitingReason, type WaitingReason } from '../queue/waitingReason.js';
 import { schedulingKeys, targetIdOfScheduler } from '../queue/scheduleNames.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import { rotatedAtOf } from './cooldown.js';
 import { jitterOffsetMs } from './jitter.js';
-import { mapLimit } from './mapLimit.js';
+import { mapLimit } from '../queue/mapLimit.js';
 import { timingFor } from './planRotation.js';
 import { formatClock, waitingCause } from './waitingNotice.js';
 import type { ScheduleQueue } from './syncSchedules.js';

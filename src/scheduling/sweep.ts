@@ -1,8 +1,8 @@
 import type { TargetConfig } from '../config/schema.js';
 import type { EnqueuedRotation, RotationRequest } from '../queue/enqueueRotation.js';
-import type { SecretStore } from '../secrets/types.js';
+import type { SecretStore } from '../types/secretStore.js';
 import { cooldownEnd, rotatedAtOf, type CooldownSource } from './cooldown.js';
-import { mapLimit } from './mapLimit.js';
+import { mapLimit } from '../queue/mapLimit.js';
 import { planRotation, type RotationTiming } from './planRotation.js';
 
 export interface DueTarget {

@@ -4,7 +4,7 @@ import type { AuditSink } from '../audit/types.js';
 import type { SchedulingConfig } from '../config/schedulingSchema.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { RedisClient } from '../queue/cluster.js';
+import type { RedisClient } from '../types/redis.js';
 import { schedulingKeys, sweepSchedulerId, targetIdOfScheduler, targetSchedulerId } from '../queue/scheduleNames.js';
 
 /** A trigger names its target; the sweep needs nothing. */

@@ -1,4 +1,4 @@
-import { connectors } from '../connectors/index.js';
+import { connectors, descriptorOf } from '../connectors/registry.js';
 import type { WaitingReason } from '../queue/waitingReason.js';
 
 /** What a user reads when nothing will run the jobs. */
@@ -34,12 +34,7 @@ export function formatClock(at: number, now: number): string {
 export function waitingCause(reason: Pick<WaitingReason, 'code' | 'message'>, target: { kind: string }): string {
   switch (reason.code) {
     case 'CooldownActive': {
-      if (target.kind === 'huawei-meeting-user') {
-        const minutes = Math.round(connectors[target.kind].cooldownMs / 60_000);
-        return `waiting for Meeting's ${minutes}-minute cooldown`;
-      }
-      if (target.kind === 'huawei-iam-user') return "waiting for the IAM account's minimum password age";
-      return "waiting for the target's cooldown";
+      return descriptorOf(connectors, target.kind)?.cooldownNotice ?? "waiting for the target's cooldown";
     }
     case 'Throttled':
       return "throttled by the target's API: waiting out its rate limit";

@@ -1,4 +1,4 @@
-import { Misconfigured, isRotorError } from '../rotation/errors.js';
+import { Misconfigured, isRotorError } from '../errors/index.js';
 import { uiMountSchema } from './kvResponses.js';
 import type { VaultSession } from './vaultSession.js';
 

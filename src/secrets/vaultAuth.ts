@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type NodeVault from 'node-vault';
-import { Misconfigured, PermissionDenied } from '../rotation/errors.js';
+import { Misconfigured, PermissionDenied } from '../errors/index.js';
 import type { VaultConfig } from './schema.js';
 import { authResponseSchema } from './kvResponses.js';
 import { classifyVaultError, httpErrorOf } from './vaultErrors.js';

@@ -1,16 +1,11 @@
-import { Misconfigured } from '../rotation/errors.js';
+import { Misconfigured } from '../errors/index.js';
 import type { VaultConfig } from './schema.js';
 import { capabilitiesSchema, healthSchema } from './kvResponses.js';
 import { classifyVaultError } from './vaultErrors.js';
 import type { VaultSession } from './vaultSession.js';
 
-export interface AccessProblem {
-  path: string;
-  /** Capabilities the token lacks there, e.g. `["create", "update"]`. */
-  missing: string[];
-  /** Why rotor needs them. */
-  purpose: string;
-}
+export type { AccessProblem } from '../types/secretStore.js';
+import type { AccessProblem } from '../types/secretStore.js';
 
 export interface VaultHealth {
   initialized: boolean;

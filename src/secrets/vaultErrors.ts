@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Misconfigured, PermissionDenied, RotorError, Unavailable } from '../rotation/errors.js';
+import { Misconfigured, PermissionDenied, RotorError, Unavailable } from '../errors/index.js';
 
 /** What rotor was doing when Vault answered: named in every error, never with a value in it. */
 export interface VaultOp {

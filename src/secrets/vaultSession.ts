@@ -3,7 +3,7 @@ import vault from 'node-vault';
 import type NodeVault from 'node-vault';
 import type { Logger } from '../observability/logger.js';
 import { traceHttp } from '../observability/tracing.js';
-import { Misconfigured, PermissionDenied } from '../rotation/errors.js';
+import { Misconfigured, PermissionDenied } from '../errors/index.js';
 import type { VaultConfig } from './schema.js';
 import { lookupSelfSchema } from './kvResponses.js';
 import type { Authenticator } from './vaultAuth.js';

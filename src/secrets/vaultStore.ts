@@ -1,7 +1,7 @@
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { Conflict, Misconfigured, isRotorError } from '../rotation/errors.js';
+import { Conflict, Misconfigured, isRotorError } from '../errors/index.js';
 import type { VaultConfig } from './schema.js';
-import type { PendingRecord, PromoteArgs, SecretStore, SecretVersion } from './types.js';
+import type { PendingRecord, PromoteArgs, SecretStore, SecretVersion } from '../types/secretStore.js';
 import { checkKv2Mount, notKv2Message } from './kvMount.js';
 import { kvMetadataSchema, kvReadSchema, kvWriteSchema, pendingRecordSchema } from './kvResponses.js';
 import { makeAuthenticator } from './vaultAuth.js';

@@ -139,7 +139,7 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
     events,
     rotor,
     spawnWorker(env = {}, command = 'worker') {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', configFile, command], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/rotor.ts', '--config', configFile, command], {
         cwd: repoRoot,
         env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken, ROTOR_LOG_LEVEL: 'info', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { startRotationWorker, type RotationWorker } from '../../src/queue/startWorker.js';
+import { makeRotateProcessor } from '../../jobs/rotate.js';
 import { repoRoot } from '../helpers/runCli.js';
 import { redisUrl } from '../scheduling/schedulingFixture.js';
 import { scratchDir, writeConfig } from './cliFixture.js';
@@ -64,7 +65,7 @@ export async function makeCliRotorFixture(opts: {
   let worker: RotationWorker | undefined;
   if (opts.worker) {
     rotor = await makeRotor(config, silentLogger);
-    worker = await startRotationWorker(rotor, { concurrency: 4 });
+    worker = await startRotationWorker(rotor, makeRotateProcessor(rotor), { concurrency: 4 });
   }
   const runs: CliRun[] = [];
   return {
@@ -74,7 +75,7 @@ export async function makeCliRotorFixture(opts: {
     configFile,
     rotor,
     cli(args, env = {}) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', configFile, ...args], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/rotor.ts', '--config', configFile, ...args], {
         cwd: repoRoot,
         env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -95,7 +95,7 @@ describe('rotor against a Vault that is not ready', () => {
   it('lets `rotor worker` wait for a sealed Vault to be unsealed, then run until SIGTERM', async () => {
     const config = await writeConfig(scratch.dir, 'wait', document({ method: 'token', token: '${VAULT_TOKEN}' }));
     vault.seal();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', config, 'worker'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/rotor.ts', '--config', config, 'worker'], {
       cwd: repoRoot,
       env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken, ROTOR_LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { connectors } from '../../src/connectors/index.js';
+import { connectors } from '../../src/connectors/registry.js';
 import { startHuaweiSimulator, type HuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
 import { captureLogger, leaks } from './logCapture.js';
 import { cbhFixture, connect, iamFixture, meetingFixture } from './conformance/fixtures.js';

@@ -57,7 +57,7 @@ describe("the simulator's healthcheck in docker-compose.yml", () => {
     const port = await freePort();
     const args = (Array.isArray(sim?.command) ? sim.command : []).map((a) => (a === '0.0.0.0' ? '127.0.0.1' : a));
     args[args.indexOf('--port') + 1] = String(port);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/rotor.ts', ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...composeEnv, NODE_OPTIONS: '', VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,7 +24,7 @@ describe('rotor sim --token-file', () => {
     delete env.VAULT_TOKEN;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'sim', '--port', '0', '--vault-port', '0', '--token-file', file],
+      ['--import', 'tsx', 'bin/rotor.ts', 'sim', '--port', '0', '--vault-port', '0', '--token-file', file],
       { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -10,6 +10,7 @@ import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { rotateQueueName } from '../../src/queue/names.js';
 import { makeConnectionSet, makeRedisConnection } from '../../src/queue/redis.js';
 import { startRotationWorker } from '../../src/queue/startWorker.js';
+import { makeRotateProcessor } from '../../jobs/rotate.js';
 
 export const redisUrl = process.env.ROTOR_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -78,7 +79,7 @@ export async function makeRotorFixture(opts: { iamUsers: number; logger: Logger 
     async startWorker(rotor, concurrency = 4) {
       const queue = new Queue(rotateQueueName, { connection: connections.create(), prefix });
       const events = new QueueEvents(rotateQueueName, { connection: connections.create(), prefix });
-      const running = await startRotationWorker(rotor, { concurrency });
+      const running = await startRotationWorker(rotor, makeRotateProcessor(rotor), { concurrency });
       const worker = running.worker;
       closers.push(
         () => running.close(5_000),

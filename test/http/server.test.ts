@@ -4,7 +4,7 @@ import { makeRedisAuditLog, type AuditLog } from '../../src/audit/redisAuditLog.
 import { makeReportProvider, readLastRotations } from '../../src/audit/reportProvider.js';
 import { startHttpServer, type HttpServer } from '../../src/http/server.js';
 import { makeMetrics, type RotorMetrics } from '../../src/observability/metrics.js';
-import type { SecretVersion } from '../../src/secrets/types.js';
+import type { SecretVersion } from '../../src/types/secretStore.js';
 import { connect, dropPrefix, silentLogger, testPrefix } from '../audit/redisTestKit.js';
 import { parsePromText } from './promText.js';
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { got } from 'got';
-import { OutcomeUnknown, TargetUnchanged } from '../../src/rotation/errors.js';
+import { OutcomeUnknown, TargetUnchanged } from '../../src/errors/index.js';
 import { captureLogs } from '../helpers/logCapture.js';
 
 const requestSecret = 'Req-Body-Pa55word-7f3a';

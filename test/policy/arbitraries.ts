@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { connectorKinds, type ConnectorKind } from '../../src/connectors/kinds.js';
+import { connectorKinds, type ConnectorKind } from '../../src/connectors/registry.js';
 import { ASCII_PUNCTUATION, type AccountPasswordPolicy, type PolicyConfigInput } from '../../src/policy/index.js';
 
 /** Every printable ASCII character except space: what `exclude` may name. */

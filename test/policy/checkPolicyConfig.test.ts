@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  checkPolicyConfig,
-  policySchema,
-  generateForPolicy,
-  PolicyConflictError,
-  validatePassword,
-  effectivePolicy,
-} from '../../src/policy/index.js';
+import { policySchema, PolicyConflictError, validatePassword } from '../../src/policy/index.js';
+import { checkPolicyConfig, generateForPolicy, effectivePolicy } from '../../src/connectors/kindPolicy.js';
 
 const policies = {
   strong: { length: 24, lower: 2, upper: 2, digits: 2, special: 2, specialChars: '!@#$%^&*-_=+', exclude: 'lIO0' },

@@ -1,13 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { connectorKinds } from '../../src/connectors/kinds.js';
-import {
-  connectorRules,
-  effectivePolicy,
-  MEETING_SPECIAL_CHARS,
-  validatePassword,
-  type AccountPasswordPolicy,
-  type PasswordContext,
-} from '../../src/policy/index.js';
+import { connectorKinds } from '../../src/connectors/registry.js';
+import { validatePassword, type AccountPasswordPolicy, type PasswordContext } from '../../src/policy/index.js';
+import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
+import { connectorRules } from '../../src/connectors/registry.js';
+import { MEETING_SPECIAL_CHARS } from '../../src/connectors/huawei-meeting-user/rules.js';
 
 type Row = [password: string, ctx: PasswordContext, broken: string[]];
 

@@ -1,11 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { isRotorError } from '../../src/rotation/errors.js';
-import {
-  effectivePolicy,
-  PolicyConflictError,
-  type EffectivePolicyInput,
-  type PolicyConfigInput,
-} from '../../src/policy/index.js';
+import { isRotorError } from '../../src/errors/index.js';
+import { PolicyConflictError, type EffectivePolicyInput, type PolicyConfigInput } from '../../src/policy/index.js';
+import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

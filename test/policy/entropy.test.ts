@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   describePolicyWarnings,
-  effectivePolicy,
   maxRunFailureBound,
   policyEntropyBits,
   type EffectivePolicy,
   type PolicyConfigInput,
 } from '../../src/policy/index.js';
+import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
 import { longestRun } from '../../src/policy/validator.js';
 import { PRINTABLE } from './arbitraries.js';
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { effectivePolicy, generatePassword } from '../../src/policy/index.js';
+import { generatePassword } from '../../src/policy/index.js';
+import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
 import { chiSquare, chiSquareCriticalValue, chiSquarePValue, uniformChiSquare } from './chiSquare.js';
 
 /*

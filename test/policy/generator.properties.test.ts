@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { connectorKinds, type ConnectorKind } from '../../src/connectors/kinds.js';
+import { connectorKinds, type ConnectorKind } from '../../src/connectors/registry.js';
 import {
-  connectorRules,
-  effectivePolicy,
   generatePassword,
   PolicyConflictError,
   validatePassword,
@@ -12,6 +10,8 @@ import {
   type EffectivePolicyInput,
   type PolicyConfigInput,
 } from '../../src/policy/index.js';
+import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
+import { connectorRules } from '../../src/connectors/registry.js';
 import { accountPolicy, configuredPolicy, kind, PRINTABLE } from './arbitraries.js';
 
 const NAME = 'p';

@@ -1,13 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import {
-  effectivePolicy,
-  generatePassword,
-  MAX_ATTEMPTS,
-  PolicyUnsatisfiable,
-  validatePassword,
-} from '../../src/policy/index.js';
-import { isRotorError } from '../../src/rotation/errors.js';
+import { generatePassword, MAX_ATTEMPTS, PolicyUnsatisfiable, validatePassword } from '../../src/policy/index.js';
+import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
+import { isRotorError } from '../../src/errors/index.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const digitsOnly = effectivePolicy({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { effectivePolicy, newCharacterCount, validatePassword } from '../../src/policy/index.js';
+import { newCharacterCount, validatePassword } from '../../src/policy/index.js';
+import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
 
 const policy = effectivePolicy({
   policyName: 'v',

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { makeClientSet, redisSettingsOf } from '../../src/queue/cluster.js';
 import { rotateQueueName } from '../../src/queue/names.js';
 import { makeRotationClient } from '../../src/queue/rotationClient.js';
-import { steer } from '../../src/rotation/steer.js';
+import { rotationBackoffStrategy } from '../../src/queue/retryDelay.js';
 import { startScheduler, type RotorScheduler } from '../../src/scheduling/startScheduler.js';
 import { startLocalCluster, type LocalCluster } from './redisCluster.js';
 
@@ -78,12 +78,7 @@ describe('two schedulers and two workers on a 3-node Redis Cluster', () => {
         connection: clients.create(),
         prefix: config.redis.prefix,
         concurrency: 4,
-        settings: {
-          backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
-            const steering = steer(err, attemptsMade);
-            return steering.action === 'stop' ? -1 : steering.delayMs;
-          },
-        },
+        settings: { backoffStrategy: rotationBackoffStrategy },
       });
       workers.push(worker);
       // Sweeps every second from both schedulers: a target must not be enqueued again once rotated.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { iamUserConnector } from '../../src/connectors/huawei-iam-user/index.js';
 import { iamUserTargetSchema } from '../../src/connectors/huawei-iam-user/schema.js';
 import { policySchema } from '../../src/policy/index.js';
 import { makePasswordMaker } from '../../src/rotation/makePasswordMaker.js';
@@ -14,6 +15,7 @@ const target = iamUserTargetSchema.parse({
   domainName: 'acme',
   secretPath: 'p/x',
 });
+const iam = { rules: iamUserConnector.rules, context: iamUserConnector.passwordContext(target) };
 const draw = (maker: ReturnType<typeof makePasswordMaker>, args: { known?: boolean; strictest?: boolean }) =>
   maker({
     oldPassword: 'Old-Passw0rd!x',
@@ -25,7 +27,7 @@ const classes = (p: string) => [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filte
 
 describe('password maker and the account policy', () => {
   it('draws with all four classes and no triple run when the account policy is unknown', async () => {
-    const maker = makePasswordMaker(target, relaxed, 'relaxed', true);
+    const maker = makePasswordMaker(target, relaxed, 'relaxed', true, iam);
     for (let i = 0; i < 300; i++) {
       const p = await draw(maker, {});
       expect(classes(p)).toBe(4);
@@ -34,14 +36,14 @@ describe('password maker and the account policy', () => {
   });
 
   it('keeps to the known account policy, and tightens only for the draw after a refusal', async () => {
-    const maker = makePasswordMaker(target, relaxed, 'relaxed', true);
+    const maker = makePasswordMaker(target, relaxed, 'relaxed', true, iam);
     const known = await Promise.all(Array.from({ length: 300 }, () => draw(maker, { known: true })));
     expect(known.some((p) => classes(p) < 4)).toBe(true);
     for (let i = 0; i < 300; i++) expect(classes(await draw(maker, { known: true, strictest: true }))).toBe(4);
   });
 
   it('assumes nothing for kinds whose accounts carry no policy of their own', async () => {
-    const maker = makePasswordMaker(target, relaxed, 'relaxed', false);
+    const maker = makePasswordMaker(target, relaxed, 'relaxed', false, iam);
     const drawn = await Promise.all(Array.from({ length: 300 }, () => draw(maker, {})));
     expect(drawn.some((p) => classes(p) < 4)).toBe(true);
   });

@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { startRotationWorker, type RotationWorker } from '../../src/queue/startWorker.js';
+import { makeRotateProcessor } from '../../jobs/rotate.js';
 import { repoRoot } from '../helpers/runCli.js';
 import { redisUrl } from './schedulingFixture.js';
 
@@ -69,7 +70,7 @@ export async function makeMassFixture(count: number, extra: Record<string, unkno
   const config = configSchema.parse(JSON.parse(JSON.stringify(document).replace('${VAULT_TOKEN}', vault.rootToken)));
   await seedTargets(sim, config, async (path, data) => void vault.kvPut('secret', path, data));
   const rotor = await makeRotor(config, silentLogger);
-  const worker = await startRotationWorker(rotor, { concurrency: 8 });
+  const worker = await startRotationWorker(rotor, makeRotateProcessor(rotor), { concurrency: 8 });
   const redis = makeRedisConnection(redisUrl);
   const children: CliProcess[] = [];
 
@@ -82,7 +83,7 @@ export async function makeMassFixture(count: number, extra: Record<string, unkno
     worker,
     redis,
     cli(args) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--config', configFile, ...args], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/rotor.ts', '--config', configFile, ...args], {
         cwd: repoRoot,
         env: { ...process.env, NODE_OPTIONS: '', VAULT_TOKEN: vault.rootToken },
         stdio: ['ignore', 'pipe', 'pipe'],

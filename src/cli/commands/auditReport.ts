@@ -11,7 +11,7 @@ import { reportDigest } from '../../audit/reportDigest.js';
 import { parseReportRange } from '../../audit/reportRange.js';
 import { signReport } from '../../audit/reportSignature.js';
 import { loadSigningKey, SigningKeyError, type SigningKeySource } from '../../audit/signingKey.js';
-import type { SecretStore } from '../../secrets/types.js';
+import type { SecretStore } from '../../types/secretStore.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
 import { printConfigProblems, withAuditLog } from './auditContext.js';

@@ -3,8 +3,9 @@ import { runDemo } from '../../dev/demo.js';
 import { makeLogger } from '../../observability/logger.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
+import type { CliWiring } from '../wiring.js';
 
-export function registerDemoCommand(program: Command, _globals: () => GlobalOptions): void {
+export function registerDemoCommand(program: Command, _globals: () => GlobalOptions, wiring: CliWiring): void {
   program
     .command('demo')
     .description('rotate a seeded IAM user against the in-process simulator and Vault emulator, on real Redis')
@@ -14,6 +15,7 @@ export function registerDemoCommand(program: Command, _globals: () => GlobalOpti
       const result = await runDemo({
         redisUrl: opts.redis,
         logger,
+        rotateProcessor: wiring.rotateProcessor,
         print: (line) => process.stdout.write(`${line}\n`),
       });
       if (!result.ok) throw new CliExit(exitCodes.failure, 'demo: the live password and Vault disagree');

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/loadConfig.js';
-import { passwordContextOf } from '../../config/passwordContext.js';
-import { generateForPolicy } from '../../policy/index.js';
-import { isRotorError } from '../../rotation/errors.js';
+import { generateForPolicy } from '../../connectors/kindPolicy.js';
+import { connectors, descriptorOf } from '../../connectors/registry.js';
+import { isRotorError } from '../../errors/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
 
@@ -25,7 +25,9 @@ export function registerPolicyCommand(program: Command, globals: () => GlobalOpt
           policies: config.policies,
           policyName,
           count: Number(opts.count),
-          ...(target ? { targetKind: target.kind, targetContext: passwordContextOf(target) } : {}),
+          ...(target
+            ? { targetKind: target.kind, targetContext: descriptorOf(connectors, target.kind)?.passwordContext(target) }
+            : {}),
         });
         process.stderr.write('warning: these are secrets; do not paste them into tickets or chats\n');
         process.stdout.write(`${passwords.join('\n')}\n`);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { loadConfig } from '../../config/loadConfig.js';
 import type { RotorConfig, TargetConfig } from '../../config/schema.js';
-import { connectorKinds } from '../../connectors/kinds.js';
+import { connectorKinds } from '../../connectors/registry.js';
 import { makeLogger } from '../../observability/logger.js';
 import { makeRotationClient } from '../../queue/rotationClient.js';
 import { makeProgressBar } from '../../scheduling/progressBar.js';

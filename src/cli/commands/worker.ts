@@ -16,6 +16,7 @@ import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
 import { checkRedis, openVault } from '../open.js';
 import { withResources } from '../resources.js';
+import type { CliWiring } from '../wiring.js';
 
 /** `--wait-for-vault`, shared by the long-running commands. */
 export const vaultWaitOption = [
@@ -37,14 +38,14 @@ interface WorkerFlags {
 }
 
 /** `rotor worker` (rotation jobs only) and `rotor run` (worker + scheduler + HTTP): the main job. */
-export function registerWorkerCommands(program: Command, globals: () => GlobalOptions): void {
+export function registerWorkerCommands(program: Command, globals: () => GlobalOptions, wiring: CliWiring): void {
   program
     .command('worker')
     .description('process rotation jobs until SIGTERM/SIGINT')
     .option('--concurrency <n>', 'rotations at once (default: worker.concurrency)')
     .option(...vaultWaitOption)
     .action(async (opts: WorkerFlags) => {
-      await runWorker(globals().configPath, opts, { http: false, scheduler: false });
+      await runWorker(globals().configPath, opts, { http: false, scheduler: false }, wiring);
     });
   program
     .command('run')
@@ -52,11 +53,16 @@ export function registerWorkerCommands(program: Command, globals: () => GlobalOp
     .option('--concurrency <n>', 'rotations at once (default: worker.concurrency)')
     .option(...vaultWaitOption)
     .action(async (opts: WorkerFlags) => {
-      await runWorker(globals().configPath, opts, { http: true, scheduler: true });
+      await runWorker(globals().configPath, opts, { http: true, scheduler: true }, wiring);
     });
 }
 
-async function runWorker(configPath: string, flags: WorkerFlags, parts: { http: boolean; scheduler: boolean }) {
+async function runWorker(
+  configPath: string,
+  flags: WorkerFlags,
+  parts: { http: boolean; scheduler: boolean },
+  wiring: CliWiring,
+) {
   const waitMs = vaultWaitMs(flags.waitForVault);
   const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
@@ -99,8 +105,9 @@ async function runWorker(configPath: string, flags: WorkerFlags, parts: { http: 
             h.close(),
           )
         : undefined;
-      const worker = resources.add(await startRotationWorker(rotor, { concurrency }), (w) =>
-        w.close(config.rotation.shutdownTimeoutMs),
+      const worker = resources.add(
+        await startRotationWorker(rotor, wiring.rotateProcessor(rotor), { concurrency }),
+        (w) => w.close(config.rotation.shutdownTimeoutMs),
       );
       if (parts.scheduler) resources.add(await startScheduler(rotor), (s) => s.close());
       resources.add(startEvents(config, rotor.redis, rotor.store, logger, metrics.registry), (d) => d.close());

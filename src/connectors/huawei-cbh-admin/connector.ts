@@ -1,4 +1,4 @@
-import { AuthFailed, Misconfigured, PolicyRejected } from '../../rotation/errors.js';
+import { AuthFailed, Misconfigured, PolicyRejected } from '../../errors/index.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { huaweiHttpFor, type HuaweiCall, type HuaweiReply } from '../huawei/http.js';
 import { describe, detailsOf, jsonError, jsonObject, unrecognisedChange } from '../huawei/replies.js';

@@ -1,4 +1,4 @@
-import { Misconfigured } from '../../rotation/errors.js';
+import { Misconfigured } from '../../errors/index.js';
 import type { ConnectorDeps } from '../types.js';
 import { signSdkHmacSha256 } from '../huawei/akskSigner.js';
 import { huaweiHttpFor, type HuaweiCall, type HuaweiHttp } from '../huawei/http.js';

@@ -1,4 +1,4 @@
-import { Misconfigured, PolicyRejected } from '../../rotation/errors.js';
+import { Misconfigured, PolicyRejected } from '../../errors/index.js';
 import type { ConnectorDeps } from '../types.js';
 import type { HuaweiHttp } from '../huawei/http.js';
 import { iamContentType, iamPasswordLogin } from '../huawei/iamToken.js';

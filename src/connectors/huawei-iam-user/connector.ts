@@ -1,11 +1,12 @@
-import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
+import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../errors/index.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { huaweiHttpFor, type HuaweiReply } from '../huawei/http.js';
 import { iamContentType, iamPasswordLogin, type IamLogin } from '../huawei/iamToken.js';
 import { policyMessage } from '../huawei/policyMessage.js';
 import { accountBlocked, describe, detailsOf, lockedOut, unrecognisedChange } from '../huawei/replies.js';
 import { readIamPasswordPolicy, declaredPolicyOf } from './passwordPolicy.js';
-import { isPasswordRefused, loginGuardFor, unchangedIfRefused } from '../huawei/loginGuard.js';
+import { loginGuardFor } from '../huawei/loginGuard.js';
+import { changeWithToken, tokenAs, verifyByLogin } from '../huawei/tokenSession.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import type { IamUserTarget } from './schema.js';
 import { adminResetIamUser } from './adminReset.js';
@@ -38,15 +39,7 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
     return result;
   }
 
-  async function tokenFor(password: string): Promise<{ token: string; cached: boolean }> {
-    const hit = tokens.get(password);
-    if (hit) return { token: hit.token, cached: true };
-    try {
-      return { token: (await login(password)).token, cached: false };
-    } catch (err) {
-      throw unchangedIfRefused(target.id, err);
-    }
-  }
+  const tokenFor = (password: string) => tokenAs(tokens, target.id, password, () => login(password));
 
   function postChange(token: string, oldPassword: string, newPassword: string): Promise<HuaweiReply> {
     return http.send({
@@ -89,29 +82,20 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
     },
 
     async change({ oldPassword, newPassword }) {
-      let { token, cached } = await tokenFor(oldPassword);
-      let reply = await postChange(token, oldPassword, newPassword);
-      // An expired or revoked cached token: log in again once, then give up.
-      if (reply.status === 401 && cached && !lockedOut(reply)) {
-        tokens.clear();
-        ({ token, cached } = await tokenFor(oldPassword));
-        reply = await postChange(token, oldPassword, newPassword);
-      }
+      // An expired or revoked cached token (a 401 that is no lockout): log in again once, then give up.
+      const reply = await changeWithToken(
+        tokens,
+        () => tokenFor(oldPassword),
+        (token) => postChange(token, oldPassword, newPassword),
+        (r) => r.status === 401 && !lockedOut(r),
+      );
       // 204 is the documented success; anything else after the request was sent may have applied it.
       if (reply.status !== 204) throw refusal(reply) ?? unrecognisedChange(`${target.id}: iam.changePassword`, reply);
       // Every token issued before the change is dead (IAM revokes them), ours included.
       tokens.clear();
     },
 
-    async verify(password) {
-      try {
-        await login(password);
-        return true;
-      } catch (err) {
-        if (isPasswordRefused(err)) return false;
-        throw err;
-      }
-    },
+    verify: (password) => verifyByLogin(() => login(password)),
 
     accountPolicy: {
       scope: `iam|${new URL(target.endpoint).host}|${target.domainName}`,

@@ -1,4 +1,4 @@
-import { Misconfigured } from '../../rotation/errors.js';
+import { Misconfigured } from '../../errors/index.js';
 import type { AccountPolicy, ConnectorDeps } from '../types.js';
 import type { HuaweiHttp } from '../huawei/http.js';
 import { iamPasswordLogin } from '../huawei/iamToken.js';

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { AuthFailed, Misconfigured } from '../../rotation/errors.js';
+import { AuthFailed, Misconfigured } from '../../errors/index.js';
 import type { HuaweiHttp, HuaweiReply } from '../huawei/http.js';
 import { accountBlocked, describe, detailsOf, jsonObject, unrecognisedRead } from '../huawei/replies.js';
 

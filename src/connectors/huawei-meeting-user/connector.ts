@@ -1,9 +1,10 @@
-import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../rotation/errors.js';
+import { AuthFailed, CooldownActive, Misconfigured, PolicyRejected, TargetUnchanged } from '../../errors/index.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { huaweiHttpFor, type HuaweiReply } from '../huawei/http.js';
 import { accountBlocked, describe, detailsOf, jsonError, unrecognisedChange } from '../huawei/replies.js';
 import { policyMessage } from '../huawei/policyMessage.js';
-import { isPasswordRefused, loginGuardFor, unchangedIfRefused } from '../huawei/loginGuard.js';
+import { loginGuardFor } from '../huawei/loginGuard.js';
+import { changeWithToken, tokenAs, verifyByLogin } from '../huawei/tokenSession.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import { meetingAccountAuth, meetingAppAuth, type MeetingToken } from './auth.js';
 import type { MeetingUserTarget } from './schema.js';
@@ -34,22 +35,15 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
   /** A token to change with: the App ID's, or one from logging in with the current password. */
   async function tokenFor(oldPassword: string): Promise<{ token: string; cached: boolean }> {
     const auth = target.auth;
-    const key = auth.method === 'app' ? '' : oldPassword;
-    const hit = tokens.get(key);
+    if (auth.method === 'account') return tokenAs(tokens, target.id, oldPassword, () => accountLogin(oldPassword));
+    const hit = tokens.get('');
     if (hit) return { token: hit.token, cached: true };
-    if (auth.method === 'app') {
-      const cred = await deps.readCredential(auth.credential);
-      if (!cred.appId || !cred.appKey)
-        throw new Misconfigured(`${target.id}: credential ${auth.credential} needs appId and appKey`);
-      const t = await meetingAppAuth(http, { appId: cred.appId, appKey: cred.appKey }, auth.userId, target.language);
-      tokens.set({ ...t, password: '' });
-      return { token: t.token, cached: false };
-    }
-    try {
-      return { token: (await accountLogin(oldPassword)).token, cached: false };
-    } catch (err) {
-      throw unchangedIfRefused(target.id, err);
-    }
+    const cred = await deps.readCredential(auth.credential);
+    if (!cred.appId || !cred.appKey)
+      throw new Misconfigured(`${target.id}: credential ${auth.credential} needs appId and appKey`);
+    const t = await meetingAppAuth(http, { appId: cred.appId, appKey: cred.appKey }, auth.userId, target.language);
+    tokens.set({ ...t, password: '' });
+    return { token: t.token, cached: false };
   }
 
   function put(token: string, oldPassword: string, newPassword: string): Promise<HuaweiReply> {
@@ -104,27 +98,18 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
     // The 5-minute rule is kept by the engine from the secret's `rotated_at` in Vault, so every process
     // (and the CLI) sees the same cooldown; the connector keeps no clock of its own.
     async change({ oldPassword, newPassword }) {
-      let { token, cached } = await tokenFor(oldPassword);
-      let reply = await put(token, oldPassword, newPassword);
-      if (reply.status === 401 && cached) {
-        // The cached token expired or was revoked (USG.000000004, or a bare 401): a 401 applied
-        // nothing, so one fresh token and one more try are safe.
-        tokens.clear();
-        ({ token, cached } = await tokenFor(oldPassword));
-        reply = await put(token, oldPassword, newPassword);
-      }
+      // The cached token expired or was revoked (USG.000000004, or a bare 401): a 401 applied
+      // nothing, so one fresh token and one more try are safe.
+      const reply = await changeWithToken(
+        tokens,
+        () => tokenFor(oldPassword),
+        (token) => put(token, oldPassword, newPassword),
+        (r) => r.status === 401,
+      );
       if (!succeeded(reply)) throw refusal(reply) ?? unrecognisedChange(`${target.id}: meeting.changePassword`, reply);
       tokens.clear();
     },
 
-    async verify(password) {
-      try {
-        await accountLogin(password);
-        return true;
-      } catch (err) {
-        if (isPasswordRefused(err)) return false;
-        throw err;
-      }
-    },
+    verify: (password) => verifyByLogin(() => accountLogin(password)),
   };
 }

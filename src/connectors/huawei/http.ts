@@ -5,7 +5,7 @@ import https from 'node:https';
 import { got, type RequestError } from 'got';
 import type { Logger } from '../../observability/logger.js';
 import { traceHttp } from '../../observability/tracing.js';
-import { Misconfigured, OutcomeUnknown, TargetUnchanged, Throttled } from '../../rotation/errors.js';
+import { Misconfigured, OutcomeUnknown, TargetUnchanged, Throttled } from '../../errors/index.js';
 import { parseHuaweiError, scrub, type HuaweiErrorBody } from './errorBody.js';
 import type { HuaweiHttpSettings } from './settings.js';
 import type { RateGate, RateGateFactory } from './sharedRateGate.js';

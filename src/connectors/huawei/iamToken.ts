@@ -1,4 +1,4 @@
-import { AuthFailed, Misconfigured } from '../../rotation/errors.js';
+import { AuthFailed, Misconfigured } from '../../errors/index.js';
 import type { HuaweiHttp } from './http.js';
 import { accountBlocked, describe, detailsOf, jsonError, lockedOut, unrecognisedRead } from './replies.js';
 

@@ -1,4 +1,4 @@
-import { AuthFailed, TargetUnchanged, isRotorError } from '../../rotation/errors.js';
+import { AuthFailed, TargetUnchanged, isRotorError } from '../../errors/index.js';
 
 /** A login answered 401 for the password itself (not a lockout, not this guard's cap). */
 export function isPasswordRefused(err: unknown): boolean {

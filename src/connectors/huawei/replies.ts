@@ -1,4 +1,4 @@
-import { AuthFailed, OutcomeUnknown, TargetUnchanged, type RotorErrorDetails } from '../../rotation/errors.js';
+import { AuthFailed, OutcomeUnknown, TargetUnchanged, type RotorErrorDetails } from '../../errors/index.js';
 import type { HuaweiReply } from './http.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../../queue/cluster.js';
+import type { RedisClient } from '../../types/redis.js';
 import type { Logger } from '../../observability/logger.js';
 import { bucketFor } from './tokenBucket.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectors } from '../../../src/connectors/index.js';
+import { connectors } from '../../../src/connectors/registry.js';
 import { startHuaweiSimulator, type HuaweiSimulator } from '../../../src/dev/huaweiSimulator.js';
-import type { RotorError } from '../../../src/rotation/errors.js';
+import type { RotorError } from '../../../src/errors/index.js';
 import { captureLogger, leaks } from '../logCapture.js';
 import { connect, fixtures, type KindFixture } from './fixtures.js';
 

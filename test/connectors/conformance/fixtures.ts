@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { connectors } from '../../../src/connectors/index.js';
-import type { ConnectorKind } from '../../../src/connectors/kinds.js';
+import { connectors, descriptorOf } from '../../../src/connectors/registry.js';
+import type { ConnectorKind } from '../../../src/connectors/registry.js';
 import type { Connector } from '../../../src/connectors/types.js';
 import type { HuaweiSimulator } from '../../../src/dev/huaweiSimulator.js';
 import type { Logger } from '../../../src/observability/logger.js';
@@ -125,11 +125,19 @@ export const cbhFixture: KindFixture = {
   },
 };
 
-export const fixtures: KindFixture[] = [iamFixture, meetingFixture, cbhFixture];
+/** One fixture per kind of the registry: a kind added without its fixture does not compile. */
+const fixturesByKind: Record<ConnectorKind, KindFixture> = {
+  'huawei-iam-user': iamFixture,
+  'huawei-meeting-user': meetingFixture,
+  'huawei-cbh-admin': cbhFixture,
+};
+
+export const fixtures: KindFixture[] = Object.values(fixturesByKind);
 
 /** Builds the connector the way rotor does: parse the target with its kind's schema, then create. */
 export function connect(kind: ConnectorKind, seeded: SeededTarget, logger: Logger): Connector {
-  const descriptor = connectors[kind];
+  const descriptor = descriptorOf(connectors, kind);
+  if (!descriptor) throw new Error(`no connector for ${kind}`);
   const target = descriptor.targetSchema.parse(seeded.config);
   return descriptor.create(target, {
     logger,

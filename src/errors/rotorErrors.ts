@@ -89,3 +89,20 @@ export function isRotorError(err: unknown, code?: RotorErrorCode): err is RotorE
   if (!(err instanceof Error) || !('code' in err) || !('details' in err)) return false;
   return code === undefined || err.name === code;
 }
+
+/**
+ * Errors after which the target certainly still has its old password: a change that failed this way
+ * applied nothing, so its pending record can go. Part of each error's meaning, like its retry rule.
+ */
+const unchangedCodes: ReadonlySet<RotorErrorCode> = new Set<RotorErrorCode>([
+  'TargetUnchanged',
+  'PolicyRejected',
+  'Throttled',
+  'AuthFailed',
+  'Misconfigured',
+  'CooldownActive',
+]);
+
+export function leftTargetUnchanged(err: unknown): err is RotorError {
+  return isRotorError(err) && unchangedCodes.has(err.code);
+}

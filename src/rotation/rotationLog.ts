@@ -1,5 +1,5 @@
-import type { RotationAudit } from '../rotation/rotationContext.js';
-import type { Logger } from './logger.js';
+import type { RotationAudit } from './rotationContext.js';
+import type { Logger } from '../observability/logger.js';
 
 /**
  * Log lines of one rotation attempt. The target's logger already binds `targetId` and `kind`; this

@@ -1,9 +1,16 @@
-import type { AccessProblem } from './vaultChecks.js';
-
 /**
  * What rotation needs from the secret store. Vault KV v2 is the only implementation; the interface
  * exists so the step machine reads as steps, not as HTTP.
  */
+
+/** A capability the Vault token lacks on a path, and why rotor needs it. */
+export interface AccessProblem {
+  path: string;
+  /** Capabilities the token lacks there, e.g. `["create", "update"]`. */
+  missing: string[];
+  /** Why rotor needs them. */
+  purpose: string;
+}
 
 /** One version of a consumer secret (`{mount}/data/{secretPath}`). */
 export interface SecretVersion {
