@@ -52,7 +52,8 @@ export function makeRotateProcessor(rotor: Rotor) {
       ...rotor.rotationDeps(target),
       observeStep: (step: string, seconds: number) => {
         rotor.metrics?.observeStep(target.kind, step, seconds);
-        spans.observe(step, seconds);
+        // `total` is the whole attempt, which the worker's process span already covers.
+        if (step !== 'total') spans.observe(step, seconds);
       },
       countRotation: (outcome: Parameters<NonNullable<Rotor['metrics']>['countRotation']>[1]) =>
         rotor.metrics?.countRotation(target.kind, outcome),
