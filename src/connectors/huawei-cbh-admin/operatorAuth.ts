@@ -3,7 +3,7 @@ import type { ConnectorDeps } from '../types.js';
 import { signSdkHmacSha256 } from '../huawei/akskSigner.js';
 import { huaweiHttpFor, type HuaweiCall, type HuaweiHttp } from '../huawei/http.js';
 import { iamPasswordLogin } from '../huawei/iamToken.js';
-import { loginGuardFor } from '../huawei/loginGuard.js';
+import { iamLoginGuard } from '../huawei/loginGuard.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import type { CbhAdminTarget } from './schema.js';
 
@@ -35,11 +35,7 @@ export function makeCbhAuth(target: CbhAdminTarget, deps: ConnectorDeps): CbhAut
     usedCache = hit !== undefined;
     if (hit) return hit.token;
     iamHttp ??= huaweiHttpFor(target.iamEndpoint, target, deps);
-    const guard = loginGuardFor(
-      `iam|${new URL(target.iamEndpoint).host}|${cred.domainName}|${cred.userName}`,
-      target.maxRefusedLogins,
-      target.refusedLoginWindowMs,
-    );
+    const guard = iamLoginGuard(target.iamEndpoint, cred.domainName, cred.userName ?? '', target);
     const login = await guard.login(() =>
       iamPasswordLogin(iamHttp!, {
         userName: cred.userName!,

@@ -5,7 +5,7 @@ import { iamContentType, iamPasswordLogin, type IamLogin } from '../huawei/iamTo
 import { policyMessage } from '../huawei/policyMessage.js';
 import { accountBlocked, describe, detailsOf, lockedOut, unrecognisedChange } from '../huawei/replies.js';
 import { readIamPasswordPolicy, declaredPolicyOf } from './passwordPolicy.js';
-import { loginGuardFor } from '../huawei/loginGuard.js';
+import { iamLoginGuard } from '../huawei/loginGuard.js';
 import { changeWithToken, tokenAs, verifyByLogin } from '../huawei/tokenSession.js';
 import { TokenCache } from '../huawei/tokenCache.js';
 import type { IamUserTarget } from './schema.js';
@@ -17,11 +17,7 @@ import { adminResetIamUser } from './adminReset.js';
  */
 export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDeps): Connector {
   const http = huaweiHttpFor(target.endpoint, target, deps);
-  const guard = loginGuardFor(
-    `iam|${new URL(target.endpoint).host}|${target.domainName}|${target.userName}`,
-    target.maxRefusedLogins,
-    target.refusedLoginWindowMs,
-  );
+  const guard = iamLoginGuard(target.endpoint, target.domainName, target.userName, target);
   const tokens = new TokenCache();
   let domainId: string | undefined;
 

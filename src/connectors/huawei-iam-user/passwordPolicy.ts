@@ -2,7 +2,7 @@ import { Misconfigured } from '../../errors/index.js';
 import type { AccountPolicy, ConnectorDeps } from '../types.js';
 import type { HuaweiHttp } from '../huawei/http.js';
 import { iamPasswordLogin } from '../huawei/iamToken.js';
-import { loginGuardFor } from '../huawei/loginGuard.js';
+import { iamLoginGuard } from '../huawei/loginGuard.js';
 import { describe, detailsOf, jsonObject, unrecognisedRead } from '../huawei/replies.js';
 import type { DeclaredAccountPolicy, IamUserTarget } from './schema.js';
 
@@ -30,11 +30,7 @@ export async function readIamPasswordPolicy(args: PolicyReadArgs): Promise<Accou
     const cred = await deps.readCredential(target.adminCredential);
     if (cred.userName && cred.password) {
       const domainName = cred.domainName ?? target.domainName;
-      const guard = loginGuardFor(
-        `iam|${new URL(target.endpoint).host}|${domainName}|${cred.userName}`,
-        target.maxRefusedLogins,
-        target.refusedLoginWindowMs,
-      );
+      const guard = iamLoginGuard(target.endpoint, domainName, cred.userName, target);
       const admin = await guard.login(() =>
         iamPasswordLogin(http, { userName: cred.userName!, password: cred.password!, domainName }),
       );

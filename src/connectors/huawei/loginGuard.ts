@@ -92,3 +92,20 @@ export function loginGuardFor(key: string, maxRefused: number, windowMs: number)
   }
   return g;
 }
+
+/**
+ * The guard of one IAM user, shared by every place that logs it in (the user's own rotation, an admin
+ * reading the account policy, a CBH operator): one key format, so one account has one strike count.
+ */
+export function iamLoginGuard(
+  endpoint: string,
+  domainName: string,
+  userName: string,
+  limits: { maxRefusedLogins: number; refusedLoginWindowMs: number },
+): LoginGuard {
+  return loginGuardFor(
+    `iam|${new URL(endpoint).host}|${domainName}|${userName}`,
+    limits.maxRefusedLogins,
+    limits.refusedLoginWindowMs,
+  );
+}
