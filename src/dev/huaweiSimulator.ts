@@ -4,6 +4,7 @@ import { simAdmin } from './huawei/admin.js';
 import { CbhSim, type SeedCbhInstance } from './huawei/cbh.js';
 import { SimClock } from './huawei/clock.js';
 import { strictDocsFromEnv } from './huawei/codes.js';
+import { accessKeyRoutes } from './huawei/accessKeys.js';
 import { iamRoutes } from './huawei/iamRoutes.js';
 import { IamState, type IamLoginPolicy, type IamPasswordPolicy, type SeedIamUser } from './huawei/iamState.js';
 import { MeetingSim, type SeedMeetingAccount } from './huawei/meeting.js';
@@ -50,6 +51,8 @@ export interface HuaweiSimulator {
     /** Makes the user's tokens (or everyone's) expire now. */
     expireTokens(userId?: string): void;
     livePassword(userId: string): string | undefined;
+    /** The user's access keys, oldest first, without their SKs. */
+    accessKeysOf(userId: string): { ak: string; status: 'active' | 'inactive'; lastUsedAt?: number }[];
   };
   meeting: {
     state: MeetingSim;
@@ -110,6 +113,8 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
       for (const rec of iamState.tokens.values()) if (!userId || rec.userId === userId) rec.expiresAt = clock.now();
     },
     livePassword: (userId) => iamState.users.get(userId)?.password,
+    accessKeysOf: (userId) =>
+      iamState.accessKeysOf(userId).map(([ak, k]) => ({ ak, status: k.status, lastUsedAt: k.lastUsedAt })),
   };
   const meetingApi: HuaweiSimulator['meeting'] = {
     state: meeting,
@@ -135,7 +140,12 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
     'huawei-cbh-admin': cbhApi.livePassword,
   };
 
-  const routes = [...iamRoutes(iamState, clock, strictDocs), ...meeting.routes(), ...cbh.routes()];
+  const routes = [
+    ...iamRoutes(iamState, clock, strictDocs),
+    ...accessKeyRoutes(iamState, clock),
+    ...meeting.routes(),
+    ...cbh.routes(),
+  ];
   const d = makeDispatcher(
     routes,
     (state) =>

@@ -121,6 +121,12 @@ export const documentedOnPage: Record<string, ReadonlySet<string>> = {
   'meeting.appAuth': new Set(meetingKnown),
   'meeting.changePassword': new Set(meetingKnown),
   'cbh.changePassword': new Set(Object.values(cbhCodes)),
+  // The access-key pages (iam_03_0001 … iam_03_0005): "error codes: none"; akSkNumExceed is a message, not a code.
+  'iam.createAccessKey': new Set(),
+  'iam.listAccessKeys': new Set(),
+  'iam.showAccessKey': new Set(),
+  'iam.updateAccessKey': new Set(),
+  'iam.deleteAccessKey': new Set(),
 };
 
 /** Whether strict-docs mode may answer `code` on `route`. */
@@ -133,4 +139,9 @@ export const iamActions = {
   getPasswordPolicy: 'iam:securitypolicies:getPasswordPolicy',
   getLoginPolicy: 'iam:securitypolicies:getLoginPolicy',
   updateUser: 'iam:users:updateUser',
+  createCredential: 'iam:credentials:createCredential',
+  listCredentials: 'iam:credentials:listCredentials',
+  getCredential: 'iam:credentials:getCredential',
+  updateCredential: 'iam:credentials:updateCredential',
+  deleteCredential: 'iam:credentials:deleteCredential',
 };

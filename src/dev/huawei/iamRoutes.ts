@@ -53,8 +53,15 @@ export function caller(
     return { user, projectId: rec.projectId };
   }
   if (typeof req.headers.authorization === 'string') {
-    const check = verifySdkSignature(req, (ak) => iam.accessKeys.get(ak)?.sk, clock.now());
-    const user = check.ak ? iam.users.get(iam.accessKeys.get(check.ak)?.userId ?? '') : undefined;
+    // Only an active key signs: an inactive one is refused like an unknown one.
+    const activeSk = (ak: string) => {
+      const key = iam.accessKeys.get(ak);
+      return key?.status === 'active' ? key.sk : undefined;
+    };
+    const check = verifySdkSignature(req, activeSk, clock.now());
+    const key = check.ak ? iam.accessKeys.get(check.ak) : undefined;
+    const user = key ? iam.users.get(key.userId) : undefined;
+    if (check.ok && key) key.lastUsedAt = clock.now(); // what IAM reports as last_use_time
     if (!check.ok || !user)
       return gatewayError(
         401,

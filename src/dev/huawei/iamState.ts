@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { SimClock } from './clock.js';
 
 /** IAM's `password_policy` object, with the documented defaults of a new account. */
@@ -48,6 +48,20 @@ export interface IamUser {
   lockedUntil?: number;
 }
 
+/** A permanent access key (AK/SK) of a user: `GET /v3.0/OS-CREDENTIAL/credentials/{access_key}`. */
+export interface IamAccessKey {
+  sk: string;
+  userId: string;
+  status: 'active' | 'inactive';
+  description: string;
+  createdAt: number;
+  /** When a request signed with the key was last accepted; undefined = never (the API then reports create_time). */
+  lastUsedAt?: number;
+}
+
+/** The documented limit: a user holds at most 2 permanent access keys (`400 akSkNumExceed` beyond). */
+export const accessKeyLimit = 2;
+
 export interface IamToken {
   userId: string;
   issuedAt: number;
@@ -91,7 +105,7 @@ export class IamState {
   readonly domains = new Map<string, IamDomain>();
   readonly users = new Map<string, IamUser>();
   readonly tokens = new Map<string, IamToken>();
-  readonly accessKeys = new Map<string, { sk: string; userId: string }>();
+  readonly accessKeys = new Map<string, IamAccessKey>();
   readonly projects = new Map<string, { domainId: string; name: string }>();
 
   constructor(private readonly clock: SimClock) {}
@@ -142,9 +156,29 @@ export class IamState {
     return [...this.users.values()].find((u) => u.domainId === domain.id && u.userName === name);
   }
 
-  seedAccessKey(ak: string, sk: string, userId: string): void {
-    this.accessKeys.set(ak, { sk, userId });
+  seedAccessKey(ak: string, sk: string, userId: string, status: IamAccessKey['status'] = 'active'): void {
+    this.accessKeys.set(ak, { sk, userId, status, description: '', createdAt: this.clock.now() });
     this.clock.secrets.add(sk);
+  }
+
+  /** The user's access keys, oldest first. */
+  accessKeysOf(userId: string): [string, IamAccessKey][] {
+    return [...this.accessKeys].filter(([, k]) => k.userId === userId).sort((a, b) => a[1].createdAt - b[1].createdAt);
+  }
+
+  /**
+   * Issues a new key: 20 upper-case letters and digits as IAM's AKs look, a 40-character SK. The SK is
+   * answered once, in the create reply; no read API returns it again.
+   */
+  issueAccessKey(userId: string, description: string): [string, IamAccessKey] {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    let ak = '';
+    for (let i = 0; i < 20; i++) ak += alphabet[randomInt(alphabet.length)];
+    const sk = randomBytes(30).toString('base64url').slice(0, 40);
+    const key: IamAccessKey = { sk, userId, status: 'active', description, createdAt: this.clock.now() };
+    this.accessKeys.set(ak, key);
+    this.clock.secrets.add(sk);
+    return [ak, key];
   }
 
   seedProject(id: string, domainName: string, name = 'cn-north-4'): void {
