@@ -2,7 +2,8 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Rotor } from '../src/app/makeRotor.js';
 import { auditDigest, auditText } from '../src/audit/freeText.js';
 import { assertNoSecret } from '../src/audit/secretGuard.js';
-import { BadJob } from '../src/errors/index.js';
+import { BadJob, isRotorError } from '../src/errors/index.js';
+import { makeFollowUps } from '../src/queue/followUps.js';
 import { recordRetryDelay } from '../src/queue/retryDelay.js';
 import { rotateJobSchema, type RotateJobData, type RotateJobResult } from '../src/queue/rotateJob.js';
 import { stepSpans } from '../src/observability/tracing.js';
@@ -10,6 +11,7 @@ import { waitingProgress } from '../src/queue/waitingReason.js';
 import { recordFailure } from '../src/rotation/bookkeeping.js';
 import { dryRunTarget } from '../src/rotation/dryRun.js';
 import { decideFate } from '../src/rotation/fate.js';
+import { retireIssued } from '../src/rotation/retireIssued.js';
 import { rotateTarget } from '../src/rotation/rotateTarget.js';
 import { attemptLogger } from '../src/rotation/rotationLog.js';
 
@@ -30,6 +32,7 @@ function secretProblem(data: RotateJobData): string | undefined {
  * (cooldown, throttle, busy target), or stop for good.
  */
 export function makeRotateProcessor(rotor: Rotor) {
+  const followUps = makeFollowUps(rotor.redis, rotor.config.redis.prefix);
   return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult> {
     // BullMQ lets whoever adds a job choose its id: it reaches the audit chain checked like free text.
     const jobId = job.id === undefined ? undefined : auditText(job.id);
@@ -67,9 +70,28 @@ export function makeRotateProcessor(rotor: Rotor) {
     const run = { actor, jobId, attempt, reason: data.reason };
     const started = Date.now();
     try {
-      return await rotateTarget(deps, run);
+      if (data.followUp === 'retire') {
+        const issuer = deps.connector.issuer;
+        const step = issuer
+          ? await retireIssued(deps, run, issuer)
+          : { done: true as const, result: 'nothing-to-retire' };
+        if (!step.done) {
+          // Resumable: the retirement's clock is in the pending record; this job only comes back to look.
+          await job.moveToDelayed(Date.now() + step.checkAgainInMs, token);
+          throw new DelayedError(`retire: ${step.result}, next look in ${step.checkAgainInMs} ms`);
+        }
+        return { targetId: target.id, followUp: 'retire', result: step.result };
+      }
+      const outcome = await rotateTarget(deps, run);
+      if (outcome.followUp) await followUps.schedule(target.id, outcome.followUp);
+      return outcome;
     } catch (thrown) {
+      if (thrown instanceof DelayedError) throw thrown;
       const err = thrown instanceof Error ? thrown : new Error(String(thrown));
+      // A rotation waiting for the previous key's retirement makes sure a retirement job exists (a
+      // worker killed between the promotion and scheduling it left none).
+      if (deps.connector.issuer && isRotorError(err, 'CooldownActive') && data.followUp === undefined)
+        await followUps.schedule(target.id, { kind: 'retire', afterMs: 0 }).catch(() => undefined);
       const fate = decideFate(err, attempt, attempts);
       const log = attemptLogger(deps.logger, run);
       const { code, message } = await recordFailure(deps, { run, attempts, err, fate, started, log });

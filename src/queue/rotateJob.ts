@@ -16,10 +16,19 @@ export const rotateJobSchema = z
     dryRun: z.boolean().optional(),
     /** A mass rotation's id (`rotor rotate --all`), to resume it after a crash. */
     runId: z.string().max(100).optional(),
+    /** Work a finished rotation left for a job of its own (retiring the key it replaced). */
+    followUp: z.enum(['retire']).optional(),
   })
   .strict() satisfies z.ZodType<RotateJobData>;
 
-export type RotateJobResult = RotationOutcome | DryRunReport;
+/** What a follow-up job did (`retire`: the old key deleted, or nothing left to retire). */
+export interface FollowUpResult {
+  targetId: string;
+  followUp: 'retire';
+  result: string;
+}
+
+export type RotateJobResult = RotationOutcome | DryRunReport | FollowUpResult;
 
 /** A BullMQ processor of the `rotate` queue (`jobs/rotate.ts`); the worker factory is handed one. */
 export type RotateProcessor = (job: Job<unknown>, token?: string) => Promise<RotateJobResult>;

@@ -87,7 +87,8 @@ export async function waitForRotations(
       } else if (isDryRunReport(job.returnvalue)) {
         result = { targetId, jobId, status: 'dry-run', report: job.returnvalue };
       } else {
-        result = { targetId, jobId, status: 'succeeded', outcome: job.returnvalue };
+        // Callers wait on rotation jobs (`rotate.<id>`), never on a follow-up (`retire.<id>`).
+        result = { targetId, jobId, status: 'succeeded', outcome: job.returnvalue as RotationOutcome };
       }
       results.set(jobId, result);
       await options.onResult?.(result);

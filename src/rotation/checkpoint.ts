@@ -2,9 +2,11 @@
  * The boundaries between rotation steps. A crash at any of them must leave a state from which the
  * next attempt finishes the rotation; the fault suite proves it by making the worker process kill
  * itself here (ROTOR_TEST_CRASH_AT=<step>). This is the one test hook in production code: it does
- * nothing unless that variable names the step.
+ * nothing unless that variable names the step. `issued` (the create reply of an issued credential
+ * received, not yet stored) and the `retire-*` steps exist only for kinds whose target issues the secret.
  */
-export type Checkpoint = 'pending-written' | 'changed' | 'verified' | 'promoted';
+export type Checkpoint =
+  'pending-written' | 'issued' | 'changed' | 'verified' | 'promoted' | 'retire-deactivated' | 'retire-deleted';
 
 export function checkpoint(step: Checkpoint): void {
   if (process.env.ROTOR_TEST_CRASH_AT === step) process.kill(process.pid, 'SIGKILL');

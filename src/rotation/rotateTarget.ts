@@ -15,6 +15,7 @@ import { recordSuccess } from './bookkeeping.js';
 import { finalize } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
 import { recover } from './recover.js';
+import { rotateIssued } from './rotateIssued.js';
 import {
   auditFor,
   type RotationAudit,
@@ -33,6 +34,8 @@ export type { RotationDeps, RotationOutcome, RotationAttempt } from './rotationC
  */
 export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Promise<RotationOutcome> {
   const { target, connector, store } = deps;
+  // A kind whose target issues the new secret (an access key) rotates by create-then-retire.
+  if (connector.issuer) return rotateIssued(deps, run, connector.issuer);
   const started = Date.now();
   const log = attemptLogger(deps.logger, run);
   const audit = withStepLines(auditFor(deps, run), log, started);

@@ -51,6 +51,8 @@ export interface RotationOutcome {
   version: number;
   verified: boolean;
   recovered: boolean;
+  /** Work left for a job of its own after the success (retiring an issued credential's predecessor). */
+  followUp?: { kind: 'retire'; afterMs: number };
 }
 
 type Detail = NonNullable<AuditEvent['detail']>;

@@ -14,6 +14,9 @@ export interface TargetStatus {
   lastErrorCode?: string;
   lastAttemptAt?: string;
   since?: string;
+  /** Something the last success left for a person to do (an old key still in use): code and message. */
+  noticeCode?: string;
+  notice?: string;
 }
 
 export function makeTargetStatusStore(redis: RedisClient, prefix: string) {
@@ -38,6 +41,10 @@ export function makeTargetStatusStore(redis: RedisClient, prefix: string) {
         lastAttemptAt: at,
         ...(previous === state ? {} : { since: at }),
       });
+    },
+    /** Notes what is left for a person after a success (shown by `rotor status`); the next success clears it. */
+    async notice(targetId: string, code: string, message: string): Promise<void> {
+      await redis.hset(key(targetId), { noticeCode: code, notice: message.slice(0, 500) });
     },
     /** Only reconcile clears out-of-sync. */
     async clear(targetId: string): Promise<void> {

@@ -38,6 +38,8 @@ export interface TargetStatusRow {
   };
   lastError?: string;
   lastAttemptAt?: string;
+  /** What the last success left for a person to do, e.g. an old access key still in use. */
+  notice?: string;
 }
 
 /** Everything the state of one target is judged from. */
@@ -46,7 +48,7 @@ export interface StatusFacts {
   now: number;
   rotatedAt?: Date;
   /** The engine's `{prefix}:status:{targetId}` hash. */
-  engine?: { state?: string; lastError?: string; lastErrorCode?: string; lastAttemptAt?: string };
+  engine?: { state?: string; lastError?: string; lastErrorCode?: string; lastAttemptAt?: string; notice?: string };
   job?: {
     state: string;
     runAt?: number;
@@ -138,6 +140,7 @@ export function assessStatus(facts: StatusFacts): TargetStatusRow {
       ? { lastError: engine?.lastError ?? job?.failedReason }
       : {}),
     ...(engine?.lastAttemptAt ? { lastAttemptAt: engine.lastAttemptAt } : {}),
+    ...(engine?.notice ? { notice: engine.notice } : {}),
   };
 }
 
@@ -203,6 +206,7 @@ export function noteOf(row: TargetStatusRow, now = Date.now()): string {
     return `run rotor reconcile ${row.targetId}${why ? `: ${why}` : ''}`;
   }
   if (detail) return detail;
+  if (row.notice) return withoutTarget(row.notice, row.targetId);
   const job = row.job;
   if (job?.waiting)
     return `job delayed: ${job.waiting.why}, runs at ${formatClock(Date.parse(job.waiting.until), now)}`;

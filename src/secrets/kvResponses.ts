@@ -82,6 +82,21 @@ export const healthSchema = z.object({
 export const capabilitiesSchema = z.record(z.string(), z.unknown());
 
 /** The pending record as stored (`{mount}/data/{statePrefix}/{targetId}`). */
+export const issuePendingRecordSchema = z.object({
+  rotation_id: z.string().min(1),
+  started_at: z.string().min(1),
+  step: z.enum(['prepared', 'issued', 'retiring']),
+  from_version: z.number().int().nonnegative(),
+  existing_ids: z.array(z.string()),
+  issued_id: z.string().min(1).optional(),
+  issued_secret: z.string().min(1).optional(),
+  retire_id: z.string().min(1).optional(),
+  promoted_at: z.string().optional(),
+  last_use_seen: z.string().optional(),
+  quiet_since: z.string().optional(),
+  deactivated_at: z.string().optional(),
+});
+
 export const pendingRecordSchema = z.object({
   password: z.string().min(1),
   rotation_id: z.string().min(1),

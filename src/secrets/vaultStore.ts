@@ -1,9 +1,21 @@
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Conflict, Misconfigured, isRotorError } from '../errors/index.js';
 import type { VaultConfig } from './schema.js';
-import type { PendingRecord, PromoteArgs, SecretStore, SecretVersion } from '../types/secretStore.js';
+import type {
+  IssuePendingRecord,
+  PendingRecord,
+  PromoteArgs,
+  SecretStore,
+  SecretVersion,
+} from '../types/secretStore.js';
 import { checkKv2Mount, notKv2Message } from './kvMount.js';
-import { kvMetadataSchema, kvReadSchema, kvWriteSchema, pendingRecordSchema } from './kvResponses.js';
+import {
+  issuePendingRecordSchema,
+  kvMetadataSchema,
+  kvReadSchema,
+  kvWriteSchema,
+  pendingRecordSchema,
+} from './kvResponses.js';
 import { makeAuthenticator } from './vaultAuth.js';
 import { isRouteNotFound, type VaultOp } from './vaultErrors.js';
 import { VaultSession, type SessionOptions } from './vaultSession.js';
@@ -159,6 +171,20 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
       return written.version;
     },
 
+    async readIssuePending(targetId) {
+      const path = data(pendingPath(targetId));
+      const r = await read(path, undefined, 'read pending record');
+      if (r.kind !== 'live') return null;
+      const parsed = issuePendingRecordSchema.safeParse(r.meta.data);
+      if (!parsed.success) throw new Misconfigured(`the pending record at ${path} is not one rotor wrote`);
+      return { record: parsed.data, version: r.meta.version };
+    },
+
+    async writeIssuePending(targetId, record: IssuePendingRecord, cas) {
+      const written = await casWrite(data(pendingPath(targetId)), { ...record }, cas, 'write pending record');
+      return written.version;
+    },
+
     async deletePending(targetId) {
       const path = metadata(pendingPath(targetId));
       // Deleting the metadata removes every version, so no earlier password stays readable there.
@@ -170,7 +196,8 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
       // Keep every other field of the version the rotation started from; a concurrent writer makes cas fail.
       const base = args.cas > 0 && !args.base ? await read(path, args.cas, 'read secret before promote') : undefined;
       const fields = args.base ?? (base?.kind === 'live' ? base.meta.data : {});
-      const written = await casWrite(path, { ...fields, password: args.password }, args.cas, 'promote new password');
+      const managed = args.fields ?? { password: args.password };
+      const written = await casWrite(path, { ...fields, ...managed }, args.cas, 'promote new password');
       await stamp(secretPath, args, written.custom_metadata ?? {});
       return written.version;
     },

@@ -34,6 +34,11 @@ export interface Connector {
   accountPolicy?: AccountPolicySource;
   /** Sets the password with an admin credential, without the old one (reconcile). */
   adminReset?(newPassword: string): Promise<void>;
+  /**
+   * Present for kinds whose new secret the target issues (access keys): the engine then rotates by
+   * create-then-retire (rotation/rotateIssued.ts) and the password methods above are not called.
+   */
+  issuer?: CredentialIssuer;
   close?(): Promise<void>;
 }
 
@@ -44,4 +49,58 @@ export interface ConnectorCapabilities {
   idempotentChange: boolean;
   /** Why the password cannot be verified, for every audit record of a kind without verify (CBH). */
   unverifiedReason?: string;
+}
+
+/**
+ * A credential the target issues itself (an access key): an id that names it (the AK, not secret) and
+ * a secret shown once, in the reply that created it (the SK).
+ */
+export interface IssuedCredential {
+  id: string;
+  secret: string;
+}
+
+/** What the target says about one issued credential (never its secret). */
+export interface IssuedCredentialState {
+  id: string;
+  active: boolean;
+  /** When the target last saw it used (ISO 8601), as the target reports it; undefined when it does not say. */
+  lastUsedAt?: string;
+}
+
+/** How long an old issued credential is kept after the new one is promoted (all in ms). */
+export interface RetirementSettings {
+  /** Unchanged last use since the promotion for this long → made inactive. */
+  quietPeriodMs: number;
+  /** Inactive for this long → deleted (inactive is reversible, delete is not). */
+  deleteAfterMs: number;
+  /** Still in use this long after the promotion → kept, alerted, shown in `rotor status`. */
+  maxWaitMs: number;
+  /** How often a retirement job looks at the old credential's last use. */
+  checkEveryMs: number;
+}
+
+/**
+ * The connector side of a kind whose new secret the target issues (create-then-retire): rotor does not
+ * generate it. Every call takes `self`, the credential Vault holds now, for kinds that authenticate with
+ * the very credential they rotate; others ignore it. Every method throws only errors from `src/errors/`:
+ * a reply not positively recognised after the request was sent is OutcomeUnknown.
+ */
+export interface CredentialIssuer {
+  /** The consumer secret's fields that hold the id and the secret (other fields are kept). */
+  fields: { id: string; secret: string };
+  /** How many credentials the account may hold at once (IAM: 2). */
+  limit: number;
+  retirement: RetirementSettings;
+  /** Every credential on the account (ids and states, no secrets). */
+  list(self: IssuedCredential): Promise<IssuedCredentialState[]>;
+  /** Creates one; its secret is in this reply only. A reply lost after sending is OutcomeUnknown. */
+  issue(self: IssuedCredential): Promise<IssuedCredential>;
+  /** true: `credential` signs a request the target accepts; false: refused. Throws on anything else. */
+  verify(credential: IssuedCredential): Promise<boolean>;
+  /** The credential's state, or undefined when the target no longer has it. */
+  state(self: IssuedCredential, id: string): Promise<IssuedCredentialState | undefined>;
+  deactivate(self: IssuedCredential, id: string): Promise<void>;
+  /** Deletes it; a credential already gone counts as deleted. */
+  remove(self: IssuedCredential, id: string): Promise<void>;
 }

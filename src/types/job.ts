@@ -7,4 +7,9 @@ export interface RotateJobData {
   dryRun?: boolean;
   /** A mass rotation's id (`rotor rotate --all`), to resume it after a crash. */
   runId?: string;
+  /**
+   * Work a finished rotation left for a job of its own: `retire` looks at the key an issued-credential
+   * rotation replaced (job id `retire.<targetId>`), and parks itself until its next look.
+   */
+  followUp?: 'retire';
 }

@@ -35,8 +35,34 @@ export interface PendingRecord {
   from_version: number;
 }
 
+/**
+ * The pending record of a rotation whose new secret the target issues (an access key), at the same
+ * path as a password rotation's. Ids are not secret; `issued_secret` is held from the create reply until
+ * the promotion, and the record stays (without it) while the old credential is retired.
+ */
+export interface IssuePendingRecord {
+  rotation_id: string;
+  started_at: string;
+  /** `prepared` (before the create call) | `issued` (the reply's secret is here) | `retiring` (promoted). */
+  step: 'prepared' | 'issued' | 'retiring';
+  from_version: number;
+  /** Ids of the credentials that existed before the create call: never rotor's orphans. */
+  existing_ids: string[];
+  issued_id?: string;
+  issued_secret?: string;
+  /** The id being retired and the retirement's clock (ISO times), once promoted. */
+  retire_id?: string;
+  promoted_at?: string;
+  /** The last use of `retire_id` as last seen, and since when it has not moved. */
+  last_use_seen?: string;
+  quiet_since?: string;
+  deactivated_at?: string;
+}
+
 export interface PromoteArgs {
   password: string;
+  /** Written instead of `password` for a secret of several managed fields (an access key's id and secret). */
+  fields?: Record<string, string>;
   /** The version read at load: check-and-set, so a concurrent writer makes this fail with Conflict. */
   cas: number;
   rotationId: string;
@@ -56,6 +82,10 @@ export interface SecretStore {
   readPending(targetId: string): Promise<{ record: PendingRecord; version: number } | null>;
   /** Check-and-set write of the pending record (`cas: 0` = create only); returns the new version. */
   writePending(targetId: string, record: PendingRecord, cas: number): Promise<number>;
+  /** The pending record of an issued-credential rotation (`IssuePendingRecord`), or null. */
+  readIssuePending(targetId: string): Promise<{ record: IssuePendingRecord; version: number } | null>;
+  /** Check-and-set write of it (`cas: 0` = create only); returns the new version. */
+  writeIssuePending(targetId: string, record: IssuePendingRecord, cas: number): Promise<number>;
   /** Removes every version of the pending record (metadata delete) so no old password lingers. */
   deletePending(targetId: string): Promise<void>;
   /** Writes the new password with cas, keeping all other fields; stamps custom_metadata. Returns the new version. */
