@@ -10,7 +10,11 @@ export type {
   AccountPolicySource,
   Connector,
   ConnectorCapabilities,
+  CredentialIssuer,
   CredentialReader,
+  IssuedCredential,
+  IssuedCredentialState,
+  RetirementSettings,
 } from '../types/connector.js';
 
 export interface ConnectorDeps {

@@ -71,7 +71,10 @@ export interface HuaweiSimulator {
     seedInstance(seed: SeedCbhInstance): void;
     livePassword(serverId: string): string | undefined;
   };
-  /** The password the target would accept right now: IAM user id, Meeting account, CBH server id. */
+  /**
+   * The password the target would accept right now: IAM user id, Meeting account, CBH server id; for an
+   * access key (by IAM user id) the SK of the user's newest active key.
+   */
   livePassword(kind: ConnectorKind, id: string): string | undefined;
   /** Every password, token and key seeded, set or issued so far: what no log line may contain. */
   secrets(): string[];
@@ -138,6 +141,12 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
     'huawei-iam-user': iam.livePassword,
     'huawei-meeting-user': meetingApi.livePassword,
     'huawei-cbh-admin': cbhApi.livePassword,
+    // An access key's live secret: the SK of the user's newest active key (an IAM user id).
+    'huawei-iam-access-key': (userId) =>
+      iamState
+        .accessKeysOf(userId)
+        .filter(([, k]) => k.status === 'active')
+        .at(-1)?.[1].sk,
   };
 
   const routes = [

@@ -73,6 +73,31 @@ const seeders: { [Kind in ConnectorKind]: Seeder<Extract<TargetConfig, { kind: K
       });
     }
   },
+  'huawei-iam-access-key': async (target, { sim, put, credential }) => {
+    const domainName = `ak-${target.id}`;
+    sim.iam.seedUser({
+      userId: target.userId,
+      userName: `ak-${target.id}`,
+      domainName,
+      password: initialPassword('huawei-iam-user'),
+    });
+    const key = { ak: randomBytes(10).toString('hex').toUpperCase(), sk: randomBytes(20).toString('hex') };
+    sim.iam.seedAccessKey({ ...key, userId: target.userId });
+    await put(target.secretPath, { access_key: key.ak, secret_key: key.sk });
+    if (target.operator) {
+      await credential(target.operator, () => {
+        const { userId } = sim.iam.seedUser({
+          userName: `admin-${randomUUID().slice(0, 8)}`,
+          domainName,
+          password: initialPassword('huawei-iam-user'),
+          admin: true,
+        });
+        const keys = { ak: randomBytes(10).toString('hex').toUpperCase(), sk: randomBytes(20).toString('hex') };
+        sim.iam.seedAccessKey({ ...keys, userId });
+        return keys;
+      });
+    }
+  },
   'huawei-cbh-admin': async (target, { sim, put, credential }) => {
     const domainName = `cbh-${target.operator}`;
     sim.iam.seedProject({ projectId: target.projectId, domainName });

@@ -189,5 +189,6 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
 export function liveKey(target: TargetConfig): string {
   if (target.kind === 'huawei-iam-user') return target.userId;
   if (target.kind === 'huawei-meeting-user') return target.account;
+  if (target.kind === 'huawei-iam-access-key') return target.userId;
   return target.serverId;
 }

@@ -125,14 +125,72 @@ export const cbhFixture: KindFixture = {
   },
 };
 
+/** A kind whose target issues the new secret (an access key): its own suite (issuedConformance.test.ts). */
+export interface IssuedKindFixture {
+  kind: ConnectorKind;
+  issued: true;
+  /** Seeds a user holding one active key; `operator` signs with an admin's key instead of the user's own. */
+  seed(
+    sim: HuaweiSimulator,
+    opts?: { operator?: boolean; extra?: Record<string, unknown> },
+  ): SeededTarget & { userId: string; key: { ak: string; sk: string } };
+}
+
+export const accessKeyFixture: IssuedKindFixture = {
+  kind: 'huawei-iam-access-key',
+  issued: true,
+  seed(sim, opts = {}) {
+    const n = short();
+    const { userId } = sim.iam.seedUser({
+      userId: `k${n}`,
+      userName: `keyuser${n}`,
+      domainName: 'acme-ak',
+      password: 'Key-User-Pa55!',
+    });
+    const key = { ak: `AK${n.toUpperCase()}0000000000`.slice(0, 20), sk: `sk-${randomUUID()}` };
+    sim.iam.seedAccessKey({ ...key, userId });
+    const credentials: Record<string, Record<string, string>> = {};
+    if (opts.operator) {
+      const { userId: adminId } = sim.iam.seedUser({
+        userName: `keyadmin${n}`,
+        domainName: 'acme-ak',
+        password: 'Key-Admin-Pa55!',
+        admin: true,
+      });
+      const admin = { ak: `AD${n.toUpperCase()}0000000000`.slice(0, 20), sk: `sk-${randomUUID()}` };
+      sim.iam.seedAccessKey({ ...admin, userId: adminId });
+      credentials[`keyadmin-${n}`] = admin;
+    }
+    return {
+      liveId: userId,
+      userId,
+      key,
+      config: {
+        ...common(sim, `ak-${n}`, opts.extra),
+        kind: this.kind,
+        userId,
+        ...(opts.operator ? { operator: `keyadmin-${n}` } : {}),
+      },
+      credentials,
+      expireTokens: () => sim.iam.expireTokens(userId),
+    };
+  },
+};
+
 /** One fixture per kind of the registry: a kind added without its fixture does not compile. */
-const fixturesByKind: Record<ConnectorKind, KindFixture> = {
+const fixturesByKind: Record<ConnectorKind, KindFixture | IssuedKindFixture> = {
   'huawei-iam-user': iamFixture,
   'huawei-meeting-user': meetingFixture,
   'huawei-cbh-admin': cbhFixture,
+  'huawei-iam-access-key': accessKeyFixture,
 };
 
-export const fixtures: KindFixture[] = Object.values(fixturesByKind);
+const isIssued = (f: KindFixture | IssuedKindFixture): f is IssuedKindFixture => 'issued' in f;
+
+/** The password kinds (the password conformance suite). */
+export const fixtures: KindFixture[] = Object.values(fixturesByKind).filter((f): f is KindFixture => !isIssued(f));
+/** The kinds whose target issues the secret. */
+export const issuedFixtures: IssuedKindFixture[] = Object.values(fixturesByKind).filter(isIssued);
 
 /** Builds the connector the way rotor does: parse the target with its kind's schema, then create. */
 export function connect(kind: ConnectorKind, seeded: SeededTarget, logger: Logger): Connector {
