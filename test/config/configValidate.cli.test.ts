@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { connectorKinds } from '../../src/connectors/registry.js';
 import { runCli } from '../helpers/runCli.js';
 import { env, validConfig } from './fixtures.js';
 
@@ -9,7 +10,9 @@ const broken: [string, (text: string) => string, RegExp][] = [
   [
     'an unknown kind',
     (t) => t.replace('kind: huawei-cbh-admin', 'kind: huawei-iam'),
-    /rotor\.yaml:30:11: targets\[2\]\.kind: expected one of huawei-iam-user \| huawei-meeting-user \| huawei-cbh-admin, got "huawei-iam"/,
+    new RegExp(
+      `rotor\\.yaml:30:11: targets\\[2\\]\\.kind: expected one of ${connectorKinds.join(' \\| ')}, got "huawei-iam"`,
+    ),
   ],
   [
     'a missing secretPath',
