@@ -13,6 +13,7 @@ import { makeWebhookAlerter, type Alerter } from '../rotation/alerts.js';
 import { Misconfigured, isRotorError } from '../errors/index.js';
 import { makeSharedRateGates } from '../connectors/huawei/sharedRateGate.js';
 import { makePasswordMaker } from '../rotation/makePasswordMaker.js';
+import { makeCredentialGate } from '../rotation/credentialGate.js';
 import { makeProbeMemo } from '../rotation/probeMemo.js';
 import type { RotationDeps } from '../rotation/rotationContext.js';
 import { acquireTargetLock } from '../rotation/targetLock.js';
@@ -94,6 +95,33 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
       logger.warn({ targetId: t.id }, 'TLS verification is OFF for this target (insecureSkipVerify)');
   }
 
+  /** Targets whose secret is an operator credential: rotating one changes that credential. */
+  const rotatorsOf = (name: string) => {
+    const ref = config.credentials[name];
+    return ref ? config.targets.filter((t) => t.secretPath === ref.secretPath) : [];
+  };
+  function credentialGateFor(target: TargetConfig, used: string[]) {
+    const uses = used.filter((name) => rotatorsOf(name).some((r) => r.id !== target.id));
+    const changes = Object.keys(config.credentials).filter((name) => rotatorsOf(name).some((r) => r.id === target.id));
+    if (uses.length === 0 && changes.length === 0) return undefined;
+    return makeCredentialGate({
+      redis,
+      prefix,
+      targetId: target.id,
+      uses,
+      changes,
+      // Between prepare and promotion; an issued credential's `retiring` record is past its promotion.
+      changeInFlight: async (name) => {
+        for (const r of rotatorsOf(name)) {
+          const step = await store.pendingStep(r.id);
+          if (step !== null && step !== 'retiring') return true;
+        }
+        return false;
+      },
+      ttlMs: Math.max(config.rotation.lockTtlMs, 60_000),
+    });
+  }
+
   function build(target: TargetConfig): RotationDeps {
     const descriptor = descriptorOf(registry, target.kind);
     if (!descriptor) throw new Misconfigured(`target ${target.id}: no connector for kind "${target.kind}"`);
@@ -118,6 +146,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
       ),
       accountPolicy: cachedAccountPolicy(connector.accountPolicy, config.rotation.accountPolicyTtlMs, targetLogger),
       acquireLock: () => acquireTargetLock({ redis, prefix, ttlMs: config.rotation.lockTtlMs }, target.id),
+      credentialGate: credentialGateFor(target, descriptor.credentialsUsed?.(target) ?? []),
       probes,
       status,
       alert,

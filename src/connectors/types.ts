@@ -47,4 +47,9 @@ export interface ConnectorDescriptor<Schema extends z.ZodType = z.ZodType, Kind 
    */
   noAdminReset(target: z.infer<Schema>): string | undefined;
   create(target: z.infer<Schema>, deps: ConnectorDeps): Connector;
+  /**
+   * Names (under `credentials:`) of the operator credentials a rotation of the target uses: while one of
+   * them is itself being rotated, the target's rotations wait (rotation/credentialGate.ts).
+   */
+  credentialsUsed?(target: z.infer<Schema>): string[];
 }

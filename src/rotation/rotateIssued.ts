@@ -12,6 +12,7 @@ import {
 } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
 import { checkpoint } from './checkpoint.js';
+import { enterCredentialGate } from './credentialGate.js';
 import { loadIssued, promoteIssued, retiringRecord, type CurrentIssued } from './issuedCredential.js';
 import { markOutOfSync } from './outOfSync.js';
 import {
@@ -50,6 +51,7 @@ export async function rotateIssued(
 
   const lock = await deps.acquireLock();
   if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
+  const gate = await enterCredentialGate(deps, lock);
   try {
     const status = await deps.status.get(target.id);
     if (status?.state === 'out-of-sync') {
@@ -133,6 +135,7 @@ export async function rotateIssued(
     await audit.step('commit', rotationId);
     return await verifyAndPromote(finish, withIssued, version, false);
   } finally {
+    await gate().catch(() => undefined);
     await lock.release().catch(() => undefined);
   }
 }

@@ -14,6 +14,7 @@ import {
 import { recordSuccess } from './bookkeeping.js';
 import { finalize } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
+import { enterCredentialGate } from './credentialGate.js';
 import { recover } from './recover.js';
 import { rotateIssued } from './rotateIssued.js';
 import {
@@ -43,6 +44,7 @@ export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Pr
   // lock: one rotation per target, whichever job asked for it.
   const lock = await deps.acquireLock();
   if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
+  const gate = await enterCredentialGate(deps, lock);
   try {
     const status = await deps.status.get(target.id);
     if (status?.state === 'out-of-sync') {
@@ -138,6 +140,7 @@ export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Pr
     return await recordSuccess(deps, audit, log, outcome, started);
   } finally {
     // release
+    await gate().catch(() => undefined);
     await lock.release().catch(() => undefined);
   }
 }

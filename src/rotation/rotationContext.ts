@@ -6,6 +6,7 @@ import type { RotationOutcomeLabel } from '../observability/metrics.js';
 import type { AccountPasswordPolicy } from '../policy/index.js';
 import type { SecretStore } from '../types/secretStore.js';
 import type { Alerter } from './alerts.js';
+import type { CredentialGate } from './credentialGate.js';
 import type { PasswordMaker } from './makePasswordMaker.js';
 import type { ProbeMemo } from './probeMemo.js';
 import type { TargetLock } from './targetLock.js';
@@ -25,6 +26,8 @@ export interface RotationDeps {
   /** The account policy (IAM), cached for a while: it changes rarely and costs a request. */
   accountPolicy(): Promise<AccountPasswordPolicy | undefined>;
   acquireLock(): Promise<TargetLock | undefined>;
+  /** Ordering with operator credentials this target uses or is (credentialGate.ts); absent when neither. */
+  credentialGate?: CredentialGate;
   probes: ProbeMemo;
   status: TargetStatusStore;
   alert: Alerter;

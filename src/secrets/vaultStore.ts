@@ -185,6 +185,13 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
       return written.version;
     },
 
+    async pendingStep(targetId) {
+      const r = await read(data(pendingPath(targetId)), undefined, 'read pending record');
+      if (r.kind !== 'live') return null;
+      const step = r.meta.data.step;
+      return typeof step === 'string' ? step : 'unknown';
+    },
+
     async deletePending(targetId) {
       const path = metadata(pendingPath(targetId));
       // Deleting the metadata removes every version, so no earlier password stays readable there.

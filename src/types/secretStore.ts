@@ -86,6 +86,8 @@ export interface SecretStore {
   readIssuePending(targetId: string): Promise<{ record: IssuePendingRecord; version: number } | null>;
   /** Check-and-set write of it (`cas: 0` = create only); returns the new version. */
   writeIssuePending(targetId: string, record: IssuePendingRecord, cas: number): Promise<number>;
+  /** The `step` of the target's pending record, whatever its kind, or null when there is none. */
+  pendingStep(targetId: string): Promise<string | null>;
   /** Removes every version of the pending record (metadata delete) so no old password lingers. */
   deletePending(targetId: string): Promise<void>;
   /** Writes the new password with cas, keeping all other fields; stamps custom_metadata. Returns the new version. */

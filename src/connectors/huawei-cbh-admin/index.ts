@@ -15,4 +15,5 @@ export const cbhAdminConnector: ConnectorDescriptor<typeof cbhAdminTargetSchema,
   // The change itself is an admin reset.
   noAdminReset: () => undefined,
   create: createCbhAdminConnector,
+  credentialsUsed: (target) => [target.operator],
 };

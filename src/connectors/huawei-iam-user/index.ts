@@ -16,4 +16,6 @@ export const iamUserConnector: ConnectorDescriptor<typeof iamUserTargetSchema, '
   noAdminReset: (target) =>
     target.adminCredential ? undefined : 'no admin reset for this kind without adminCredential',
   create: createIamUserConnector,
+  // The admin credential reads the account policy during a rotation (and resets in reconcile).
+  credentialsUsed: (target) => (target.adminCredential ? [target.adminCredential] : []),
 };

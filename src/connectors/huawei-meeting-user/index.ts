@@ -15,4 +15,5 @@ export const meetingUserConnector: ConnectorDescriptor<typeof meetingUserTargetS
   // Meeting documents no admin reset: reconcile probes the known passwords again.
   noAdminReset: () => 'no admin reset for this kind',
   create: createMeetingUserConnector,
+  credentialsUsed: (target) => (target.auth.method === 'app' ? [target.auth.credential] : []),
 };
