@@ -83,7 +83,7 @@ const seeders: { [Kind in ConnectorKind]: Seeder<Extract<TargetConfig, { kind: K
     });
     const key = { ak: randomBytes(10).toString('hex').toUpperCase(), sk: randomBytes(20).toString('hex') };
     sim.iam.seedAccessKey({ ...key, userId: target.userId });
-    await put(target.secretPath, { access_key: key.ak, secret_key: key.sk });
+    await put(target.secretPath, { [target.fields.accessKey]: key.ak, [target.fields.secretKey]: key.sk });
     if (target.operator) {
       await credential(target.operator, () => {
         const { userId } = sim.iam.seedUser({

@@ -65,7 +65,7 @@ export function createIamAccessKeyConnector(target: IamAccessKeyTarget, deps: Co
       : undefined;
 
   const issuer: CredentialIssuer = {
-    fields: { id: 'access_key', secret: 'secret_key' },
+    fields: { id: target.fields.accessKey, secret: target.fields.secretKey },
     limit: 2,
     retirement: {
       quietPeriodMs: target.retirement.quietPeriod,

@@ -32,4 +32,5 @@ export const iamAccessKeyConnector: ConnectorDescriptor<typeof iamAccessKeyTarge
   noAdminReset: () =>
     'an access key cannot be reset: delete the keys no consumer uses in the IAM console and seed Vault with the one in use',
   create: createIamAccessKeyConnector,
+  credentialsUsed: (target) => (target.operator ? [target.operator] : []),
 };

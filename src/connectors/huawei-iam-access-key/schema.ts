@@ -30,6 +30,17 @@ export const iamAccessKeyTargetSchema = z
      * keys. Without it, the calls are signed with the key being rotated: the user rotates its own key.
      */
     operator: z.string().min(1).optional(),
+    /**
+     * The secret's field names for the AK and the SK. An operator credential (`credentials:`) read as
+     * `{ ak, sk }` (the CBH operator) is rotated with `fields: { accessKey: ak, secretKey: sk }`.
+     */
+    fields: z
+      .object({
+        accessKey: z.string().min(1).default('access_key'),
+        secretKey: z.string().min(1).default('secret_key'),
+      })
+      .strict()
+      .prefault({}),
     retirement: retirementSchema.prefault({}),
     ...huaweiTargetExtras,
   })
