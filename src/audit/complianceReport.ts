@@ -105,6 +105,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
         time: state.lastHeartbeat.time,
         outcome: state.lastHeartbeat.outcome ?? 'unknown',
       },
+      oldKeyInUseSince: state.oldKeyInUseSince,
       onDemandRequests: inPeriod
         .filter((e) => e.type === 'rotation.requested' && e.actor !== 'scheduler')
         .map((e) => {

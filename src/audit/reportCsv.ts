@@ -22,6 +22,7 @@ const columns = [
   'schedule',
   'last_heartbeat',
   'last_heartbeat_outcome',
+  'old_key_in_use_since',
 ] as const;
 
 /**
@@ -51,6 +52,7 @@ export function renderReportCsv(report: ComplianceReport): string {
     t.schedule ?? '',
     t.lastHeartbeat?.time ?? '',
     t.lastHeartbeat?.outcome ?? '',
+    t.oldKeyInUseSince ?? '',
   ]);
   return [columns, ...rows].map((row) => row.map((cell) => csvCell(String(cell))).join(',')).join('\r\n') + '\r\n';
 }

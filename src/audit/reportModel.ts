@@ -82,6 +82,8 @@ export interface TargetCompliance {
   outOfSyncSince?: string;
   /** Last heartbeat (a login with the password Vault holds), when heartbeats are recorded. */
   lastHeartbeat?: { time: string; outcome: string };
+  /** An access key's replaced key still in use at its maximum wait: kept by rotor (and alerted) since then. */
+  oldKeyInUseSince?: string;
   onDemandRequests: OnDemandRequest[];
 }
 

@@ -19,6 +19,8 @@ export interface TargetState {
   lastVerified?: string;
   outOfSyncSince?: string;
   lastHeartbeat?: AuditEvent;
+  /** An issued credential's replaced key still in use at its maximum wait: kept, since then. */
+  oldKeyInUseSince?: string;
 }
 
 export interface TargetTimeline {
@@ -41,6 +43,7 @@ export function makeTargetTimeline(events: readonly AuditEvent[]): TargetTimelin
   let driftSince: string | undefined;
   let lastVerified: string | undefined;
   let lastHeartbeat: AuditEvent | undefined;
+  let oldKeyInUseSince: string | undefined;
 
   function apply(e: AuditEvent): void {
     switch (e.type) {
@@ -50,9 +53,12 @@ export function makeTargetTimeline(events: readonly AuditEvent[]): TargetTimelin
         outOfSyncSince = undefined;
         driftSince = undefined;
         if (e.detail?.verified === true) lastVerified = e.time;
+        // A new key was issued: the account no longer holds the kept one (its limit would have stopped it).
+        oldKeyInUseSince = undefined;
         break;
       case 'rotation.step':
         if (e.step === 'verify' && e.detail?.verified === true) lastVerified = e.time;
+        if (e.step === 'retire' && e.detail?.result === 'kept-in-use') oldKeyInUseSince = e.time;
         break;
       case 'rotation.failed':
         lastFailure = e;
@@ -98,7 +104,7 @@ export function makeTargetTimeline(events: readonly AuditEvent[]): TargetTimelin
           lastSuccess = { time: stamp.rotatedAt.getTime(), version: stamp.version };
       }
       const ageMs = lastSuccess ? Math.max(0, at - lastSuccess.time) : undefined;
-      const base = { lastSuccess, ageMs, lastFailure, lastVerified, outOfSyncSince, lastHeartbeat };
+      const base = { lastSuccess, ageMs, lastFailure, lastVerified, outOfSyncSince, lastHeartbeat, oldKeyInUseSince };
       if (outOfSyncSince) return { ...base, status: 'out-of-sync', statusSince: outOfSyncSince };
       if (driftSince) return { ...base, status: 'drifted', statusSince: driftSince };
       if (!lastSuccess) return { ...base, status: 'never-rotated' };

@@ -242,7 +242,7 @@ describe('renderReport', () => {
     expect(lines).toHaveLength(8);
     expect(lines[0]).toMatch(/^target_id,kind,status,last_success,version,age_days,max_age_days,rotations,failures,/);
     expect(lines[2]).toMatch(/^meeting-bob,huawei-meeting-user,overdue,2025-02-10T03:00:00.000Z,2,49.4,30.0,0,2,/);
-    expect(lines[1]).toMatch(/,1,cli:alice,,,,,,$/);
+    expect(lines[1]).toMatch(/,1,cli:alice,,,,,,,$/);
   });
 
   it('CSV quotes commas and defuses cells a spreadsheet would run as formulas', () => {

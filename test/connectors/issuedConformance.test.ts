@@ -8,7 +8,9 @@ import { startHuaweiSimulator, type HuaweiSimulator } from '../../src/dev/huawei
 import { startVaultEmulator, type VaultEmulator } from '../../src/dev/vaultEmulator.js';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
+import { buildComplianceReport } from '../../src/audit/complianceReport.js';
 import { retireIssued } from '../../src/rotation/retireIssued.js';
+import { assessStatus, noteOf } from '../../src/scheduling/statusReport.js';
 import { rotateTarget } from '../../src/rotation/rotateTarget.js';
 import { captureLogs } from '../helpers/logCapture.js';
 import { dumpRedis } from '../helpers/redisDump.js';
@@ -152,6 +154,20 @@ describe.each([
     const status = await env.rotor.status.get(env.target.id);
     expect(status?.notice).toMatch(/old key is still in use/);
     expect(logs.text()).toContain('rotation.old_key_in_use');
+    // rotor status says so in the target's NOTE ...
+    const row = assessStatus({ target: env.target, now: Date.now(), engine: status, jitterMs: 0 });
+    expect(noteOf(row)).toMatch(/^the old key is still in use .* move its consumers to the new key/);
+    // ... and the compliance report carries it.
+    const now = new Date();
+    const report = buildComplianceReport({
+      targets: [{ id: env.target.id, kind: env.target.kind }],
+      events: (await env.rotor.audit.read?.()) ?? [],
+      lastRotation: new Map(),
+      now,
+      since: new Date(now.getTime() - 3_600_000),
+      until: now,
+    });
+    expect(report.targets[0]?.oldKeyInUseSince).toEqual(expect.any(String));
   });
 
   it('recovers a lost create reply: the orphan is deleted, a fresh key promoted, never more than 2 keys', async () => {
