@@ -188,6 +188,80 @@ describe.each([
     expect(sim.requests('iam.createAccessKey').every((r) => r.errorCode !== '400')).toBe(true);
   });
 
+  it.each([
+    ['an HTML page from a proxy', { kind: 'reply', status: 200, contentType: 'text/html', body: '<html>ok</html>' }],
+    [
+      'a 201 without the secret',
+      { kind: 'reply', status: 201, json: { credential: { access: 'NOSECRETAK0000000001', status: 'active' } } },
+    ],
+    ['a 500 without a documented body', { kind: 'status', status: 500, body: 'none' }],
+  ] as const)(
+    'takes %s in reply to the create as an unknown outcome, and the next attempt finishes',
+    async (_what, fault) => {
+      const env = await setUp();
+      sim.inject({ ...fault, route: 'iam.createAccessKey' });
+      await expect(env.rotate()).rejects.toMatchObject({ code: 'OutcomeUnknown' });
+      expect((await env.vaultKey()).ak).toBe(env.seeded.key.ak);
+      expect((await env.rotor.store.readIssuePending(env.target.id))?.record.step).toBe('prepared');
+      await env.rotate();
+      const now = await env.vaultKey();
+      expect(await signsWith(now)).toBe(200);
+      expect(
+        sim.iam
+          .accessKeysOf(env.seeded.userId)
+          .map((k) => k.ak)
+          .sort(),
+      ).toEqual([env.seeded.key.ak, now.ak].sort());
+    },
+  );
+
+  it('resumes an attempt that stored the create reply: verifies and promotes that key, creates no other', async () => {
+    const env = await setUp();
+    // The state a worker killed right after storing the reply leaves: the new key exists, its SK in the record.
+    const url = new URL(`${sim.url}/v3.0/OS-CREDENTIAL/credentials`);
+    const body = JSON.stringify({ credential: { user_id: env.seeded.userId } });
+    const headers = { 'Content-Type': 'application/json;charset=utf8' };
+    const signed = signSdkHmacSha256({ method: 'POST', url, headers, body }, env.seeded.key);
+    const created = (await (await fetch(url, { method: 'POST', headers: { ...headers, ...signed }, body })).json()) as {
+      credential: { access: string; secret: string };
+    };
+    await env.rotor.store.writeIssuePending(
+      env.target.id,
+      {
+        rotation_id: randomUUID(),
+        started_at: new Date().toISOString(),
+        step: 'issued',
+        from_version: 1,
+        existing_ids: [env.seeded.key.ak],
+        retire_id: env.seeded.key.ak,
+        issued_id: created.credential.access,
+        issued_secret: created.credential.secret,
+      },
+      0,
+    );
+    const creates = sim.requests('iam.createAccessKey').length;
+    expect(await env.rotate()).toMatchObject({ recovered: true, verified: true });
+    expect(sim.requests('iam.createAccessKey')).toHaveLength(creates);
+    expect(await env.vaultKey()).toEqual({ ak: created.credential.access, sk: created.credential.secret });
+  });
+
+  it('takes an empty 200 to the deactivation as unknown and only counts it done when IAM says inactive', async () => {
+    const env = await setUp();
+    await env.rotate();
+    sim.inject({ kind: 'reply', status: 200, route: 'iam.updateAccessKey' });
+    const results: string[] = [];
+    for (let i = 0; i < 100 && !results.includes('deactivated'); i++) {
+      const step = await env
+        .retire()
+        .catch((err: { code?: string }) => ({ done: false, result: `error ${err.code}`, checkAgainInMs: 100 }));
+      results.push(step.result);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(results).toContain('error OutcomeUnknown');
+    expect(results.at(-1)).toBe('deactivated');
+    expect(sim.iam.accessKeysOf(env.seeded.userId).find((k) => k.ak === env.seeded.key.ak)?.status).toBe('inactive');
+  });
+
   it('never deletes the key Vault holds, even when a pending record does not list it', async () => {
     const env = await setUp();
     await env.rotor.store.writeIssuePending(
