@@ -32,7 +32,28 @@ export async function dryRunTarget(deps: RotationDeps): Promise<DryRunReport> {
 
   const secret = await store.readSecret(target.secretPath).catch(() => null);
   const current = secret?.password;
-  if (typeof current !== 'string' || current === '') {
+  const issuer = connector.issuer;
+  if (issuer) {
+    // An issued credential: the key Vault holds signs, and the account has room for a new one.
+    const id = secret?.data[issuer.fields.id];
+    const value = secret?.data[issuer.fields.secret];
+    if (typeof id !== 'string' || id === '' || typeof value !== 'string' || value === '') {
+      report.problems.push(
+        `the secret at ${target.secretPath} needs "${issuer.fields.id}" and "${issuer.fields.secret}"`,
+      );
+    } else {
+      const self = { id, secret: value };
+      await attempt('current key accepted by the target', async () =>
+        (await issuer.verify(self)) ? undefined : 'the key stored in Vault is refused by the target',
+      );
+      await attempt('room for a new key', async () => {
+        const keys = await issuer.list(self);
+        return keys.length < issuer.limit
+          ? undefined
+          : `the account already holds ${keys.length} keys, its limit: a rotation would stop until one is deleted`;
+      });
+    }
+  } else if (typeof current !== 'string' || current === '') {
     report.problems.push(`the secret at ${target.secretPath} has no "password" field`);
   } else {
     await attempt('current password accepted by the target', async () => {

@@ -9,6 +9,7 @@ import { startVaultEmulator, type VaultEmulator } from '../../src/dev/vaultEmula
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { buildComplianceReport } from '../../src/audit/complianceReport.js';
+import { dryRunTarget } from '../../src/rotation/dryRun.js';
 import { retireIssued } from '../../src/rotation/retireIssued.js';
 import { assessStatus, noteOf } from '../../src/scheduling/statusReport.js';
 import { rotateTarget } from '../../src/rotation/rotateTarget.js';
@@ -296,6 +297,25 @@ describe.each([
     expect(sim.iam.accessKeysOf(env.seeded.userId)).toHaveLength(2);
     expect(await env.rotor.store.readIssuePending(env.target.id)).toBeNull();
     expect((await env.vaultKey()).ak).toBe(env.seeded.key.ak);
+  });
+
+  it('dry-runs: the key Vault holds signs, and the account has room for a new one; nothing changes', async () => {
+    const env = await setUp();
+    const deps = env.rotor.rotationDeps(env.target);
+    const report = await dryRunTarget(deps);
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    expect(report.checked).toEqual(
+      expect.arrayContaining(['current key accepted by the target', 'room for a new key']),
+    );
+    sim.iam.seedAccessKey({
+      ak: `FULL${randomUUID().slice(0, 16).toUpperCase()}`,
+      sk: `full-${randomUUID()}`,
+      userId: env.seeded.userId,
+    });
+    const full = await dryRunTarget(deps);
+    expect(full.ok).toBe(false);
+    expect(full.problems.join(' ')).toMatch(/already holds 2 keys/);
+    expect(sim.iam.accessKeysOf(env.seeded.userId)).toHaveLength(2);
   });
 
   it('keeps every SK out of logs, audit events and Redis', async () => {
