@@ -83,7 +83,16 @@ export function makeRotateProcessor(rotor: Rotor) {
         return { targetId: target.id, followUp: 'retire', result: step.result };
       }
       const outcome = await rotateTarget(deps, run);
-      if (outcome.followUp) await followUps.schedule(target.id, outcome.followUp);
+      if (outcome.followUp) {
+        // The rotation itself succeeded; a follow-up that cannot be queued now is queued by the target's
+        // next attempt, which waits for it (rotateIssued.ts) instead of being recorded as a failure here.
+        await followUps.schedule(target.id, outcome.followUp).catch((err: unknown) => {
+          deps.logger.warn(
+            { err, followUp: outcome.followUp?.kind },
+            'follow-up job not queued; the next attempt queues it',
+          );
+        });
+      }
       return outcome;
     } catch (thrown) {
       if (thrown instanceof DelayedError) throw thrown;
