@@ -1,11 +1,15 @@
 import * as policy from '../policy/index.js';
 import { connectors, descriptorOf, type ConnectorRegistry } from './registry.js';
+import { resolvedFor } from './types.js';
 
 /**
  * The policy functions, told a target's kind instead of its rules: the registry supplies each kind's
  * hard password rules, so `policy/` stays below the connectors and never names a kind.
  */
-const rulesFrom = (registry: ConnectorRegistry) => (kind: string) => descriptorOf(registry, kind)?.rules;
+const rulesFrom = (registry: ConnectorRegistry) => (kind: string, target?: unknown) => {
+  const descriptor = descriptorOf(registry, kind);
+  return descriptor && (target === undefined ? descriptor.rules : resolvedFor(descriptor, target).rules);
+};
 
 export function effectivePolicy(
   input: policy.EffectivePolicyInput,
