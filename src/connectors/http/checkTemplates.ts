@@ -1,3 +1,4 @@
+import { closest } from '../../config/suggest.js';
 import { holesOf, isSecretName, parseTemplate, TemplateSyntaxError, type Hole } from './template.js';
 
 /**
@@ -15,7 +16,7 @@ export interface TemplateIssue {
 type Place = 'path' | 'query' | 'header' | 'body';
 type Step = 'login' | 'change' | 'verify';
 
-/** The shape of one request, as far as templates go (structural: the schema's output fits). */
+/** One request, as far as templates go. */
 interface RequestView {
   path: string;
   query: Record<string, string>;
@@ -23,17 +24,61 @@ interface RequestView {
   basicAuth?: { username: string; password: string };
   json?: unknown;
   form?: Record<string, string>;
-  refusals: { outcome: string; cooldown?: number }[];
+  refusals: { outcome: unknown; cooldown?: unknown }[];
+  session?: unknown;
+  idempotent: boolean;
 }
 
 interface TargetView {
   vars: Record<string, string>;
   credentials: string[];
-  login?: RequestView & { session?: unknown };
-  change: RequestView & { idempotent: boolean };
+  login?: RequestView;
+  change: RequestView;
   verify: 'login' | 'none' | RequestView;
-  cooldown?: number;
-  rules: { mustNotContain: string[] };
+  cooldown?: unknown;
+  mustNotContain: string[];
+}
+
+/*
+ * The checks run even when other parts of the target are invalid (so one run lists every problem),
+ * so they read the target as it was written, taking nothing for granted.
+ */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const objectOf = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const stringsOf = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(objectOf(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+
+function requestView(v: unknown): RequestView | undefined {
+  if (!isObject(v)) return undefined;
+  const basic = objectOf(v.basicAuth);
+  return {
+    path: typeof v.path === 'string' ? v.path : '/',
+    query: stringsOf(v.query),
+    headers: stringsOf(v.headers),
+    basicAuth: isObject(v.basicAuth)
+      ? { username: String(basic.username ?? ''), password: String(basic.password ?? '') }
+      : undefined,
+    json: v.json,
+    form: isObject(v.form) ? stringsOf(v.form) : undefined,
+    refusals: listOf(v.refusals).map((r) => ({ outcome: objectOf(r).outcome, cooldown: objectOf(r).cooldown })),
+    session: v.session,
+    idempotent: v.idempotent === true,
+  };
+}
+
+function targetView(raw: unknown): TargetView {
+  const t = objectOf(raw);
+  const verify = t.verify ?? 'login';
+  return {
+    vars: stringsOf(t.vars),
+    credentials: listOf(t.credentials).filter((c): c is string => typeof c === 'string'),
+    login: requestView(t.login),
+    change: requestView(t.change) ?? requestView({})!,
+    verify: verify === 'login' || verify === 'none' ? verify : (requestView(verify) ?? 'none'),
+    cooldown: t.cooldown,
+    mustNotContain: listOf(objectOf(t.rules).mustNotContain).filter((c): c is string => typeof c === 'string'),
+  };
 }
 
 /** Every template of a request with its place and path inside the request. */
@@ -72,7 +117,8 @@ function nameProblem(hole: Hole, step: Step, target: TargetView): string | undef
     ...stepNames[step].filter((n) => n !== 'login.session' || target.login),
     ...target.credentials.map((c) => `credentials.${c}.FIELD`),
   ];
-  const unknown = `unknown variable ${written}; in the ${step} request the names are: ${known.join(', ')}`;
+  const guess = closest(hole.name.join('.'), known);
+  const unknown = `unknown variable ${written}${guess ? ` (did you mean {{ ${guess} }}?)` : ''}; in the ${step} request the names are: ${known.join(', ')}`;
   if (root === 'vars') {
     if (a === undefined || b !== undefined) return unknown;
     if (!Object.hasOwn(target.vars, a)) return `${unknown} (add ${a} under vars: if it is meant)`;
@@ -152,8 +198,10 @@ function checkRequest(req: RequestView, step: Step, base: (string | number)[], t
   return issues;
 }
 
-export function checkTemplates(target: TargetView): TemplateIssue[] {
+export function checkTemplates(raw: unknown): TemplateIssue[] {
+  const target = targetView(raw);
   const issues: TemplateIssue[] = [];
+  if (!isObject(objectOf(raw).change)) return issues;
   if (target.login) issues.push(...checkRequest(target.login, 'login', ['login'], target));
   issues.push(...checkRequest(target.change, 'change', ['change'], target));
   if (target.verify === 'login' && !target.login) {
@@ -163,7 +211,7 @@ export function checkTemplates(target: TargetView): TemplateIssue[] {
     });
   }
   if (typeof target.verify === 'object') issues.push(...checkRequest(target.verify, 'verify', ['verify'], target));
-  target.rules.mustNotContain.forEach((name, i) => {
+  target.mustNotContain.forEach((name, i) => {
     if (!Object.hasOwn(target.vars, name))
       issues.push({
         path: ['rules', 'mustNotContain', i],

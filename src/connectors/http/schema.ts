@@ -178,10 +178,14 @@ export const httpTargetSchema = z
     ...huaweiTargetExtras,
   })
   .strict()
-  .superRefine((target, ctx) => {
-    for (const issue of checkTemplates(target))
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  });
+  // `when`: the templates are checked even when another field is wrong, so one run reports every problem.
+  .superRefine(
+    (target, ctx) => {
+      for (const issue of checkTemplates(target))
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    },
+    { when: () => true },
+  );
 
 export type HttpTarget = z.infer<typeof httpTargetSchema>;
 export type HttpRequestSpec = z.infer<typeof requestSchema>;
