@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { httpExampleFile } from '../helpers/httpExamples.js';
-import { runCli } from '../helpers/runCli.js';
+import { repoRoot, runCli } from '../helpers/runCli.js';
 
 /**
  * The two http examples dropped into a config with a `strong` policy, as their header says; each
@@ -59,6 +59,12 @@ describe('rotor config validate with http targets', () => {
       expect(result.code).toBe(0);
     },
   );
+
+  it('is what docs/http-targets.md shows: both examples, verbatim', async () => {
+    const page = await readFile(join(repoRoot, 'docs', 'http-targets.md'), 'utf8');
+    expect(page).toContain(meeting);
+    expect(page).toContain(iam);
+  });
 
   it('names an unknown variable with the file, YAML path, line, the names there are and the likely one', async () => {
     const text = head + meeting.replace("oldPwd: '{{ oldPassword }}'", "oldPwd: '{{ oldPasword }}'");
