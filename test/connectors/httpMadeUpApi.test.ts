@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { makeRotor, type Rotor } from '../../src/app/makeRotor.js';
 import { configSchema } from '../../src/config/schema.js';
+import { connectors } from '../../src/connectors/registry.js';
 import { startVaultEmulator, type VaultEmulator } from '../../src/dev/vaultEmulator.js';
 import { isRotorError, type RotorError } from '../../src/errors/index.js';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
@@ -287,6 +288,19 @@ describe('a made-up REST API described as kind: http', () => {
     expect(acme.passwords.get('frank')).toBe('Fresh-Long-Pa55word');
     expect(await c.verify('Fresh-Long-Pa55word')).toBe(true);
     expect(await c.verify('Not-The-Pa55word')).toBe(false);
+  });
+
+  it('stops at an admin credential the API refuses: AuthFailed each time, and no more logins than allowed', async () => {
+    const target = connectors.http.targetSchema.parse({ ...acmeTarget(acme.url, 'zed'), maxRefusedLogins: 2 });
+    const wrong = { userName: adminCredential.userName, password: 'Not-The-Admin-Pa55' };
+    const c = connectors.http.create(target, { logger, readCredential: async () => wrong });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      outcomes.push((await rejection(c.change({ oldPassword: '', newPassword: 'Long-Enough-Pa55word' }))).name);
+    }
+    expect(outcomes).toEqual(['AuthFailed', 'AuthFailed', 'AuthFailed', 'AuthFailed']);
+    expect(acme.received.filter((r) => r.path === '/admin/session')).toHaveLength(2);
+    expect(acme.received.filter((r) => r.path.endsWith('/password-reset'))).toHaveLength(0);
   });
 
   it('writes no password, admin credential or session cookie to a log line or the audit trail', async () => {

@@ -153,6 +153,11 @@ describe('http target checks at load', () => {
       'change.refusals.0.cooldown: expected a duration for a cooldown refusal',
     ],
     [
+      'equals without a pointer',
+      (t) => Object.assign(t.change, { refusals: [{ status: 400, equals: 'X', outcome: 'unchanged' }] }),
+      'change.refusals.0.equals: equals compares a body field: add pointer:',
+    ],
+    [
       'a template syntax error',
       (t) => (t.change.headers['X-Token'] = '{{ login.session'),
       'change.headers.X-Token: template: found "{{" without a closing "}}"',

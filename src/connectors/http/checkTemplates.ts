@@ -24,7 +24,7 @@ interface RequestView {
   basicAuth?: { username: string; password: string };
   json?: unknown;
   form?: Record<string, string>;
-  refusals: { outcome: unknown; cooldown?: unknown }[];
+  refusals: { outcome: unknown; cooldown?: unknown; pointer?: unknown; equals?: unknown }[];
   session?: unknown;
   idempotent: boolean;
 }
@@ -61,7 +61,10 @@ function requestView(v: unknown): RequestView | undefined {
       : undefined,
     json: v.json,
     form: isObject(v.form) ? stringsOf(v.form) : undefined,
-    refusals: listOf(v.refusals).map((r) => ({ outcome: objectOf(r).outcome, cooldown: objectOf(r).cooldown })),
+    refusals: listOf(v.refusals).map((r) => {
+      const { outcome, cooldown, pointer, equals } = objectOf(r);
+      return { outcome, cooldown, pointer, equals };
+    }),
     session: v.session,
     idempotent: v.idempotent === true,
   };
@@ -170,6 +173,12 @@ function checkRequest(req: RequestView, step: Step, base: (string | number)[], t
   if (req.json !== undefined && req.form !== undefined)
     issues.push({ path: [...base, 'form'], message: 'expected one body: json or form, not both' });
   req.refusals.forEach((rule, i) => {
+    if (rule.equals !== undefined && rule.pointer === undefined) {
+      issues.push({
+        path: [...base, 'refusals', i, 'equals'],
+        message: 'equals compares a body field: add pointer: (e.g. pointer: /error_code) to say which',
+      });
+    }
     if (rule.outcome === 'cooldown' && rule.cooldown === undefined && target.cooldown === undefined) {
       issues.push({
         path: [...base, 'refusals', i, 'cooldown'],

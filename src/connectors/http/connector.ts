@@ -1,4 +1,4 @@
-import { Misconfigured, TargetUnchanged } from '../../errors/index.js';
+import { Misconfigured } from '../../errors/index.js';
 import type { Connector, ConnectorDeps } from '../types.js';
 import { huaweiHttpFor, type HuaweiReply } from '../huawei/http.js';
 import { loginGuardFor } from '../huawei/loginGuard.js';
@@ -89,8 +89,16 @@ export function createHttpConnector(target: HttpTarget, deps: ConnectorDeps): Co
     return t;
   }
 
-  const sessionFor = (password: string) =>
-    tokenAs(tokens, target.id, loginProvesPassword ? password : '', () => doLogin(password));
+  /**
+   * The session to change with. A login with the current password that is refused left the target
+   * unchanged (TargetUnchanged); an operator's refused login stays AuthFailed: retrying cannot help.
+   */
+  async function sessionFor(oldPassword: string): Promise<{ token: string; cached: boolean }> {
+    if (loginProvesPassword) return tokenAs(tokens, target.id, oldPassword, () => doLogin(oldPassword));
+    const hit = tokens.get('');
+    if (hit) return { token: hit.token, cached: true };
+    return { token: (await doLogin(oldPassword)).token, cached: false };
+  }
 
   async function sendChange(oldPassword: string, newPassword: string, session: string | undefined) {
     const s = await scope({ oldPassword, newPassword, session });
@@ -105,8 +113,8 @@ export function createHttpConnector(target: HttpTarget, deps: ConnectorDeps): Co
         await doLogin(password);
         return;
       }
-      if (verifyRequest && !(await verifyByLogin(() => guard.login(() => read(verifyRequest, 'verify', password)))))
-        throw new TargetUnchanged(`${target.id}: the password was refused`);
+      // Refused: AuthFailed, as the contract says, counted by the guard.
+      if (verifyRequest) await guard.login(() => read(verifyRequest, 'verify', password));
     },
 
     async change({ oldPassword, newPassword }) {
