@@ -30,6 +30,15 @@ export function generateForPolicy(
   options: policy.GenerateForPolicyOptions,
   registry: ConnectorRegistry = connectors,
 ): string[] {
-  const rules = options.targetKind === undefined ? undefined : rulesFrom(registry)(options.targetKind);
+  const rules =
+    options.targetRules ?? (options.targetKind === undefined ? undefined : rulesFrom(registry)(options.targetKind));
   return policy.generateForPolicy({ ...options, ...(rules === undefined ? {} : { targetRules: rules }) });
+}
+
+/** One target's hard password rules: its kind's, or its own where the kind lets a target describe them (http). */
+export function rulesOfTarget(
+  target: { kind: string },
+  registry: ConnectorRegistry = connectors,
+): policy.ConnectorPasswordRules | undefined {
+  return rulesFrom(registry)(target.kind, target);
 }

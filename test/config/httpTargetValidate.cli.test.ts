@@ -108,3 +108,34 @@ describe('rotor config validate with http targets', () => {
     expect(result.code).toBe(2);
   });
 });
+
+describe('rotor policy generate --target with an http target', () => {
+  it("follows the target's own rules: its length bounds and its special characters", async () => {
+    const file = join(dir, 'policy.yaml');
+    await writeFile(
+      file,
+      `${head}  any: { minClasses: 0 }
+targets:
+  - id: t
+    kind: http
+    endpoint: https://x.example
+    secretPath: a/b
+    vars: { account: bob }
+    rules: { minLength: 10, maxLength: 12, specialChars: '-', minClasses: 4, mustNotContain: [account] }
+    change: { method: PUT, path: /p, json: { p: '{{ newPassword }}' }, success: { status: 200 } }
+    verify: none
+`,
+    );
+    const result = await runCli(['--config', file, 'policy', 'generate', 'any', '--target', 't', '--count', '20'], env);
+    expect(result.code).toBe(0);
+    const passwords = result.stdout.trim().split('\n');
+    expect(passwords).toHaveLength(20);
+    for (const p of passwords) {
+      expect(p.length).toBeGreaterThanOrEqual(10);
+      expect(p.length).toBeLessThanOrEqual(12);
+      expect(p).toMatch(/^[A-Za-z0-9-]+$/);
+      expect(p).toMatch(/-/);
+      expect(p.toLowerCase()).not.toContain('bob');
+    }
+  });
+});
