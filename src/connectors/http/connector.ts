@@ -41,7 +41,7 @@ function sessionOf(reply: HuaweiReply, where: NonNullable<HttpLoginSpec['session
  * sent is an unknown outcome, resolved by recovery (a probe, or an idempotent re-send).
  */
 export function createHttpConnector(target: HttpTarget, deps: ConnectorDeps): Connector {
-  const http = huaweiHttpFor(target.endpoint, target, deps);
+  const http = huaweiHttpFor(target.endpoint, target, deps, 'http');
   const login = target.login && compileRequest(target.login);
   const change = compileRequest(target.change);
   const verifyRequest = typeof target.verify === 'object' ? compileRequest(target.verify) : undefined;

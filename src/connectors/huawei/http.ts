@@ -55,6 +55,8 @@ export interface HuaweiHttpOptions {
   logger: Logger;
   /** Where the per-endpoint rate is kept: shared across processes (Redis) or, by default, in this process. */
   rateGate?: RateGateFactory;
+  /** Who is called, for traces: `huawei` (default), or `http` for a target described in the config. */
+  system?: string;
 }
 
 // Keep-alive agents shared by every connector: rotations against one endpoint reuse connections.
@@ -93,6 +95,7 @@ export function huaweiHttpFor(
   endpoint: string,
   target: HuaweiTransportTarget,
   deps: Pick<HuaweiHttpOptions, 'logger' | 'rateGate'>,
+  system?: string,
 ): HuaweiHttp {
   return new HuaweiHttp({
     endpoint,
@@ -101,6 +104,7 @@ export function huaweiHttpFor(
     settings: target.http,
     logger: deps.logger,
     rateGate: deps.rateGate,
+    ...(system === undefined ? {} : { system }),
   });
 }
 
@@ -152,7 +156,7 @@ export class HuaweiHttp {
 
   private once(call: HuaweiCall): Promise<HuaweiReply> {
     const url = new URL(call.path, this.opts.endpoint);
-    const info = { system: 'huawei', method: call.method, url, operation: call.name };
+    const info = { system: this.opts.system ?? 'huawei', method: call.method, url, operation: call.name };
     return traceHttp(
       info,
       () => this.untracedOnce(call),
