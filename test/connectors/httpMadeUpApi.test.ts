@@ -163,7 +163,7 @@ let vault: VaultEmulator;
 let rotor: Rotor;
 const prefix = `test-${randomUUID()}`;
 const redis = makeRedisConnection(redisUrl);
-const accounts = ['bob', 'carol', 'dave', 'erin', 'frank'];
+const accounts = ['bob', 'carol', 'dave', 'erin', 'frank', 'gina'];
 
 beforeAll(async () => {
   acme = await startAcme();
@@ -179,7 +179,11 @@ beforeAll(async () => {
     redis: { url: redisUrl, prefix },
     vault: { address: vault.url, auth: { method: 'token', token: vault.rootToken } },
     credentials: { 'acme-admin': { secretPath: 'ops/acme-admin' } },
-    targets: accounts.map((a) => acmeTarget(acme.url, a)),
+    targets: [
+      ...accounts.filter((a) => a !== 'gina').map((a) => acmeTarget(acme.url, a)),
+      // The same API without a way to verify: every rotation is audited as unverified.
+      { ...acmeTarget(acme.url, 'gina'), id: 'acme-gina-unverified', verify: 'none' },
+    ],
   });
   rotor = await makeRotor(config, logger);
 });
@@ -230,6 +234,22 @@ describe('a made-up REST API described as kind: http', () => {
     // The cookie from the login, not the other one it set, and the password in the form body.
     expect(reset?.cookie).toMatch(/^ADMINSID=[0-9a-f]{36}$/);
     expect(reset?.form.get('new_password')).toBe(stored?.password);
+  });
+
+  it('with verify: none, rotates and audits the rotation as unverified, saying why', async () => {
+    const deps = rotor.rotationDeps(rotor.target('acme-gina-unverified')!);
+    const outcome = await rotateTarget(deps, { actor: 'test', jobId: 'j-gina', attempt: 1 });
+    expect(outcome.verified).toBe(false);
+    expect((await rotor.store.readSecret('acme/gina'))?.password).toBe(acme.passwords.get('gina'));
+    expect(acme.received.filter((r) => r.path === '/login')).toEqual([]);
+    const events = (await rotor.audit.read?.()) ?? [];
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        targetId: 'acme-gina-unverified',
+        step: 'verify',
+        detail: expect.objectContaining({ verified: false, reason: expect.stringContaining('verify: none') }),
+      }),
+    );
   });
 
   it('finishes a reset applied and then dropped by re-sending the same password (idempotent), with no probe', async () => {
