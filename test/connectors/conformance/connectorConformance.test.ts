@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectors } from '../../../src/connectors/registry.js';
 import { startHuaweiSimulator, type HuaweiSimulator } from '../../../src/dev/huaweiSimulator.js';
 import type { RotorError } from '../../../src/errors/index.js';
 import { captureLogger, leaks } from '../logCapture.js';
-import { connect, fixtures, type KindFixture } from './fixtures.js';
+import { capabilitiesOf, connect, fixtures, type KindFixture } from './fixtures.js';
 
 /** Runs the promise and returns the rotor error it rejects with (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<RotorError> {
@@ -36,7 +35,7 @@ describe.each(fixtures.map((f) => ({ ...f, label: f.label ?? f.kind })))(
       await c.authenticate(f.oldPassword);
       await c.change({ oldPassword: f.oldPassword, newPassword: f.newPassword });
       expect(sim.livePassword(f.kind, seeded.liveId)).toBe(f.newPassword);
-      if (connectors[f.kind].capabilities.canVerify) {
+      if (capabilitiesOf(f.kind, seeded).canVerify) {
         expect(await c.verify(f.newPassword)).toBe(true);
       } else {
         expect((await rejection(c.verify(f.newPassword))).name).toBe('Misconfigured');
@@ -132,7 +131,7 @@ describe.each(fixtures.map((f) => ({ ...f, label: f.label ?? f.kind })))(
       const err = await rejection(c.change({ oldPassword: f.oldPassword, newPassword: f.newPassword }));
       expect(err.name).toBe('OutcomeUnknown');
       expect(sim.livePassword(f.kind, seeded.liveId)).toBe(f.newPassword);
-      if (connectors[f.kind].capabilities.idempotentChange) {
+      if (capabilitiesOf(f.kind, seeded).idempotentChange) {
         // Re-sending the same password is how an admin-reset kind resolves the unknown outcome.
         await c.change({ oldPassword: f.oldPassword, newPassword: f.newPassword });
       } else {

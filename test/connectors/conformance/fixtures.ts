@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectors, descriptorOf } from '../../../src/connectors/registry.js';
 import type { ConnectorKind } from '../../../src/connectors/registry.js';
-import type { Connector } from '../../../src/connectors/types.js';
+import { resolvedFor, type Connector, type ConnectorCapabilities } from '../../../src/connectors/types.js';
 import type { HuaweiSimulator } from '../../../src/dev/huaweiSimulator.js';
 import type { Logger } from '../../../src/observability/logger.js';
 import { httpExampleTarget } from '../../helpers/httpExamples.js';
@@ -216,4 +216,11 @@ export function connect(kind: ConnectorKind, seeded: SeededTarget, logger: Logge
       return c;
     },
   });
+}
+
+/** What the seeded target can do: its kind's capabilities, or its own (an http target's `verify`, `idempotent`). */
+export function capabilitiesOf(kind: ConnectorKind, seeded: SeededTarget): ConnectorCapabilities {
+  const descriptor = descriptorOf(connectors, kind);
+  if (!descriptor) throw new Error(`no connector for ${kind}`);
+  return resolvedFor(descriptor, descriptor.targetSchema.parse(seeded.config)).capabilities;
 }
