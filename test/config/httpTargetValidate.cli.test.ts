@@ -99,6 +99,17 @@ describe('rotor config validate with http targets', () => {
     expect(result.code).toBe(2);
   });
 
+  it("checks the policy against the target's own rules at load", async () => {
+    const text = head + meeting.replace('maxLength: 32', 'maxLength: 16');
+    const result = await validate(text);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `rotor\\.yaml:${lineOf(text, 'policy: strong')}:\\d+: targets\\[0\\]\\.policy: policy strong: length 24 exceeds http maximum 16`,
+      ),
+    );
+    expect(result.code).toBe(2);
+  });
+
   it('refuses a request that leaves success undefined, with an example of how to write it', async () => {
     const text = head + iam.replace('      success: { status: 204 }\n', '');
     const result = await validate(text);

@@ -35,7 +35,7 @@ interface Acme {
   passwords: Map<string, string>;
   sessions: Set<string>;
   /** What the next reset does instead of answering normally. */
-  nextReset?: 'drop-after-apply' | 'too-soon' | 'html';
+  nextReset?: 'drop-after-apply' | 'too-soon' | 'html' | 'echo';
   secrets: Set<string>;
 }
 
@@ -85,6 +85,8 @@ function startAcme(): Promise<Acme> {
         const fault = acme.nextReset;
         acme.nextReset = undefined;
         if (fault === 'too-soon') return json(res, 409, { code: 'RESET_TOO_SOON', retry_in: 120 });
+        // A careless API that repeats the refused password in its message.
+        if (fault === 'echo') return json(res, 422, { error: 'weak-password', error_msg: `${password} is too weak` });
         if (fault === 'html') {
           res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html><body>Maintenance</body></html>');
           return;
@@ -286,6 +288,14 @@ describe('a made-up REST API described as kind: http', () => {
     expect(acme.passwords.get('dave')).toBe(before);
   });
 
+  it('keeps a password the API repeats in its refusal out of the error', async () => {
+    acme.nextReset = 'echo';
+    const err = await rejection(depsOf('erin').connector.change({ oldPassword: '', newPassword: 'Echoed-Pa55word-x' }));
+    expect(err.name).toBe('PolicyRejected');
+    expect(err.message).toContain('[redacted] is too weak');
+    expect(err.message).not.toContain('Echoed-Pa55word-x');
+  });
+
   it('never takes a 200 HTML page for a reset: the outcome is unknown', async () => {
     acme.nextReset = 'html';
     const err = await rejection(
@@ -326,7 +336,7 @@ describe('a made-up REST API described as kind: http', () => {
   it('writes no password, admin credential or session cookie to a log line or the audit trail', async () => {
     const events = JSON.stringify((await rotor.audit.read?.()) ?? []);
     expect(lines.length).toBeGreaterThan(0);
-    const secrets = [...acme.secrets, 'Fresh-Long-Pa55word', 'Long-Enough-Pa55word'];
+    const secrets = [...acme.secrets, 'Fresh-Long-Pa55word', 'Long-Enough-Pa55word', 'Echoed-Pa55word-x'];
     expect(secrets.length).toBeGreaterThan(accounts.length + 3);
     for (const s of secrets) {
       expect(lines.filter((l) => l.includes(s))).toEqual([]);
