@@ -4,6 +4,7 @@ import { cbhAdminConnector } from './huawei-cbh-admin/index.js';
 import { iamAccessKeyConnector } from './huawei-iam-access-key/index.js';
 import { iamUserConnector } from './huawei-iam-user/index.js';
 import { meetingUserConnector } from './huawei-meeting-user/index.js';
+import { httpConnector } from './http/index.js';
 import type { ConnectorDescriptor } from './types.js';
 
 /**
@@ -16,6 +17,7 @@ export const connectors = {
   'huawei-meeting-user': meetingUserConnector,
   'huawei-cbh-admin': cbhAdminConnector,
   'huawei-iam-access-key': iamAccessKeyConnector,
+  http: httpConnector,
 } as const satisfies { [Kind in string]: ConnectorDescriptor<z.ZodType, Kind> };
 
 export type ConnectorKind = keyof typeof connectors;

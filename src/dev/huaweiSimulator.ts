@@ -147,6 +147,8 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
         .accessKeysOf(userId)
         .filter(([, k]) => k.status === 'active')
         .at(-1)?.[1].sk,
+    // An http target described after a Huawei API: its account is a Meeting account or an IAM user.
+    http: (id) => meetingApi.livePassword(id) ?? iam.livePassword(id),
   };
 
   const routes = [
