@@ -66,7 +66,7 @@ describe('access-key rotation with a worker killed at a boundary', () => {
   }
 
   async function expectSettled(f: ChaosFixture, mostKeys: () => number, survivorOutput: string[]): Promise<void> {
-    await waitSettled(f, 60_000);
+    await waitSettled(f, 80_000);
     expect(mostKeys()).toBeLessThanOrEqual(2);
     // No create was ever refused for the limit: rotor never tried to exceed it.
     expect(f.sim.requests('iam.createAccessKey').filter((r) => r.status === 400)).toEqual([]);
@@ -106,7 +106,7 @@ describe('access-key rotation with a worker killed at a boundary', () => {
         expect(events.some((e) => e.type === 'rotation.step' && e.step === 'recover')).toBe(true);
       }
     },
-    90_000,
+    120_000,
   );
 
   it('with create replies lost on the wire deletes the orphans and promotes fresh keys', async () => {
@@ -122,5 +122,5 @@ describe('access-key rotation with a worker killed at a boundary', () => {
     expect(orphans).toHaveLength(perRun);
     // Each orphan was deleted: perRun orphans + perRun old keys.
     expect(f.sim.requests('iam.deleteAccessKey').filter((r) => r.status === 204)).toHaveLength(2 * perRun);
-  }, 90_000);
+  }, 120_000);
 });
