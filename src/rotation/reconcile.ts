@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SecretVersion } from '../types/secretStore.js';
 import { Misconfigured, OutOfSync, TargetBusy } from '../errors/index.js';
 import { finalize } from './finalize.js';
+import { loadIssued } from './issuedCredential.js';
 import { auditFor, type RotationDeps } from './rotationContext.js';
 
 export interface ReconcileOutcome {
@@ -29,6 +30,30 @@ export async function reconcileTarget(deps: RotationDeps, actor: string): Promis
   try {
     const current = await store.readSecret(target.secretPath);
     if (!current) throw new Misconfigured(`target ${target.id}: nothing stored at ${target.secretPath}`);
+    if (connector.issuer) {
+      // An issued credential has no reset: the key Vault holds must sign again (an operator stored the
+      // key in use); a pending record is left to the next rotation, which resumes or clears it.
+      const issued = await loadIssued(deps, connector.issuer);
+      if (!(await connector.issuer.verify(issued.credential))) {
+        const { id, secret } = connector.issuer.fields;
+        throw new OutOfSync(
+          `target ${target.id}: the key stored in Vault is refused by the target. Store the key in use with ` +
+            `"vault kv patch -mount=<mount> ${target.secretPath} ${id}=... ${secret}=...", then run rotor reconcile ${target.id} again`,
+        );
+      }
+      await deps.status.clear(target.id);
+      const outcome: ReconcileOutcome = {
+        targetId: target.id,
+        method: 'current-live',
+        version: issued.secret.version,
+        verified: true,
+      };
+      await audit.event('rotation.reconciled', undefined, {
+        outcome: outcome.method,
+        detail: { version: outcome.version, verified: true },
+      });
+      return outcome;
+    }
     const pending = await store.readPending(target.id);
     const rotationId = randomUUID();
     const reset = capabilities.idempotentChange

@@ -10,6 +10,7 @@ import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { buildComplianceReport } from '../../src/audit/complianceReport.js';
 import { dryRunTarget } from '../../src/rotation/dryRun.js';
+import { reconcileTarget } from '../../src/rotation/reconcile.js';
 import { retireIssued } from '../../src/rotation/retireIssued.js';
 import { assessStatus, noteOf } from '../../src/scheduling/statusReport.js';
 import { rotateTarget } from '../../src/rotation/rotateTarget.js';
@@ -316,6 +317,37 @@ describe.each([
     expect(full.ok).toBe(false);
     expect(full.problems.join(' ')).toMatch(/already holds 2 keys/);
     expect(sim.iam.accessKeysOf(env.seeded.userId)).toHaveLength(2);
+  });
+
+  it('marks a key changed behind its back out of sync, and reconcile takes the key an operator stored', async () => {
+    const env = await setUp();
+    // Someone replaced the key by hand: Vault's key is gone from the account.
+    const url = new URL(`${sim.url}/v3.0/OS-CREDENTIAL/credentials`);
+    const body = JSON.stringify({ credential: { user_id: env.seeded.userId } });
+    const headers = { 'Content-Type': 'application/json;charset=utf8' };
+    const signed = signSdkHmacSha256({ method: 'POST', url, headers, body }, env.seeded.key);
+    const byHand = (await (await fetch(url, { method: 'POST', headers: { ...headers, ...signed }, body })).json()) as {
+      credential: { access: string; secret: string };
+    };
+    const fresh = { ak: byHand.credential.access, sk: byHand.credential.secret };
+    const del = new URL(`${sim.url}/v3.0/OS-CREDENTIAL/credentials/${env.seeded.key.ak}`);
+    await fetch(del, {
+      method: 'DELETE',
+      headers: signSdkHmacSha256({ method: 'DELETE', url: del, headers: {}, body: '' }, fresh),
+    });
+
+    await expect(env.rotate()).rejects.toMatchObject({ code: 'OutOfSync' });
+    expect((await env.rotor.status.get(env.target.id))?.state).toBe('out-of-sync');
+    const deps = env.rotor.rotationDeps(env.target);
+    await expect(reconcileTarget(deps, 'test')).rejects.toMatchObject({
+      message: expect.stringMatching(/vault kv patch/),
+    });
+    // The operator stores the key in use; reconcile checks it signs and clears the mark.
+    const secret = await env.rotor.store.readSecret(env.secretPath);
+    vault.kvPut('secret', env.secretPath, { ...secret?.data, access_key: fresh.ak, secret_key: fresh.sk });
+    expect(await reconcileTarget(deps, 'test')).toMatchObject({ method: 'current-live', verified: true });
+    expect(await env.rotor.status.get(env.target.id)).toBeUndefined();
+    expect((await env.rotate()).verified).toBe(true);
   });
 
   it('keeps every SK out of logs, audit events and Redis', async () => {
