@@ -18,6 +18,11 @@ export interface HuaweiCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path (and query) below the endpoint. */
   path: string;
+  /**
+   * The path as logs and traces show it, when the real one carries part of a credential (an access key's
+   * AK names the key in IAM's paths). @defaultValue `path`
+   */
+  shownPath?: string;
   headers?: Record<string, string>;
   json?: unknown;
   /** A body already encoded (a form); sent instead of `json`, with `contentType`. */
@@ -155,7 +160,7 @@ export class HuaweiHttp {
   }
 
   private once(call: HuaweiCall): Promise<HuaweiReply> {
-    const url = new URL(call.path, this.opts.endpoint);
+    const url = new URL(call.shownPath ?? call.path, this.opts.endpoint);
     const info = { system: this.opts.system ?? 'huawei', method: call.method, url, operation: call.name };
     return traceHttp(
       info,
@@ -173,7 +178,8 @@ export class HuaweiHttp {
     if (call.body !== undefined || call.json !== undefined)
       headers['Content-Type'] = call.contentType ?? 'application/json';
     if (call.sign) Object.assign(headers, call.sign({ method: call.method, url, headers: { ...headers }, body }));
-    const log = { requestId, call: call.name, method: call.method, path: url.pathname };
+    const shown = call.shownPath === undefined ? url : new URL(call.shownPath, this.opts.endpoint);
+    const log = { requestId, call: call.name, method: call.method, path: shown.pathname };
     const started = Date.now();
     const { settings } = this.opts;
     try {
