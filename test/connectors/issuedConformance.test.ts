@@ -350,14 +350,20 @@ describe.each([
     expect((await env.rotate()).verified).toBe(true);
   });
 
-  it('keeps every SK out of logs, audit events and Redis', async () => {
-    await dumpRedis(redis, prefix).then((dump) => {
-      const secrets = sim.secrets().filter((s) => s.startsWith('sk-') || s.length === 40);
-      expect(secrets.length).toBeGreaterThan(0);
-      for (const s of secrets) {
-        expect(dump).not.toContain(s);
-        expect(logs.text()).not.toContain(s);
-      }
-    });
+  it('keeps every SK, and every AK, out of logs, audit events and Redis', async () => {
+    const dump = await dumpRedis(redis, prefix);
+    const secrets = sim.secrets().filter((s) => s.startsWith('sk-') || s.length === 40);
+    expect(secrets.length).toBeGreaterThan(0);
+    // Every AK this file's rotations touched, as IAM's paths named them.
+    const aks = new Set(
+      sim.requestLog
+        .map((r) => /^\/v3\.0\/OS-CREDENTIAL\/credentials\/([A-Z0-9]+)$/.exec(r.path)?.[1])
+        .filter((ak): ak is string => ak !== undefined),
+    );
+    expect(aks.size).toBeGreaterThan(0);
+    for (const s of [...secrets, ...aks]) {
+      expect(dump).not.toContain(s);
+      expect(logs.text()).not.toContain(s);
+    }
   });
 });

@@ -126,6 +126,7 @@ export function createIamAccessKeyConnector(target: IamAccessKeyTarget, deps: Co
           name: call,
           method: 'GET',
           path: `${base}/${encodeURIComponent(credential.id)}`,
+          shownPath: `${base}/:access_key`,
           mutating: false,
         },
       );
@@ -141,6 +142,7 @@ export function createIamAccessKeyConnector(target: IamAccessKeyTarget, deps: Co
         name: call,
         method: 'GET',
         path: `${base}/${encodeURIComponent(id)}`,
+        shownPath: `${base}/:access_key`,
         mutating: false,
       });
       const c = credentialOf(reply);
@@ -157,6 +159,7 @@ export function createIamAccessKeyConnector(target: IamAccessKeyTarget, deps: Co
         name: call,
         method: 'PUT',
         path: `${base}/${encodeURIComponent(id)}`,
+        shownPath: `${base}/:access_key`,
         json: { credential: { status: 'inactive' } },
         mutating: true,
       });
@@ -172,6 +175,7 @@ export function createIamAccessKeyConnector(target: IamAccessKeyTarget, deps: Co
         name: call,
         method: 'DELETE',
         path: `${base}/${encodeURIComponent(id)}`,
+        shownPath: `${base}/:access_key`,
         mutating: true,
       });
       if (reply.status === 204) return;
