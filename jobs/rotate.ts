@@ -12,6 +12,9 @@ import { dryRunTarget } from '../src/rotation/dryRun.js';
 import { decideFate } from '../src/rotation/fate.js';
 import { rotateTarget } from '../src/rotation/rotateTarget.js';
 import { attemptLogger } from '../src/rotation/rotationLog.js';
+import { heartbeatJobName } from '../src/queue/heartbeatJob.js';
+import type { HeartbeatOutcome } from '../src/rotation/heartbeat.js';
+import { makeHeartbeatProcessor } from './heartbeat.js';
 
 /** A payload value shaped like a credential (rotor never enqueues one): names the field, not the value. */
 function secretProblem(data: RotateJobData): string | undefined {
@@ -30,7 +33,10 @@ function secretProblem(data: RotateJobData): string | undefined {
  * (cooldown, throttle, busy target), or stop for good.
  */
 export function makeRotateProcessor(rotor: Rotor) {
-  return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult> {
+  const heartbeat = makeHeartbeatProcessor(rotor);
+  return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult | HeartbeatOutcome> {
+    // Heartbeats share the queue (its workers and rate gates) under their own job name.
+    if (job.name === heartbeatJobName) return heartbeat(job, token);
     // BullMQ lets whoever adds a job choose its id: it reaches the audit chain checked like free text.
     const jobId = job.id === undefined ? undefined : auditText(job.id);
     const parsed = rotateJobSchema.safeParse(job.data);

@@ -17,6 +17,7 @@ import { makeProbeMemo } from '../rotation/probeMemo.js';
 import type { RotationDeps } from '../rotation/rotationContext.js';
 import { acquireTargetLock } from '../rotation/targetLock.js';
 import { makeTargetStatusStore, type TargetStatusStore } from '../rotation/targetStatus.js';
+import { makeHeartbeatStore, type HeartbeatStore } from '../rotation/heartbeatStore.js';
 import { makeVaultStore, type VaultStore } from '../secrets/index.js';
 
 /** Everything a worker (or a CLI command) needs, built once from a validated config. */
@@ -28,6 +29,8 @@ export interface Rotor {
   /** A plain Redis connection (locks, status, probes, audit); BullMQ gets its own. */
   redis: RedisClient;
   status: TargetStatusStore;
+  /** What each target's last heartbeat found (rotation/heartbeat.ts). */
+  heartbeats: HeartbeatStore;
   alert: Alerter;
   metrics?: RotorMetrics;
   /** The kinds of target this rotor serves: production's registry, or a test's extended one. */
@@ -133,6 +136,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     audit,
     redis,
     status,
+    heartbeats: makeHeartbeatStore(redis, prefix),
     alert,
     metrics: overrides.metrics,
     connectors: registry,
