@@ -13,8 +13,13 @@ import { mapLimit } from '../queue/mapLimit.js';
 import { timingFor } from './planRotation.js';
 import { formatClock, waitingCause } from './waitingNotice.js';
 import type { ScheduleQueue } from './syncSchedules.js';
+import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
+import { driftedCode } from '../rotation/heartbeat.js';
+import { heartbeatKey, type HeartbeatRecord } from '../rotation/heartbeatStore.js';
+import { heartbeatOf } from './heartbeatSweep.js';
 
-export type TargetState = 'ok' | 'due' | 'overdue' | 'failing' | 'out-of-sync' | 'never rotated';
+/** `drifted`: a heartbeat found the stored password refused (out of sync, found by a heartbeat). */
+export type TargetState = 'ok' | 'due' | 'overdue' | 'failing' | 'out-of-sync' | 'drifted' | 'never rotated';
 
 /** One line of `rotor status`. */
 export interface TargetStatusRow {
@@ -38,6 +43,13 @@ export interface TargetStatusRow {
   };
   lastError?: string;
   lastAttemptAt?: string;
+  /** When the password Vault holds last logged in (a heartbeat). */
+  lastVerified?: string;
+  /** The last heartbeat, and how often heartbeats run (ms) when configured. */
+  heartbeat?: { at?: string; result?: string; message?: string; everyMs?: number };
+  /** Present (false) for kinds that cannot prove a password (CBH): heartbeats cannot check them. */
+  verifiable?: false;
+  unverifiedReason?: string;
 }
 
 /** Everything the state of one target is judged from. */
@@ -58,6 +70,12 @@ export interface StatusFacts {
   /** When the target's schedule fires next (BullMQ's `next`). */
   scheduleNext?: number;
   jitterMs: number;
+  /** The target's last heartbeat (`{prefix}:heartbeat:{targetId}`). */
+  heartbeat?: HeartbeatRecord;
+  /** Its heartbeat interval (ms), when it has one. */
+  heartbeatEveryMs?: number;
+  /** Why its kind cannot verify a password; undefined when it can. */
+  unverifiedReason?: string;
 }
 
 const queued = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
@@ -91,7 +109,7 @@ export function assessStatus(facts: StatusFacts): TargetStatusRow {
   const overdue = target.maxAge !== undefined && ageMs !== undefined && ageMs > target.maxAge;
 
   let state: TargetState = 'ok';
-  if (engine?.state === 'out-of-sync') state = 'out-of-sync';
+  if (engine?.state === 'out-of-sync') state = engine.lastErrorCode === driftedCode ? 'drifted' : 'out-of-sync';
   else if (engine?.state === 'failing' || lastFailed) state = 'failing';
   else if (!rotatedAt) state = 'never rotated';
   else if (overdue) state = 'overdue';
@@ -138,6 +156,26 @@ export function assessStatus(facts: StatusFacts): TargetStatusRow {
       ? { lastError: engine?.lastError ?? job?.failedReason }
       : {}),
     ...(engine?.lastAttemptAt ? { lastAttemptAt: engine.lastAttemptAt } : {}),
+    ...heartbeatFields(facts),
+  };
+}
+
+function heartbeatFields(facts: StatusFacts): Partial<TargetStatusRow> {
+  const { heartbeat, heartbeatEveryMs, unverifiedReason } = facts;
+  const beat =
+    heartbeat || heartbeatEveryMs !== undefined
+      ? {
+          heartbeat: {
+            ...(heartbeat ? { at: heartbeat.at, result: heartbeat.result } : {}),
+            ...(heartbeat?.message ? { message: heartbeat.message } : {}),
+            ...(heartbeatEveryMs !== undefined ? { everyMs: heartbeatEveryMs } : {}),
+          },
+        }
+      : {};
+  return {
+    ...(heartbeat?.lastVerified ? { lastVerified: heartbeat.lastVerified } : {}),
+    ...beat,
+    ...(unverifiedReason !== undefined ? { verifiable: false as const, unverifiedReason } : {}),
   };
 }
 
@@ -148,8 +186,10 @@ export interface StatusSources {
   prefix: string;
   rotateQueue: RotationQueue;
   scheduleQueue: ScheduleQueue;
-  scheduling: Pick<SchedulingConfig, 'jitter' | 'maintenanceWindow'>;
+  scheduling: Pick<SchedulingConfig, 'jitter' | 'maintenanceWindow'> & Partial<Pick<SchedulingConfig, 'heartbeat'>>;
   now?: number;
+  /** The kinds served (whether each can verify). @defaultValue the production registry */
+  connectors?: ConnectorRegistry;
 }
 
 /** Reads every fact (Vault, the engine's status hash, the queue, the schedules) and judges each target. */
@@ -162,11 +202,13 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
     if (targetId && s.next !== undefined && s.next !== null) nextFiring.set(targetId, s.next);
   }
   return mapLimit(sources.targets, 8, async (target) => {
-    const [secret, engine, job] = await Promise.all([
+    const [secret, engine, job, beat] = await Promise.all([
       sources.store.readSecret(target.secretPath),
       sources.redis.hgetall(keys.status(target.id)),
       sources.rotateQueue.getJob(rotationJobId(target.id)),
+      sources.redis.hgetall(heartbeatKey(sources.prefix, target.id)),
     ]);
+    const capabilities = descriptorOf(sources.connectors ?? connectors, target.kind)?.capabilities;
     const state = job ? await job.getState() : undefined;
     return assessStatus({
       target,
@@ -186,6 +228,12 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
           : undefined,
       scheduleNext: nextFiring.get(target.id),
       jitterMs: timingFor(target, sources.scheduling).jitterMs,
+      heartbeat: beat.at && beat.result ? (beat as unknown as HeartbeatRecord) : undefined,
+      heartbeatEveryMs: heartbeatOf(target, sources.scheduling)?.every,
+      unverifiedReason:
+        capabilities && !capabilities.canVerify
+          ? (capabilities.unverifiedReason ?? 'the API offers no way to verify this password')
+          : undefined,
     });
   });
 }
@@ -196,7 +244,7 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
  */
 export function noteOf(row: TargetStatusRow, now = Date.now()): string {
   const detail = row.lastError ? withoutTarget(row.lastError, row.targetId) : '';
-  if (row.state === 'out-of-sync') {
+  if (row.state === 'out-of-sync' || row.state === 'drifted') {
     const why = detail
       .replace(/;?\s*waiting for rotor reconcile\.?$/, '')
       .replace(new RegExp(`;?\\s*run rotor reconcile ${escapeRegExp(row.targetId)}\\.?$`), '');
@@ -207,6 +255,10 @@ export function noteOf(row: TargetStatusRow, now = Date.now()): string {
   if (job?.waiting)
     return `job delayed: ${job.waiting.why}, runs at ${formatClock(Date.parse(job.waiting.until), now)}`;
   if (job && job.state !== 'completed') return `job ${job.state}`;
+  // A heartbeat configured for a kind that cannot verify checks nothing: say so, never "verified".
+  if (row.verifiable === false && row.heartbeat) return `cannot verify: ${row.unverifiedReason ?? ''}`.trim();
+  if (row.heartbeat?.result === 'skipped' && row.heartbeat.message)
+    return `heartbeat skipped: ${row.heartbeat.message}`;
   return '';
 }
 
