@@ -10,6 +10,7 @@ import { enqueueHeartbeat, waitForHeartbeats, type HeartbeatWaitResult } from '.
 import { waitForRotations } from '../../src/queue/waitForRotations.js';
 import { reconcileTarget } from '../../src/rotation/reconcile.js';
 import { captureLogs } from '../helpers/logCapture.js';
+import { makeMetrics } from '../../src/observability/metrics.js';
 import { makeRotor, makeRotorFixture, type RotorFixture } from '../helpers/rotorFixture.js';
 import type { Rotor } from '../../src/app/makeRotor.js';
 
@@ -45,13 +46,14 @@ describe('heartbeat', () => {
     const logs = captureLogs('info');
     fx = await makeRotorFixture({ iamUsers, logger: logs.logger, sim });
     const config = adjust(fx.config);
-    rotor = await makeRotor(config, logs.logger);
+    const metrics = makeMetrics({ defaultMetrics: false });
+    rotor = await makeRotor(config, logs.logger, { metrics });
     const { queue } = await fx.startWorker(rotor, 8);
-    return { fx, rotor, queue, logs, config };
+    return { fx, rotor, queue, logs, config, metrics };
   }
 
   it('finds a password changed behind rotor’s back with one refused login, marks, announces and alerts it once, and logs in no more until reconcile', async () => {
-    const { fx, rotor, queue, logs } = await setUp(2, (c) => ({
+    const { fx, rotor, queue, logs, metrics } = await setUp(2, (c) => ({
       ...c,
       // A short refused-login window, so the test can see heartbeats resume once it has passed.
       targets: c.targets.map((t) => ({ ...t, refusedLoginWindowMs: 3_000 })),
@@ -74,6 +76,9 @@ describe('heartbeat', () => {
     const outbox = await fx.redis.xrange(outboxKeys(fx.prefix).outbox, '-', '+');
     expect(outbox.filter(([, fields]) => fields[1]?.includes('"heartbeat.checked"'))).toHaveLength(1);
     expect(logs.lines.filter((l) => l.includes(`alert heartbeat.drifted ${alice.id}`))).toHaveLength(1);
+    const counted = await metrics.registry.getSingleMetricAsString('rotor_heartbeats_total');
+    expect(counted).toContain('rotor_heartbeats_total{kind="huawei-iam-user",result="drifted"} 1');
+    expect(counted).toContain('rotor_heartbeats_total{kind="huawei-iam-user",result="verified"} 1');
 
     // Neither another heartbeat nor a rotation sends a password for the target now.
     const before = logins(fx);
