@@ -11,6 +11,7 @@ import { recordFailure } from '../src/rotation/bookkeeping.js';
 import { dryRunTarget } from '../src/rotation/dryRun.js';
 import { decideFate } from '../src/rotation/fate.js';
 import { rotateTarget } from '../src/rotation/rotateTarget.js';
+import { rotateAlternating } from '../src/rotation/alternating.js';
 import { attemptLogger } from '../src/rotation/rotationLog.js';
 import { heartbeatJobName } from '../src/queue/heartbeatJob.js';
 import type { HeartbeatOutcome } from '../src/rotation/heartbeat.js';
@@ -73,7 +74,10 @@ export function makeRotateProcessor(rotor: Rotor) {
     const run = { actor, jobId, attempt, reason: data.reason };
     const started = Date.now();
     try {
-      return await rotateTarget(deps, run);
+      // Alternating accounts: the other account is changed, then consumers are switched over.
+      return deps.alternating
+        ? await rotateAlternating({ ...deps, ...deps.alternating }, run)
+        : await rotateTarget(deps, run);
     } catch (thrown) {
       const err = thrown instanceof Error ? thrown : new Error(String(thrown));
       const fate = decideFate(err, attempt, attempts);

@@ -1,11 +1,21 @@
 import { Misconfigured, TargetBusy } from '../errors/index.js';
 import type { HeartbeatRecord, HeartbeatResult, HeartbeatStore } from './heartbeatStore.js';
+import { currentAccountOf } from './alternating.js';
 import type { RotationDeps } from './rotationContext.js';
 
 /** What one heartbeat needs: the target's rotation deps (same connector, lock, status) and its record. */
 export type HeartbeatDeps = Pick<
   RotationDeps,
-  'target' | 'connector' | 'capabilities' | 'store' | 'acquireLock' | 'status' | 'alert' | 'audit' | 'logger'
+  | 'target'
+  | 'connector'
+  | 'capabilities'
+  | 'store'
+  | 'acquireLock'
+  | 'status'
+  | 'alert'
+  | 'audit'
+  | 'logger'
+  | 'alternating'
 > & {
   heartbeats: HeartbeatStore;
   /** Told each heartbeat's result (`rotor_heartbeats_total{result}`). */
@@ -62,15 +72,24 @@ export async function heartbeatTarget(deps: HeartbeatDeps, actor: string): Promi
         'a rotation of this target has not finished (pending record): its recovery decides which password is live',
       );
     }
-    if (connector.recentLoginRefusals?.()) {
+    const guarded = [
+      connector,
+      ...(deps.alternating?.accountNames.map((n) => deps.alternating?.accountConnector(n)) ?? []),
+    ];
+    if (guarded.some((c) => c?.recentLoginRefusals?.())) {
       return await finish(deps, 'skipped', 'the login guard saw refused logins recently: no login until they age out');
     }
     const secret = await deps.store.readSecret(target.secretPath);
     if (!secret || typeof secret.password !== 'string' || secret.password === '') {
       throw new Misconfigured(`target ${target.id}: the secret at ${target.secretPath} has no "password" field`);
     }
+    // Alternating accounts: the login is the account the secret names (the one consumers use).
+    const alternating = deps.alternating;
+    const login = alternating
+      ? alternating.accountConnector(currentAccountOf(secret, alternating.accountNames))
+      : connector;
     await lock.assertHeld();
-    if (await connector.verify(secret.password)) {
+    if (await login.verify(secret.password)) {
       const at = new Date().toISOString();
       await deps.audit.append({
         type: 'heartbeat.checked',
