@@ -11,7 +11,7 @@ import { recordFailure } from '../src/rotation/bookkeeping.js';
 import { dryRunTarget } from '../src/rotation/dryRun.js';
 import { decideFate } from '../src/rotation/fate.js';
 import { rotateTarget } from '../src/rotation/rotateTarget.js';
-import { rotateAlternating } from '../src/rotation/alternating.js';
+import { rotateAlternating, withCurrentAccount } from '../src/rotation/alternating.js';
 import { attemptLogger } from '../src/rotation/rotationLog.js';
 import { heartbeatJobName } from '../src/queue/heartbeatJob.js';
 import type { HeartbeatOutcome } from '../src/rotation/heartbeat.js';
@@ -65,7 +65,7 @@ export function makeRotateProcessor(rotor: Rotor) {
       countRotation: (outcome: Parameters<NonNullable<Rotor['metrics']>['countRotation']>[1]) =>
         rotor.metrics?.countRotation(target.kind, outcome),
     };
-    if (data.dryRun) return dryRunTarget(deps);
+    if (data.dryRun) return dryRunTarget(await withCurrentAccount(deps));
 
     // Who asked is free text from the payload: checked like any text bound for the audit chain.
     const actor = data.requestedBy === undefined ? 'scheduler' : auditText(data.requestedBy);

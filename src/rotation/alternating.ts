@@ -284,3 +284,15 @@ async function recoverAlternating(
   await markOutOfSync(deps, audit, rotationId, why);
   throw new OutOfSync(`target ${target.id}: ${why}`);
 }
+
+/**
+ * The deps of an alternating target with the connector of the account its secret names now, for the
+ * single-account paths (reconcile, dry run) that log in with the secret's password.
+ */
+export async function withCurrentAccount(deps: RotationDeps): Promise<RotationDeps> {
+  const alternating = deps.alternating;
+  if (!alternating) return deps;
+  const secret = await deps.store.readSecret(deps.target.secretPath);
+  const account = secret ? currentAccountOf(secret, alternating.accountNames) : alternating.accountNames[0];
+  return { ...deps, connector: alternating.accountConnector(account) };
+}
