@@ -128,68 +128,65 @@ const httpSchema = z
 
 /**
  * A target's `strategy` and `accounts` agree, and each account (the target's fields with the
- * account's on top) is a valid target of the kind: checked on the raw document, so each problem is
- * reported at the account's own line.
+ * account's on top) is a valid target of the kind. Checked on the raw document by the loader (next to
+ * the cross references), so each problem is reported at the account's own line.
  */
-function withAccounts<Target extends z.ZodType>(targets: Target): Target {
-  const checked = z.preprocess((raw, ctx) => {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-    const target = raw as Record<string, unknown>;
+export function accountIssues(raw: unknown, targets: z.ZodType): { path: (string | number)[]; message: string }[] {
+  const doc = raw !== null && typeof raw === 'object' ? (raw as { targets?: unknown }) : {};
+  const list = Array.isArray(doc.targets) ? doc.targets : [];
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  list.forEach((value, index) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+    const target = value as Record<string, unknown>;
+    const at = (...path: (string | number)[]) => ['targets', index, ...path];
     const accounts = target.accounts;
     if (target.strategy !== 'alternating') {
       if (accounts !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['accounts'],
+        issues.push({
+          path: at('accounts'),
           message: 'accounts is for strategy: alternating; add it or remove accounts',
         });
       }
-      return raw;
+      return;
     }
     if (!Array.isArray(accounts) || accounts.length !== 2) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['accounts'],
+      issues.push({
+        path: at('accounts'),
         message:
           'strategy: alternating needs exactly two accounts, e.g. accounts: [{ name: a, ... }, { name: b, ... }]',
       });
-      return raw;
+      return;
     }
     const names = accounts.map((a) =>
       a !== null && typeof a === 'object' ? (a as { name?: unknown }).name : undefined,
     );
-    if (names[0] === names[1]) {
-      ctx.addIssue({ code: 'custom', path: ['accounts', 1, 'name'], message: 'the two accounts need different names' });
-    }
+    if (names[0] === names[1])
+      issues.push({ path: at('accounts', 1, 'name'), message: 'the two accounts need different names' });
+    const { accounts: _accounts, strategy: _strategy, ...base } = target;
     accounts.forEach((account, i) => {
       if (account === null || typeof account !== 'object') return;
       const { name: _name, ...fields } = account as Record<string, unknown>;
-      const { accounts: _accounts, strategy: _strategy, ...base } = target;
       const parsed = targets.safeParse({ ...base, ...fields });
       for (const issue of parsed.success ? [] : parsed.error.issues) {
         if (issue.code === 'unrecognized_keys') {
           for (const key of issue.keys) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['accounts', i, key],
+            issues.push({
+              path: at('accounts', i, key),
               message: `unknown field "${key}" for a ${String(target.kind)} account`,
             });
           }
           continue;
         }
-        // A field the account sets is reported there; one it inherits, at the target's own field.
+        // A field the account sets is reported there; one it inherits, at the account with the field named.
         const own = typeof issue.path[0] === 'string' && issue.path[0] in fields;
-        ctx.addIssue({
-          code: 'custom',
-          path: own ? ['accounts', i, ...issue.path] : ['accounts', i],
+        issues.push({
+          path: own ? at('accounts', i, ...(issue.path as (string | number)[])) : at('accounts', i),
           message: own ? issue.message : `account ${String(names[i])}: ${issue.path.join('.')}: ${issue.message}`,
         });
       }
     });
-    return raw;
-  }, targets);
-  // The check passes the document through unchanged: the target's own input and output types hold.
-  return checked as unknown as Target;
+  });
+  return issues;
 }
 
 /** The config schema with `targets` validated by `targets` (one strict schema per kind). */
@@ -201,7 +198,7 @@ function configSchemaWith<Target extends z.ZodType>(targets: Target) {
       worker: workerSchema.default({ concurrency: 16 }),
       policies: z.record(z.string().min(1), policySchema).default({}),
       credentials: z.record(z.string().min(1), credentialSchema).default({}),
-      targets: z.array(withAccounts(targets)).default([]),
+      targets: z.array(targets).default([]),
       alerts: alertsSchema.default({}),
       /** Rotation events (CloudEvents) for the systems that use the passwords: docs/events.md. */
       events: eventsSchema.prefault({}),

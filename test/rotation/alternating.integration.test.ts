@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Rotor } from '../../src/app/makeRotor.js';
 import { configSchema } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/config/loadConfig.js';
+import { ConfigError, formatProblem } from '../../src/config/problems.js';
 import { enqueueRotation } from '../../src/queue/enqueueRotation.js';
 import { waitForRotations } from '../../src/queue/waitForRotations.js';
 import { captureLogs } from '../helpers/logCapture.js';
@@ -87,29 +89,37 @@ describe('alternating accounts', () => {
     for (const p of [a.password, b.password, live(a), live(b)]) expect(logs.text()).not.toContain(p as string);
   }, 60_000);
 
-  it('refuses accounts that do not make a target of the kind, at the account', () => {
-    const base = {
-      vault: { address: 'http://127.0.0.1:8200', auth: { method: 'token', token: 't' } },
-      targets: [
-        {
-          id: 'svc',
-          kind: 'huawei-iam-user',
-          endpoint: 'https://iam.example.com',
-          domainName: 'acme',
-          userId: 'u1',
-          userName: 'svc-a',
-          secretPath: 'huawei/iam/svc',
-          strategy: 'alternating',
-          accounts: [{ name: 'a' }, { name: 'b', userNmae: 'svc-b' }],
-        },
-      ],
+  it('refuses accounts that do not make a target of the kind, naming the file, line and field', () => {
+    const yaml = (accounts: string) => `
+vault: { address: "http://127.0.0.1:8200", auth: { method: token, token: t } }
+targets:
+  - id: svc
+    kind: huawei-iam-user
+    endpoint: https://iam.example.com
+    domainName: acme
+    userId: u1
+    userName: svc-a
+    secretPath: huawei/iam/svc
+    strategy: alternating
+${accounts}
+`;
+    const problems = (text: string) => {
+      try {
+        parseConfig(text, 'rotor.yaml', {});
+        return [];
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        return err.problems.map((p) => formatProblem(p));
+      }
     };
-    const result = configSchema.safeParse(base);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: ['targets', 0, 'accounts', 1, 'userNmae'] })]),
-    );
-    const one = { ...base, targets: [{ ...base.targets[0], accounts: [{ name: 'a' }] }] };
-    expect(configSchema.safeParse(one).error?.issues[0]?.message).toContain('exactly two accounts');
+    expect(problems(yaml('    accounts:\n      - { name: a }\n      - { name: b, userNmae: svc-b }'))).toEqual([
+      expect.stringMatching(/^rotor\.yaml:14:\d+: targets\[0\]\.accounts\[1\]\.userNmae: unknown field "userNmae"/),
+    ]);
+    expect(problems(yaml('    accounts:\n      - { name: a }'))).toEqual([
+      expect.stringMatching(
+        /^rotor\.yaml:13:\d+: targets\[0\]\.accounts: strategy: alternating needs exactly two accounts/,
+      ),
+    ]);
+    expect(problems(yaml('    accounts:\n      - { name: a }\n      - { name: b, userId: u2 }'))).toEqual([]);
   });
 });
