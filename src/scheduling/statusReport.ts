@@ -47,6 +47,8 @@ export interface TargetStatusRow {
   lastVerified?: string;
   /** The last heartbeat, and how often heartbeats run (ms) when configured. */
   heartbeat?: { at?: string; result?: string; message?: string; everyMs?: number };
+  /** Never rotated but onboarded: when its secret was written (the max-age sweep's start for its age). */
+  storedAt?: string;
   /** Present (false) for kinds that cannot prove a password (CBH): heartbeats cannot check them. */
   verifiable?: false;
   unverifiedReason?: string;
@@ -76,6 +78,11 @@ export interface StatusFacts {
   heartbeatEveryMs?: number;
   /** Why its kind cannot verify a password; undefined when it can. */
   unverifiedReason?: string;
+  /**
+   * A never-rotated target that was onboarded (seen by a heartbeat, `onboard: verify`): when its
+   * secret was last written, from which the max-age sweep counts its age.
+   */
+  storedAt?: Date;
 }
 
 const queued = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
@@ -120,7 +127,10 @@ export function assessStatus(facts: StatusFacts): TargetStatusRow {
   else {
     if (facts.scheduleNext !== undefined)
       candidates.push(facts.scheduleNext + jitterOffsetMs(target.id, facts.jitterMs));
-    if (target.maxAge !== undefined) candidates.push(rotatedAt ? rotatedAt.getTime() + target.maxAge : now);
+    if (target.maxAge !== undefined) {
+      const since = rotatedAt ?? facts.storedAt;
+      candidates.push(since ? since.getTime() + target.maxAge : now);
+    }
     if (firedSinceSuccess) candidates.push(now);
   }
   const nextDue = candidates.length > 0 ? Math.max(now, Math.min(...candidates)) : undefined;
@@ -173,6 +183,7 @@ function heartbeatFields(facts: StatusFacts): Partial<TargetStatusRow> {
         }
       : {};
   return {
+    ...(facts.storedAt && !facts.rotatedAt ? { storedAt: facts.storedAt.toISOString() } : {}),
     ...(heartbeat?.lastVerified ? { lastVerified: heartbeat.lastVerified } : {}),
     ...beat,
     ...(unverifiedReason !== undefined ? { verifiable: false as const, unverifiedReason } : {}),
@@ -186,7 +197,8 @@ export interface StatusSources {
   prefix: string;
   rotateQueue: RotationQueue;
   scheduleQueue: ScheduleQueue;
-  scheduling: Pick<SchedulingConfig, 'jitter' | 'maintenanceWindow'> & Partial<Pick<SchedulingConfig, 'heartbeat'>>;
+  scheduling: Pick<SchedulingConfig, 'jitter' | 'maintenanceWindow'> &
+    Partial<Pick<SchedulingConfig, 'heartbeat' | 'onboard'>>;
   now?: number;
   /** The kinds served (whether each can verify). @defaultValue the production registry */
   connectors?: ConnectorRegistry;
@@ -209,11 +221,22 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
       sources.redis.hgetall(heartbeatKey(sources.prefix, target.id)),
     ]);
     const capabilities = descriptorOf(sources.connectors ?? connectors, target.kind)?.capabilities;
+    const record = beat.at && beat.result ? (beat as unknown as HeartbeatRecord) : undefined;
+    const rotatedAt = rotatedAtOf(secret?.customMetadata);
+    // Onboarded (seen, `onboard: verify`): the sweep counts its age from when the secret was written.
+    const onboarded =
+      !rotatedAt &&
+      record &&
+      secret &&
+      !secret.deleted &&
+      (target.onboard ?? sources.scheduling.onboard ?? 'verify') === 'verify';
+    const storedAt = onboarded ? new Date(secret.createdTime) : undefined;
     const state = job ? await job.getState() : undefined;
     return assessStatus({
       target,
       now,
-      rotatedAt: rotatedAtOf(secret?.customMetadata),
+      rotatedAt,
+      ...(storedAt && !Number.isNaN(storedAt.getTime()) ? { storedAt } : {}),
       engine: engine.state ? engine : undefined,
       job:
         job && state && state !== 'unknown'
@@ -228,7 +251,7 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
           : undefined,
       scheduleNext: nextFiring.get(target.id),
       jitterMs: timingFor(target, sources.scheduling).jitterMs,
-      heartbeat: beat.at && beat.result ? (beat as unknown as HeartbeatRecord) : undefined,
+      heartbeat: record,
       heartbeatEveryMs: heartbeatOf(target, sources.scheduling)?.every,
       unverifiedReason:
         capabilities && !capabilities.canVerify
@@ -255,6 +278,9 @@ export function noteOf(row: TargetStatusRow, now = Date.now()): string {
   if (job?.waiting)
     return `job delayed: ${job.waiting.why}, runs at ${formatClock(Date.parse(job.waiting.until), now)}`;
   if (job && job.state !== 'completed') return `job ${job.state}`;
+  if (row.state === 'never rotated' && row.storedAt) {
+    return `onboarded: rotated once its stored password (written ${row.storedAt.replace(/\.\d+Z$/, 'Z')}) passes its max age`;
+  }
   // A heartbeat configured for a kind that cannot verify checks nothing: say so, never "verified".
   if (row.verifiable === false && row.heartbeat) return `cannot verify: ${row.unverifiedReason ?? ''}`.trim();
   if (row.heartbeat?.result === 'skipped' && row.heartbeat.message)

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
 import { silentLogger } from '../../src/observability/logger.js';
+import type { RotationQueue } from '../../src/queue/enqueueRotation.js';
+import { rotateQueueName } from '../../src/queue/names.js';
+import { scheduleQueueName } from '../../src/queue/scheduleNames.js';
+import { readStatus } from '../../src/scheduling/statusReport.js';
+import type { ScheduleQueue } from '../../src/scheduling/syncSchedules.js';
 import { startScheduler, type RotorScheduler } from '../../src/scheduling/startScheduler.js';
 import { makeMassFixture, until, type MassFixture } from './massRotationFixture.js';
 
@@ -37,6 +43,29 @@ describe('onboarding 200 targets whose passwords are already in Vault', () => {
     expect(fx.changesPerUser().size).toBe(0);
     expect(fx.sim.requests('iam.changePassword')).toHaveLength(0);
     expect(fx.sim.requests('iam.token').filter((r) => r.status === 201)).toHaveLength(200);
+    // rotor status: never rotated, onboarded, next due when the stored password reaches 90 days.
+    const queues = [rotateQueueName, scheduleQueueName].map(
+      (name) => new Queue(name, { connection: fx.redis, prefix: fx.config.redis.prefix }),
+    );
+    const rows = await readStatus({
+      targets: fx.config.targets,
+      store: fx.rotor.store,
+      redis: fx.redis,
+      prefix: fx.config.redis.prefix,
+      rotateQueue: queues[0] as RotationQueue,
+      scheduleQueue: queues[1] as ScheduleQueue,
+      scheduling: fx.config.scheduling,
+    });
+    for (const q of queues) await q.close();
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        state: 'never rotated',
+        storedAt: expect.any(String),
+        heartbeat: { result: 'verified' },
+      });
+      expect(Date.parse(row.nextDue ?? '')).toBeGreaterThan(Date.now() + 89 * day);
+    }
+
     // Seen now: the next sweep counts their age from when Vault's secret was written, and none is due.
     expect(await first.sweep()).toMatchObject({ due: 0, enqueued: [], onboarding: [] });
     await first.close();

@@ -122,4 +122,14 @@ describe('assessStatus with heartbeats', () => {
     expect(row.lastVerified).toBeUndefined();
     expect(noteOf(row, now)).toBe(`cannot verify: ${reason}`);
   });
+
+  it('counts an onboarded target’s next due from when its secret was written, not now', () => {
+    const storedAt = new Date(now - 10 * day);
+    const row = assessStatus(facts({ storedAt, heartbeat: { at: new Date(now).toISOString(), result: 'verified' } }));
+    expect(row.state).toBe('never rotated');
+    expect(row.nextDue).toBe(new Date(now + 20 * day).toISOString());
+    expect(noteOf(row, now)).toContain('onboarded');
+    // Without onboarding (not seen yet, or onboard: rotate) it is due now.
+    expect(assessStatus(facts({})).nextDue).toBe(new Date(now).toISOString());
+  });
 });
