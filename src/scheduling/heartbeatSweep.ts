@@ -35,8 +35,8 @@ export interface HeartbeatSweepResult {
 
 /**
  * The heartbeats that are due: every target with a heartbeat whose last one ran at least `every` ago
- * (or never). Each starts at the target's fixed jitter offset, inside its maintenance window, like a
- * scheduled rotation; one already queued is joined, so a heartbeat waiting for its window is not
+ * (or never). Each starts at the target's fixed jitter offset (of its `jitter`, else of a tenth of
+ * `every`), inside its maintenance window, like a scheduled rotation; one already queued is joined, so a heartbeat waiting for its window is not
  * queued twice. Reads Redis only: Vault is read by the heartbeat itself.
  */
 export async function runHeartbeatSweep(ctx: HeartbeatSweepContext): Promise<HeartbeatSweepResult> {
@@ -51,7 +51,11 @@ export async function runHeartbeatSweep(ctx: HeartbeatSweepContext): Promise<Hea
   });
   const due = checked.filter((t): t is TargetConfig => t !== undefined);
   const enqueued = await mapLimit(due, 8, async (target) => {
-    const plan = planRotation({ targetId: target.id, now: ctx.now(), ...ctx.timing(target) });
+    const timing = ctx.timing(target);
+    const every = heartbeatOf(target, ctx.scheduling)?.every ?? 0;
+    // Without a configured jitter, heartbeats still spread: over a tenth of their interval.
+    const jitterMs = timing.jitterMs > 0 ? timing.jitterMs : Math.floor(every / 10);
+    const plan = planRotation({ targetId: target.id, now: ctx.now(), ...timing, jitterMs });
     const entry = await ctx.enqueue(target.id, {
       requestedBy: 'scheduler',
       reason: plan.why.length > 0 ? `heartbeat (waits for ${plan.why.join(', ')})` : 'heartbeat',
