@@ -54,12 +54,17 @@ export interface HeartbeatRequest {
   requestedBy?: string;
   /** Start no sooner than this (jitter, maintenance window); without it: now. */
   delayMs?: number;
+  /**
+   * Skip when the target's last heartbeat job failed at or after this time (ms): a login whose answer
+   * was lost may have been refused, so a sweep does not send the password again every round.
+   */
+  skipIfFailedSince?: number;
 }
 
 export interface EnqueuedHeartbeat {
   targetId: string;
   jobId: string;
-  state: 'added' | 'joined';
+  state: 'added' | 'joined' | 'recently-failed';
 }
 
 export interface HeartbeatEnqueueContext {
@@ -91,6 +96,10 @@ export async function enqueueHeartbeat(
       // "Now" beats a later start (`rotor verify` on a heartbeat waiting for its window).
       if (state === 'delayed' && request.delayMs === undefined) await existing.promote().catch(() => undefined);
       return { targetId, jobId, state: 'joined' };
+    }
+    const since = request.skipIfFailedSince;
+    if (existing && state === 'failed' && since !== undefined && (existing.finishedOn ?? Date.now()) >= since) {
+      return { targetId, jobId, state: 'recently-failed' };
     }
     if (
       existing &&

@@ -60,6 +60,8 @@ export async function runHeartbeatSweep(ctx: HeartbeatSweepContext): Promise<Hea
       requestedBy: 'scheduler',
       reason: plan.why.length > 0 ? `heartbeat (waits for ${plan.why.join(', ')})` : 'heartbeat',
       delayMs: plan.delayMs,
+      // A heartbeat that failed (its login's answer lost) waits for the next interval.
+      skipIfFailedSince: ctx.now() - every,
     });
     return { targetId: target.id, state: entry.state, delayMs: plan.delayMs };
   });

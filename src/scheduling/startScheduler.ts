@@ -120,6 +120,8 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
           enqueueHeartbeat(heartbeatCtx, target.id, {
             requestedBy: 'scheduler',
             reason: 'onboarding: verify before any rotation',
+            // One failed onboarding heartbeat (its login's answer lost) is not sent again for an hour.
+            skipIfFailedSince: now() - 3_600_000,
             delayMs: planRotation({ targetId: target.id, now: now(), ...timingFor(target, scheduling) }).delayMs,
           }),
       },

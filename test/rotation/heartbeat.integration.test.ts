@@ -153,6 +153,25 @@ describe('heartbeat', () => {
     expect((await rotor.store.readSecret(`huawei/iam/${user.id}`))?.password).toBe(sim.iam.livePassword(user.userId));
   }, 60_000);
 
+  it('does not send the password again after a login whose answer was lost, until the interval has passed', async () => {
+    const { fx, rotor, queue } = await setUp(1);
+    const [user] = fx.users as [RotorFixture['users'][number]];
+    fx.sim.inject({ route: 'iam.token', kind: 'drop', times: Infinity });
+    const [lost] = await verify(queue, rotor, [user.id]);
+    expect(lost).toMatchObject({ status: 'failed' });
+    const sent = logins(fx);
+    expect(sent).toBeGreaterThan(0);
+    fx.sim.clearFaults();
+    // The next sweep's request for the same target is skipped: no second login within the interval.
+    const again = await enqueueHeartbeat({ queue, target: (t) => rotor.target(t) }, user.id, {
+      requestedBy: 'scheduler',
+      skipIfFailedSince: Date.now() - 86_400_000,
+    });
+    expect(again.state).toBe('recently-failed');
+    expect(logins(fx)).toBe(sent);
+    expect(await rotor.status.get(user.id)).toBeUndefined();
+  }, 60_000);
+
   it('checks 1,000 targets under the configured rate limit with no throttled request, and a rotation queued behind them goes first', async () => {
     const perSecond = 100;
     const { fx, rotor, queue } = await setUp(
