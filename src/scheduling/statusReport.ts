@@ -14,6 +14,7 @@ import { timingFor } from './planRotation.js';
 import { formatClock, waitingCause } from './waitingNotice.js';
 import type { ScheduleQueue } from './syncSchedules.js';
 import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
+import { resolvedFor } from '../connectors/types.js';
 import { driftedCode } from '../rotation/heartbeat.js';
 import { heartbeatKey, type HeartbeatRecord } from '../rotation/heartbeatStore.js';
 import { heartbeatOf } from './heartbeatSweep.js';
@@ -220,7 +221,9 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
       sources.rotateQueue.getJob(rotationJobId(target.id)),
       sources.redis.hgetall(heartbeatKey(sources.prefix, target.id)),
     ]);
-    const capabilities = descriptorOf(sources.connectors ?? connectors, target.kind)?.capabilities;
+    const descriptor = descriptorOf(sources.connectors ?? connectors, target.kind);
+    // A kind whose API each target describes (`http`) says per target whether it can verify.
+    const capabilities = descriptor ? resolvedFor(descriptor, target).capabilities : undefined;
     const record = beat.at && beat.result ? (beat as unknown as HeartbeatRecord) : undefined;
     const rotatedAt = rotatedAtOf(secret?.customMetadata);
     // Onboarded (seen, `onboard: verify`): the sweep counts its age from when the secret was written.
