@@ -28,6 +28,7 @@ export default {
         '<rootDir>/test/chaos/unrecognisedReplies.test.ts',
         '<rootDir>/test/chaos/crashBoundaries.test.ts',
         '<rootDir>/test/chaos/accessKeyCrash.test.ts',
+        '<rootDir>/test/chaos/alternatingCrash.test.ts',
       ],
     },
   ],

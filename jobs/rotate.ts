@@ -13,7 +13,11 @@ import { dryRunTarget } from '../src/rotation/dryRun.js';
 import { decideFate } from '../src/rotation/fate.js';
 import { retireIssued } from '../src/rotation/retireIssued.js';
 import { rotateTarget } from '../src/rotation/rotateTarget.js';
+import { rotateAlternating, withCurrentAccount } from '../src/rotation/alternating.js';
 import { attemptLogger } from '../src/rotation/rotationLog.js';
+import { heartbeatJobName } from '../src/queue/heartbeatJob.js';
+import type { HeartbeatOutcome } from '../src/rotation/heartbeat.js';
+import { makeHeartbeatProcessor } from './heartbeat.js';
 
 /** A payload value shaped like a credential (rotor never enqueues one): names the field, not the value. */
 function secretProblem(data: RotateJobData): string | undefined {
@@ -33,7 +37,10 @@ function secretProblem(data: RotateJobData): string | undefined {
  */
 export function makeRotateProcessor(rotor: Rotor) {
   const followUps = makeFollowUps(rotor.redis, rotor.config.redis.prefix);
-  return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult> {
+  const heartbeat = makeHeartbeatProcessor(rotor);
+  return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult | HeartbeatOutcome> {
+    // Heartbeats share the queue (its workers and rate gates) under their own job name.
+    if (job.name === heartbeatJobName) return heartbeat(job, token);
     // BullMQ lets whoever adds a job choose its id: it reaches the audit chain checked like free text.
     const jobId = job.id === undefined ? undefined : auditText(job.id);
     const parsed = rotateJobSchema.safeParse(job.data);
@@ -61,7 +68,7 @@ export function makeRotateProcessor(rotor: Rotor) {
       countRotation: (outcome: Parameters<NonNullable<Rotor['metrics']>['countRotation']>[1]) =>
         rotor.metrics?.countRotation(target.kind, outcome),
     };
-    if (data.dryRun) return dryRunTarget(deps);
+    if (data.dryRun) return dryRunTarget(await withCurrentAccount(deps));
 
     // Who asked is free text from the payload: checked like any text bound for the audit chain.
     const actor = data.requestedBy === undefined ? 'scheduler' : auditText(data.requestedBy);
@@ -82,7 +89,10 @@ export function makeRotateProcessor(rotor: Rotor) {
         }
         return { targetId: target.id, followUp: 'retire', result: step.result };
       }
-      const outcome = await rotateTarget(deps, run);
+      // Alternating accounts: the other account is changed, then consumers are switched over.
+      const outcome = deps.alternating
+        ? await rotateAlternating({ ...deps, ...deps.alternating }, run)
+        : await rotateTarget(deps, run);
       if (outcome.followUp) {
         // The rotation itself succeeded; a follow-up that cannot be queued now is queued by the target's
         // next attempt, which waits for it (rotateIssued.ts) instead of being recorded as a failure here.

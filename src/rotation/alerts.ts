@@ -3,7 +3,7 @@ import type { Logger } from '../observability/logger.js';
 
 /** What an alert says. Ids, codes and a secret-free message — nothing else ever leaves. */
 export interface Alert {
-  event: 'rotation.failed' | 'rotation.out_of_sync' | 'rotation.old_key_in_use';
+  event: 'rotation.failed' | 'rotation.out_of_sync' | 'rotation.old_key_in_use' | 'heartbeat.drifted';
   targetId: string;
   kind: string;
   rotationId?: string;

@@ -10,7 +10,10 @@ export interface CurrentIssued {
 }
 
 /** Reads the credential Vault holds for the target: both managed fields must be there. */
-export async function loadIssued(deps: RotationDeps, issuer: CredentialIssuer): Promise<CurrentIssued> {
+export async function loadIssued(
+  deps: Pick<RotationDeps, 'target' | 'store'>,
+  issuer: CredentialIssuer,
+): Promise<CurrentIssued> {
   const { target } = deps;
   const secret = await deps.store.readSecret(target.secretPath);
   const id = secret?.data[issuer.fields.id];

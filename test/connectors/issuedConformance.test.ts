@@ -10,6 +10,7 @@ import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { buildComplianceReport } from '../../src/audit/complianceReport.js';
 import { dryRunTarget } from '../../src/rotation/dryRun.js';
+import { heartbeatTarget } from '../../src/rotation/heartbeat.js';
 import { reconcileTarget } from '../../src/rotation/reconcile.js';
 import { retireIssued } from '../../src/rotation/retireIssued.js';
 import { assessStatus, noteOf } from '../../src/scheduling/statusReport.js';
@@ -348,6 +349,14 @@ describe.each([
     expect(await reconcileTarget(deps, 'test')).toMatchObject({ method: 'current-live', verified: true });
     expect(await env.rotor.status.get(env.target.id)).toBeUndefined();
     expect((await env.rotate()).verified).toBe(true);
+  });
+
+  it('heartbeats by a request signed with the key Vault holds, also while the old key is being retired', async () => {
+    const env = await setUp();
+    const deps = { ...env.rotor.rotationDeps(env.target), heartbeats: env.rotor.heartbeats };
+    expect(await heartbeatTarget(deps, 'test')).toMatchObject({ result: 'verified' });
+    await env.rotate();
+    expect(await heartbeatTarget(deps, 'test')).toMatchObject({ result: 'verified' });
   });
 
   it('keeps every SK, and every AK, out of logs, audit events and Redis', async () => {
