@@ -197,11 +197,18 @@ function targetRow(t: TargetCompliance): string {
     : '';
   const policy = t.policy?.split('/')[0] ?? '';
   return (
-    `<tr class="st-${t.status}"><td>${esc(t.targetId)}</td><td>${esc(t.tags.join(' '))}</td><td>${statusLabel(t.status)}</td>` +
+    `<tr class="st-${t.status}"><td>${esc(t.targetId)}</td><td>${esc(t.tags.join(' '))}</td><td>${statusLabel(t.status)}${oldKeyNote(t)}</td>` +
     `<td>${t.statusSince ? shortTime(t.statusSince) : ''}</td><td>${t.lastSuccess ? shortTime(t.lastSuccess) : 'never'}</td>` +
     `<td data-v="${ageDays ?? -1}">${age}</td><td>${t.rotations}</td><td>${t.failures}</td><td>${esc(failure)}</td>` +
     `<td>${esc(policy)}</td><td>${esc(t.schedule ?? '')}</td></tr>`
   );
+}
+
+/** A replaced access key a consumer still signs with: kept (not deleted) until its consumers move. */
+function oldKeyNote(t: TargetCompliance): string {
+  return t.oldKeyInUseSince
+    ? `<br><small class="old-key">old key still in use since ${shortTime(t.oldKeyInUseSince)}</small>`
+    : '';
 }
 
 export function requestsHtml(report: ComplianceReport): string {

@@ -99,7 +99,7 @@ describe('rotor audit', () => {
     expect(await readFile(html, 'utf8')).toContain('<svg id="outcome-chart"');
     const csv = await rotor(config, ['report', '--no-vault', '--format', 'csv', '--since', '2020-01-01']);
     expect(csv.stdout.split('\r\n')[1]).toMatch(
-      /^iam-alice,huawei-iam-user,compliant,.*,1,cli:carol,,,default\/huawei-iam-user,,,$/,
+      /^iam-alice,huawei-iam-user,compliant,.*,1,cli:carol,,,default\/huawei-iam-user,,,,$/,
     );
   });
 

@@ -9,6 +9,7 @@ import { startVaultEmulator, type VaultEmulator } from '../../src/dev/vaultEmula
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { buildComplianceReport } from '../../src/audit/complianceReport.js';
+import { renderReport } from '../../src/audit/renderReport.js';
 import { dryRunTarget } from '../../src/rotation/dryRun.js';
 import { heartbeatTarget } from '../../src/rotation/heartbeat.js';
 import { reconcileTarget } from '../../src/rotation/reconcile.js';
@@ -171,6 +172,8 @@ describe.each([
       until: now,
     });
     expect(report.targets[0]?.oldKeyInUseSince).toEqual(expect.any(String));
+    expect(renderReport(report, 'html')).toContain('old key still in use since');
+    expect(renderReport(report, 'csv').split('\n')[1]).toContain(report.targets[0]!.oldKeyInUseSince!);
   });
 
   it('recovers a lost create reply: the orphan is deleted, a fresh key promoted, never more than 2 keys', async () => {
