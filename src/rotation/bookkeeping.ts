@@ -14,15 +14,16 @@ export async function recordSuccess(
   outcome: RotationOutcome,
   started: number,
 ): Promise<RotationOutcome> {
-  await deps.status.succeeded(deps.target.id);
   const durationMs = Date.now() - started;
-  deps.countRotation?.('succeeded');
-  deps.observeStep?.('total', durationMs / 1000);
-  await audit.event('rotation.succeeded', outcome.rotationId, {
+  audit.event('rotation.succeeded', outcome.rotationId, {
     outcome: 'succeeded',
     durationMs,
     detail: { version: outcome.version, verified: outcome.verified, recovered: outcome.recovered },
   });
+  // The status and the attempt's held audit events, written side by side; the attempt returns once both are.
+  await Promise.all([deps.status.succeeded(deps.target.id), audit.flush()]);
+  deps.countRotation?.('succeeded');
+  deps.observeStep?.('total', durationMs / 1000);
   // targetId, kind, jobId and attempt are bound by the logger: passing them again would repeat them.
   log.info(
     {

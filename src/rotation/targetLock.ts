@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../types/redis.js';
+import { readTargetStatus, targetStatusKey, type TargetStatus } from './targetStatus.js';
 
 /**
  * One rotation per target at a time, across every worker process. The lock carries a fencing token
@@ -8,6 +9,8 @@ import type { RedisClient } from '../types/redis.js';
  */
 export interface TargetLock {
   readonly fence: number;
+  /** The target's status record as it was when the lock was taken (read in the same step). */
+  readonly status: TargetStatus | undefined;
   /** Throws LockLost when another worker holds the lock now. */
   assertHeld(): Promise<void>;
   release(): Promise<void>;
@@ -20,6 +23,11 @@ export class LockLost extends Error {
   }
 }
 
+/** Lock, fence and status in one round trip: KEYS lock, fence, status; ARGV owner, ttl. */
+const acquireScript = `
+if not redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return false end
+return { redis.call('incr', KEYS[2]), redis.call('hgetall', KEYS[3]) }
+`;
 const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const extendScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
@@ -31,21 +39,42 @@ export interface LockOptions {
   ttlMs: number;
 }
 
-/** Takes the lock, or returns undefined when another rotation of the same target holds it. */
+/**
+ * Takes the lock, or returns undefined when another rotation of the same target holds it.
+ *
+ * Checking the lock asks Redis only when it is needed: a lock set (or renewed) with a lifetime of
+ * `ttlMs` cannot expire, and so cannot be taken by anyone else, before `ttlMs` has passed since the
+ * command was sent. Within the first two thirds of that time (the last third allows for clock drift
+ * between this host and Redis) the lock is known to be held; after it — a worker paused, renewals
+ * late — Redis is asked.
+ */
 export async function acquireTargetLock(opts: LockOptions, targetId: string): Promise<TargetLock | undefined> {
   const { redis, prefix, ttlMs } = opts;
   const key = `${prefix}:lock:${targetId}`;
   const owner = randomUUID();
-  const ok = await redis.set(key, owner, 'PX', ttlMs, 'NX');
-  if (ok !== 'OK') return undefined;
-  const fence = await redis.incr(`${prefix}:fence:${targetId}`);
+  const sureFor = (ttlMs * 2) / 3;
+  const sentAt = performance.now();
+  const reply = (await redis.eval(
+    acquireScript,
+    3,
+    key,
+    `${prefix}:fence:${targetId}`,
+    targetStatusKey(prefix, targetId),
+    owner,
+    String(ttlMs),
+  )) as [number, string[]] | null;
+  if (!reply) return undefined;
+  const [fence, statusFields] = reply;
+  let heldUntil = sentAt + sureFor;
   let lost = false;
   // Renew at a third of the lifetime, so two missed renewals still leave the lock alive.
   const timer = setInterval(
     () => {
+      const renewalSent = performance.now();
       redis.eval(extendScript, 1, key, owner, String(ttlMs)).then(
         (r) => {
           if (r === 0) lost = true;
+          else heldUntil = Math.max(heldUntil, renewalSent + sureFor);
         },
         () => undefined,
       );
@@ -54,8 +83,10 @@ export async function acquireTargetLock(opts: LockOptions, targetId: string): Pr
   );
   timer.unref();
   return {
-    fence,
+    fence: Number(fence),
+    status: readTargetStatus(statusFields),
     async assertHeld() {
+      if (!lost && performance.now() < heldUntil) return;
       if (lost || (await redis.get(key)) !== owner) {
         lost = true;
         throw new LockLost(targetId);
