@@ -73,6 +73,8 @@ runBenchmark('calls', async (args) => {
       huaweiByRoute: perItem(phase.sim, k),
       vaultByOperation: perItem(vaultOps, k),
       redisBullmq: round(sum(Object.values(bullmq)) / k, 2),
+      /** rotor's own Redis round trips per rotation (the goal: at most 8). */
+      redisRotor: round(sum(Object.values(own)) / k, 2),
       redisRotorByCommand: perItem(own, k),
       failedAttempts: phase.failedAttempts,
     };

@@ -86,11 +86,25 @@ export async function monitorRedis(
   let lost = 0;
   monitor.on('error', () => (lost += 1));
   const counts: Record<string, number> = {};
+  // A MULTI … EXEC is one round trip: its commands count once, as `multi <first command's label>`.
+  const inTransaction = new Map<string, string | null>();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (source === 'lua') return;
+    const command = (args[0] ?? '').toLowerCase();
+    if (command === 'multi') return void inTransaction.set(source, null);
+    if (command === 'exec' || command === 'discard') {
+      const label = inTransaction.get(source);
+      inTransaction.delete(source);
+      if (label) counts[`multi ${label}`] = (counts[`multi ${label}`] ?? 0) + 1;
+      return;
+    }
     const key = args.find((a) => a.startsWith(`${prefix}:`));
     if (!key) return;
-    const label = `${(args[0] ?? '').toLowerCase()} ${key.slice(prefix.length + 1).split(':')[0] ?? ''}`;
+    const label = `${command} ${key.slice(prefix.length + 1).split(':')[0] ?? ''}`;
+    if (inTransaction.has(source)) {
+      if (inTransaction.get(source) === null) inTransaction.set(source, label);
+      return;
+    }
     counts[label] = (counts[label] ?? 0) + 1;
   });
   let stopped = false;
