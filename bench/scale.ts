@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { makeConnectionSet } from '../src/queue/redis.js';
 import { scheduleQueueName } from '../src/queue/scheduleNames.js';
+import { scheduleQueueSettings } from '../src/scheduling/repeatStrategy.js';
 import { schedulingOf } from '../src/scheduling/startScheduler.js';
 import { desiredSchedules, syncSchedules, type ScheduleJobData } from '../src/scheduling/syncSchedules.js';
 import type { IdleArgs } from './lib/idleWorker.js';
@@ -62,7 +63,11 @@ runBenchmark('scale', async (args) => {
   const env = await openRotorEnv(config, logger);
   const connections = makeConnectionSet(redisUrl);
   onCleanup(() => connections.closeAll());
-  const queue = new Queue<ScheduleJobData>(scheduleQueueName, { connection: connections.create(), prefix });
+  const queue = new Queue<ScheduleJobData>(scheduleQueueName, {
+    connection: connections.create(),
+    prefix,
+    settings: scheduleQueueSettings,
+  });
   onCleanup(() => queue.close());
   const ctx = { queue, redis: connections.create(), prefix, audit: env.rotor.audit, logger };
   const specs = desiredSchedules(config.targets, schedulingOf(config));
