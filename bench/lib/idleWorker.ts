@@ -61,6 +61,8 @@ async function main(): Promise<void> {
   const worker = await startRotationWorker(rotor, makeRotateProcessor(rotor));
   const startupSeconds = (performance.now() - startedAt) / 1000;
   await sleep(args.settleSeconds * 1000);
+  // Start-up's garbage is collected before the window (the process runs with --expose-gc), so that a
+  // short window measures the idle worker and not the end of start-up.
   if (global.gc) global.gc();
   const threadsBefore = ticksByThread();
   const cpu = process.cpuUsage();
