@@ -137,7 +137,7 @@ function configSchemaWith<Target extends z.ZodType>(targets: Target) {
       policies: z.record(z.string().min(1), policySchema).default({}),
       credentials: z.record(z.string().min(1), credentialSchema).default({}),
       // Equal defaults are shared between targets (sharedParts.ts): a large config's memory is what differs.
-      targets: z.array(targets).default([]).transform(shareEqualParts),
+      targets: z.array(targets.transform(shareEqualParts)).default([]),
       alerts: alertsSchema.default({}),
       /** Rotation events (CloudEvents) for the systems that use the passwords: docs/events.md. */
       events: eventsSchema.prefault({}),
