@@ -89,6 +89,7 @@ async function rotateLocked(
         log,
         { ...outcome, verified: recovery.verified, recovered: true },
         started,
+        lock,
       );
     }
   }
@@ -158,7 +159,7 @@ async function rotateLocked(
   await store.deletePending(target.id);
   audit.step('finalize', rotationId, { version });
   const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
-  return await recordSuccess(deps, audit, log, outcome, started);
+  return await recordSuccess(deps, audit, log, outcome, started, lock);
 }
 
 async function loadCurrent(deps: RotationDeps): Promise<SecretVersion & { password: string }> {

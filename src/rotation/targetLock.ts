@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisClient } from '../types/redis.js';
+import type { ChainableCommander } from 'ioredis';
+import { redisScript, type RedisClient } from '../types/redis.js';
 import { readTargetStatus, targetStatusKey, type TargetStatus } from './targetStatus.js';
 
 /**
@@ -13,6 +14,11 @@ export interface TargetLock {
   readonly status: TargetStatus | undefined;
   /** Throws LockLost when another worker holds the lock now. */
   assertHeld(): Promise<void>;
+  /**
+   * Lets go of the lock in `tx`, a transaction the caller sends; `release()` then does nothing, unless
+   * the returned `undo` says the transaction failed.
+   */
+  releaseIn(tx: ChainableCommander): () => void;
   release(): Promise<void>;
 }
 
@@ -28,8 +34,12 @@ const acquireScript = `
 if not redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return false end
 return { redis.call('incr', KEYS[2]), redis.call('hgetall', KEYS[3]) }
 `;
+const acquire = redisScript(acquireScript);
 const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const extendScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const release = redisScript(releaseScript);
+const extend = redisScript(
+  `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`,
+);
 
 export interface LockOptions {
   redis: RedisClient;
@@ -54,24 +64,21 @@ export async function acquireTargetLock(opts: LockOptions, targetId: string): Pr
   const owner = randomUUID();
   const sureFor = (ttlMs * 2) / 3;
   const sentAt = performance.now();
-  const reply = (await redis.eval(
-    acquireScript,
-    3,
-    key,
-    `${prefix}:fence:${targetId}`,
-    targetStatusKey(prefix, targetId),
-    owner,
-    String(ttlMs),
+  const reply = (await acquire(
+    redis,
+    [key, `${prefix}:fence:${targetId}`, targetStatusKey(prefix, targetId)],
+    [owner, String(ttlMs)],
   )) as [number, string[]] | null;
   if (!reply) return undefined;
   const [fence, statusFields] = reply;
   let heldUntil = sentAt + sureFor;
   let lost = false;
+  let released = false;
   // Renew at a third of the lifetime, so two missed renewals still leave the lock alive.
   const timer = setInterval(
     () => {
       const renewalSent = performance.now();
-      redis.eval(extendScript, 1, key, owner, String(ttlMs)).then(
+      extend(redis, [key], [owner, String(ttlMs)]).then(
         (r) => {
           if (r === 0) lost = true;
           else heldUntil = Math.max(heldUntil, renewalSent + sureFor);
@@ -92,9 +99,20 @@ export async function acquireTargetLock(opts: LockOptions, targetId: string): Pr
         throw new LockLost(targetId);
       }
     },
+    releaseIn(tx) {
+      clearInterval(timer);
+      released = true;
+      // In full, not by digest: a NOSCRIPT inside a transaction would not be retried.
+      tx.eval(releaseScript, 1, key, owner);
+      return () => {
+        released = false;
+      };
+    },
     async release() {
       clearInterval(timer);
-      await redis.eval(releaseScript, 1, key, owner);
+      if (released) return;
+      released = true;
+      await release(redis, [key], [owner]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../types/redis.js';
 
 /**
@@ -32,13 +33,17 @@ export function makeTargetStatusStore(redis: RedisClient, prefix: string) {
     async get(targetId: string): Promise<TargetStatus | undefined> {
       return readTargetStatus(await redis.hgetall(key(targetId)));
     },
-    /** Replaces the record in one transaction: no reader sees it half written or gone. */
-    async succeeded(targetId: string, at = new Date()): Promise<void> {
-      const replies = await redis
+    /**
+     * Replaces the record in one transaction: no reader sees it half written or gone. `also` adds
+     * commands to the same transaction (the rotation's lock release: one round trip for both).
+     */
+    async succeeded(targetId: string, at = new Date(), also?: (tx: ChainableCommander) => void): Promise<void> {
+      const tx = redis
         .multi()
         .del(key(targetId))
-        .hset(key(targetId), { state: 'ok', lastAttemptAt: at.toISOString(), since: at.toISOString() })
-        .exec();
+        .hset(key(targetId), { state: 'ok', lastAttemptAt: at.toISOString(), since: at.toISOString() });
+      also?.(tx);
+      const replies = await tx.exec();
       const failed = replies?.find(([err]) => err);
       if (failed) throw failed[0];
       if (!replies) throw new Error(`target ${targetId}: the status transaction was discarded`);

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../../types/redis.js';
+import { redisScript, type RedisClient } from '../../types/redis.js';
 import type { Logger } from '../../observability/logger.js';
 import { bucketFor } from './tokenBucket.js';
 
@@ -30,6 +30,7 @@ local wait = tat - tolerance - now
 if wait < 0 then wait = 0 end
 return math.ceil(wait)
 `;
+const reserve = redisScript(gcraScript);
 
 export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: Logger): RateGateFactory {
   const gates = new Map<string, RateGate>();
@@ -52,7 +53,7 @@ export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: 
         for (let round = 1; ; round++) {
           let waitMs: number;
           try {
-            waitMs = Number(await redis.eval(gcraScript, 1, key, String(interval), String(tolerance)));
+            waitMs = Number(await reserve(redis, [key], [String(interval), String(tolerance)]));
           } catch (err) {
             // Redis away: pace by this process alone rather than stop every rotation.
             if (!warned) logger.warn({ err, origin }, 'shared rate limit unavailable; pacing per process');
