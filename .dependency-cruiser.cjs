@@ -78,7 +78,10 @@ module.exports = {
       comment: 'a connector folder is private to its kind: others reach it through the registry',
       severity: 'error',
       from: { path: '^src/', pathNot: ['^src/connectors/', '^src/dev/'] },
-      to: { path: '^src/connectors/huawei-[^/]+/', pathNot: '^src/connectors/huawei-[^/]+/schema\\.ts$' },
+      to: {
+        path: '^src/connectors/(huawei-[^/]+|http)/',
+        pathNot: '^src/connectors/(huawei-[^/]+|http)/schema\\.ts$',
+      },
     },
     {
       name: 'no-circular',

@@ -17,6 +17,8 @@ import { makeVaultStore } from '../src/secrets/index.js';
 function credentialOf(target: TargetConfig): string | undefined {
   if (target.kind === 'huawei-iam-user') return target.adminCredential;
   if (target.kind === 'huawei-meeting-user') return target.auth.method === 'app' ? target.auth.credential : undefined;
+  // An http target's seeding writes no credential (its `credentials:` are the operator's to store).
+  if (target.kind === 'http') return undefined;
   return target.operator;
 }
 

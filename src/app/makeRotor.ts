@@ -2,7 +2,7 @@ import { makeRedisAuditLog, type AuditLog } from '../audit/redisAuditLog.js';
 import type { AuditSink } from '../audit/types.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
 import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
-import type { Connector, CredentialReader } from '../connectors/types.js';
+import { resolvedFor, type Connector, type CredentialReader } from '../connectors/types.js';
 import { outboxKeyOf } from '../events/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RotorMetrics } from '../observability/metrics.js';
@@ -101,20 +101,21 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     const targetLogger = logger.child({ targetId: target.id, kind: target.kind });
     // One connector per target for the process's life: it keeps token caches and keep-alive agents.
     const connector: Connector = descriptor.create(target, { logger: targetLogger, readCredential, rateGate });
+    const traits = resolvedFor(descriptor, target);
     const policyName = target.policy;
     return {
       target,
       connector,
-      capabilities: descriptor.capabilities,
+      capabilities: traits.capabilities,
       noAdminReset: descriptor.noAdminReset(target),
-      cooldownMs: descriptor.cooldownMs,
+      cooldownMs: traits.cooldownMs,
       store,
       makePassword: makePasswordMaker(
         target,
         policyName ? config.policies[policyName] : undefined,
         policyName,
         connector.accountPolicy !== undefined,
-        { rules: descriptor.rules, context: descriptor.passwordContext(target) },
+        { rules: traits.rules, context: descriptor.passwordContext(target) },
       ),
       accountPolicy: cachedAccountPolicy(connector.accountPolicy, config.rotation.accountPolicyTtlMs, targetLogger),
       acquireLock: () => acquireTargetLock({ redis, prefix, ttlMs: config.rotation.lockTtlMs }, target.id),

@@ -1,11 +1,15 @@
 import * as policy from '../policy/index.js';
 import { connectors, descriptorOf, type ConnectorRegistry } from './registry.js';
+import { resolvedFor } from './types.js';
 
 /**
  * The policy functions, told a target's kind instead of its rules: the registry supplies each kind's
  * hard password rules, so `policy/` stays below the connectors and never names a kind.
  */
-const rulesFrom = (registry: ConnectorRegistry) => (kind: string) => descriptorOf(registry, kind)?.rules;
+const rulesFrom = (registry: ConnectorRegistry) => (kind: string, target?: unknown) => {
+  const descriptor = descriptorOf(registry, kind);
+  return descriptor && (target === undefined ? descriptor.rules : resolvedFor(descriptor, target).rules);
+};
 
 export function effectivePolicy(
   input: policy.EffectivePolicyInput,
@@ -26,6 +30,15 @@ export function generateForPolicy(
   options: policy.GenerateForPolicyOptions,
   registry: ConnectorRegistry = connectors,
 ): string[] {
-  const rules = options.targetKind === undefined ? undefined : rulesFrom(registry)(options.targetKind);
+  const rules =
+    options.targetRules ?? (options.targetKind === undefined ? undefined : rulesFrom(registry)(options.targetKind));
   return policy.generateForPolicy({ ...options, ...(rules === undefined ? {} : { targetRules: rules }) });
+}
+
+/** One target's hard password rules: its kind's, or its own where the kind lets a target describe them (http). */
+export function rulesOfTarget(
+  target: { kind: string },
+  registry: ConnectorRegistry = connectors,
+): policy.ConnectorPasswordRules | undefined {
+  return rulesFrom(registry)(target.kind, target);
 }

@@ -3,6 +3,7 @@ import type { ConnectorPasswordRules } from '../policy/connectorRules.js';
 import { cbhAdminConnector } from './huawei-cbh-admin/index.js';
 import { iamUserConnector } from './huawei-iam-user/index.js';
 import { meetingUserConnector } from './huawei-meeting-user/index.js';
+import { httpConnector } from './http/index.js';
 import type { ConnectorDescriptor } from './types.js';
 
 /**
@@ -14,6 +15,7 @@ export const connectors = {
   'huawei-iam-user': iamUserConnector,
   'huawei-meeting-user': meetingUserConnector,
   'huawei-cbh-admin': cbhAdminConnector,
+  http: httpConnector,
 } as const satisfies { [Kind in string]: ConnectorDescriptor<z.ZodType, Kind> };
 
 export type ConnectorKind = keyof typeof connectors;

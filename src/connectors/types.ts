@@ -43,4 +43,22 @@ export interface ConnectorDescriptor<Schema extends z.ZodType = z.ZodType, Kind 
    */
   noAdminReset(target: z.infer<Schema>): string | undefined;
   create(target: z.infer<Schema>, deps: ConnectorDeps): Connector;
+  /**
+   * For a kind whose API is described by each target (`http`): the target's own rules, capabilities
+   * and cooldown, which replace the kind-wide ones above. Use `resolvedFor` rather than reading it.
+   */
+  perTarget?(target: z.infer<Schema>): TargetTraits;
+}
+
+/** What a descriptor says about one target once its config is known. */
+export interface TargetTraits {
+  rules: ConnectorPasswordRules;
+  capabilities: ConnectorCapabilities;
+  cooldownMs: number;
+}
+
+/** A target's rules, capabilities and cooldown: its kind's, unless the kind lets the target say. */
+export function resolvedFor(descriptor: ConnectorDescriptor, target: unknown): TargetTraits {
+  const own = descriptor.perTarget?.(target);
+  return own ?? { rules: descriptor.rules, capabilities: descriptor.capabilities, cooldownMs: descriptor.cooldownMs };
 }

@@ -133,6 +133,8 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
     'huawei-iam-user': iam.livePassword,
     'huawei-meeting-user': meetingApi.livePassword,
     'huawei-cbh-admin': cbhApi.livePassword,
+    // An http target described after a Huawei API: its account is a Meeting account or an IAM user.
+    http: (id) => meetingApi.livePassword(id) ?? iam.livePassword(id),
   };
 
   const routes = [...iamRoutes(iamState, clock, strictDocs), ...meeting.routes(), ...cbh.routes()];

@@ -73,6 +73,24 @@ const seeders: { [Kind in ConnectorKind]: Seeder<Extract<TargetConfig, { kind: K
       });
     }
   },
+  // The simulator stands behind http targets described after its APIs (config/examples/http-huawei-*.yaml):
+  // `vars.account` names a Meeting account, `vars.userId`/`userName`/`domainName` an IAM user.
+  http: async (target, { sim, put }) => {
+    const { account, userId, userName, domainName } = target.vars;
+    if (account !== undefined) {
+      const password = initialPassword('huawei-meeting-user');
+      sim.meeting.seedAccount({ account, password });
+      await put(target.secretPath, { password });
+    } else if (userId !== undefined && userName !== undefined && domainName !== undefined) {
+      const password = initialPassword('huawei-iam-user');
+      sim.iam.seedUser({ userId, userName, domainName, password });
+      await put(target.secretPath, { password });
+    } else {
+      throw new Error(
+        `target ${target.id}: the simulator seeds http targets described after Meeting (vars.account) or IAM (vars.userId, userName, domainName) only`,
+      );
+    }
+  },
   'huawei-cbh-admin': async (target, { sim, put, credential }) => {
     const domainName = `cbh-${target.operator}`;
     sim.iam.seedProject({ projectId: target.projectId, domainName });

@@ -33,6 +33,8 @@ export interface RotorErrorDetails {
   retryAfterMs?: number;
   /** AuthFailed: why the account cannot log in — `locked` or `disabled` stop every further login. */
   reason?: 'locked' | 'disabled';
+  /** AuthFailed: a login refused this password (a lockout strike), for APIs that say so with another status than 401. */
+  passwordRefused?: boolean;
 }
 
 export class RotorError extends Error {

@@ -77,7 +77,7 @@ export function traceEnqueue<T>(targetId: string, dryRun: boolean, fn: () => Pro
 }
 
 export interface HttpCallInfo {
-  /** Who is called: `huawei` or `vault`. */
+  /** Who is called: `huawei`, `http` (a target described in the config) or `vault`. */
   system: string;
   method: string;
   url: URL;

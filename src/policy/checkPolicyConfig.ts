@@ -26,8 +26,11 @@ export interface PolicyConfigReport {
  */
 export function checkPolicyConfig(
   config: PolicyConfigView,
-  /** A kind's hard password rules (the connector registry's); undefined for a kind it does not know. */
-  rulesOf: (kind: string) => ConnectorPasswordRules | undefined,
+  /**
+   * A kind's hard password rules (the connector registry's), or a target's own where its kind lets it
+   * describe them; undefined for a kind it does not know.
+   */
+  rulesOf: (kind: string, target?: unknown) => ConnectorPasswordRules | undefined,
 ): PolicyConfigReport {
   const policies = config.policies ?? {};
   const conflicts: string[] = [];
@@ -54,7 +57,7 @@ export function checkPolicyConfig(
       ...(target.policy === undefined ? {} : { policyName: target.policy }),
       ...(configured === undefined ? {} : { configured }),
       kind: target.kind,
-      rules: rulesOf(target.kind),
+      rules: rulesOf(target.kind, target),
     });
   }
   return { conflicts: dedupe(conflicts), warnings: dedupe(warnings) };

@@ -3,6 +3,10 @@ import type { AuditSink } from '../audit/types.js';
 import type { SchedulingConfig } from '../config/schedulingSchema.js';
 import type { RotorConfig, TargetConfig } from '../config/schema.js';
 import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
+import { resolvedFor, type ConnectorDescriptor } from '../connectors/types.js';
+
+const cooldownOf = (d: ConnectorDescriptor | undefined, target: TargetConfig): number =>
+  d ? resolvedFor(d, target).cooldownMs : 0;
 import type { Logger } from '../observability/logger.js';
 import { queueTelemetry } from '../observability/tracing.js';
 import type { AccountPasswordPolicy } from '../policy/index.js';
@@ -95,7 +99,7 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
   const cooldown = (target: TargetConfig): CooldownSource => {
     const rotationDeps = deps.rotationDeps;
     return {
-      cooldownMs: descriptorOf(deps.connectors ?? connectors, target.kind)?.cooldownMs ?? 0,
+      cooldownMs: cooldownOf(descriptorOf(deps.connectors ?? connectors, target.kind), target),
       accountPolicy: rotationDeps ? () => rotationDeps(target).accountPolicy() : undefined,
     };
   };

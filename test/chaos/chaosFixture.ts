@@ -14,15 +14,37 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { rotateQueueName, rotationJobOptions } from '../../src/queue/names.js';
 import { makeConnectionSet } from '../../src/queue/redis.js';
+import { httpExampleTarget, type HttpExample } from '../helpers/httpExamples.js';
 import { repoRoot } from '../helpers/runCli.js';
 
-export type Kind = TargetConfig['kind'];
+/** A built-in kind, or one of the `kind: http` examples of config/examples/. */
+export type Kind = Exclude<TargetConfig['kind'], 'http'> | HttpExampleKind;
+type HttpExampleKind = `http-${HttpExample}`;
+
+/** The example's target as a user would drop it in; the endpoint is set to the simulator's later. */
+function httpExampleChaosTarget(kind: HttpExampleKind, id: string, secretPath: string, i: number, tag: string) {
+  const env = { HTTP_EXAMPLE_ENDPOINT: 'http://127.0.0.1', HTTP_EXAMPLE_SECRET_PATH: secretPath };
+  const target =
+    kind === 'http-meeting'
+      ? httpExampleTarget('meeting', { ...env, HTTP_EXAMPLE_ACCOUNT: `user${i}.${tag}@http.acme.com` })
+      : httpExampleTarget('iam', {
+          ...env,
+          HTTP_EXAMPLE_USER_ID: `u${randomUUID().replace(/-/g, '')}`,
+          HTTP_EXAMPLE_USER_NAME: `huser${i}`,
+          HTTP_EXAMPLE_DOMAIN: 'acme',
+        });
+  // The examples ask for a `strong` policy, which the chaos config does not define: the target's rules alone.
+  const { policy: _policy, ...rest } = target;
+  return { ...rest, id };
+}
 
 /** Builds `count` targets cycling through `kinds`, with ids that say their kind. */
 export function chaosTargets(count: number, kinds: Kind[], tag: string): Record<string, unknown>[] {
   return Array.from({ length: count }, (_, i) => {
     const kind = kinds[i % kinds.length] as Kind;
     const id = `${kind.replace('huawei-', '')}-${tag}-${i}`;
+    if (kind === 'http-meeting' || kind === 'http-iam')
+      return httpExampleChaosTarget(kind, id, `chaos/${tag}/${id}`, i, tag);
     const common = { id, kind, secretPath: `chaos/${tag}/${id}` };
     if (kind === 'huawei-iam-user') {
       return {
@@ -189,5 +211,6 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
 export function liveKey(target: TargetConfig): string {
   if (target.kind === 'huawei-iam-user') return target.userId;
   if (target.kind === 'huawei-meeting-user') return target.account;
+  if (target.kind === 'http') return target.vars.account ?? target.vars.userId ?? '';
   return target.serverId;
 }

@@ -5,10 +5,11 @@ import { chaosTargets, makeChaosFixture, type ChaosFixture } from './chaosFixtur
  * The invariant, proven the hard way: a worker process is killed with SIGKILL at each boundary
  * between rotation steps, a fresh worker is started, and every target must end with its live
  * password in Vault, no pending record, and the recovery in the audit. 40 targets per boundary,
- * all three kinds, 200 rotations across the file.
+ * all three built-in kinds and the two `kind: http` examples (Meeting and IAM written as config),
+ * 200 rotations across the file.
  */
 const perBoundary = 40;
-const kinds = ['huawei-iam-user', 'huawei-meeting-user', 'huawei-cbh-admin'] as const;
+const kinds = ['huawei-iam-user', 'huawei-meeting-user', 'huawei-cbh-admin', 'http-meeting', 'http-iam'] as const;
 
 describe('a worker killed at a step boundary', () => {
   let fx: ChaosFixture | undefined;

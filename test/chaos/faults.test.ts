@@ -34,6 +34,22 @@ describe('rotation under faults', () => {
     expect(countOk(fx, 'cbh.changePassword')).toBe(1);
   }, 60_000);
 
+  it('the http examples: a change applied and then dropped is finished by a probe, without a second change', async () => {
+    fx = await makeChaosFixture({ targets: chaosTargets(2, ['http-meeting', 'http-iam'], 'hdrop') });
+    for (const route of ['iam.changePassword', 'meeting.changePassword'])
+      fx.sim.inject({ route, kind: 'applyThenDrop', times: 1 });
+    fx.spawnWorker();
+    await fx.enqueueAll();
+    await fx.waitInSync(30_000);
+    expect(fx.sim.requests('iam.changePassword')).toHaveLength(1);
+    expect(fx.sim.requests('meeting.changePassword')).toHaveLength(1);
+    const events = (await fx.rotor.audit.read?.()) ?? [];
+    for (const t of fx.config.targets) {
+      const recovered = events.filter((e) => e.targetId === t.id && e.type === 'rotation.step' && e.step === 'recover');
+      expect(recovered.length).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
   it('a sealed Vault before prepare means no change call; the rotation runs once Vault is unsealed', async () => {
     fx = await makeChaosFixture({ targets: chaosTargets(3, [...allKinds], 'sealed') });
     fx.vault.seal();
@@ -121,6 +137,42 @@ describe('rotation under faults', () => {
     expect(
       events.some((e) => e.type === 'rotation.reconciled' && e.targetId === iam.id && e.actor.startsWith('cli:')),
     ).toBe(true);
+  }, 90_000);
+
+  it("the http examples: a password changed behind rotor's back costs one refused login and one alert each", async () => {
+    hook = await startWebhookReceiver();
+    fx = await makeChaosFixture({
+      targets: chaosTargets(2, ['http-meeting', 'http-iam'], 'hdrift'),
+      alertUrl: hook.url,
+    });
+    const [meeting, iam] = fx.config.targets;
+    if (meeting?.kind !== 'http' || iam?.kind !== 'http') throw new Error('fixture kinds');
+    fx.sim.meeting.state.accounts.get(liveKey(meeting))!.password = 'Changed-By-Hand-3';
+    fx.sim.iam.state.setPassword(fx.sim.iam.state.users.get(liveKey(iam))!, 'Changed-By-Hand-4');
+
+    fx.spawnWorker();
+    await fx.enqueueAll();
+    const deadline = Date.now() + 20_000;
+    while (
+      (await fx.rotor.status.get(meeting.id))?.state !== 'out-of-sync' ||
+      (await fx.rotor.status.get(iam.id))?.state !== 'out-of-sync'
+    ) {
+      if (Date.now() > deadline) throw new Error('targets never marked out of sync');
+      await sleep(100);
+    }
+    const refused = () =>
+      fx!.sim.requests('iam.token').filter((r) => r.status === 401).length +
+      fx!.sim.requests('meeting.accountAuth').filter((r) => r.status === 401).length;
+    expect(refused()).toBe(2);
+    // Asked again: no probe, no change, no second alert; far below any lockout threshold.
+    await fx.enqueueAll();
+    await sleep(3_000);
+    expect(refused()).toBe(2);
+    for (const route of changeRoutes) expect(fx.sim.requests(route)).toHaveLength(0);
+    expect(hook.bodies.map((b) => `${b.event} ${b.targetId}`).sort()).toEqual(
+      [`rotation.out_of_sync ${iam.id}`, `rotation.out_of_sync ${meeting.id}`].sort(),
+    );
+    expect(JSON.stringify(hook.bodies)).not.toContain('Changed-By-Hand');
   }, 90_000);
 
   it('SIGTERM lets the active rotation finish, then the worker exits 0', async () => {

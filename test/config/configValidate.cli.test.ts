@@ -9,7 +9,7 @@ const broken: [string, (text: string) => string, RegExp][] = [
   [
     'an unknown kind',
     (t) => t.replace('kind: huawei-cbh-admin', 'kind: huawei-iam'),
-    /rotor\.yaml:30:11: targets\[2\]\.kind: expected one of huawei-iam-user \| huawei-meeting-user \| huawei-cbh-admin, got "huawei-iam"/,
+    /rotor\.yaml:30:11: targets\[2\]\.kind: expected one of huawei-iam-user \| huawei-meeting-user \| huawei-cbh-admin \| http, got "huawei-iam"/,
   ],
   [
     'a missing secretPath',

@@ -49,7 +49,7 @@ describe('parseConfig', () => {
   it('names the kind a target should have, with what it found', () => {
     const text = validConfig.replace('kind: huawei-cbh-admin', 'kind: huawei-iam');
     expect(problemsOf(text)).toEqual([
-      'config/rotor.yaml:30:11: targets[2].kind: expected one of huawei-iam-user | huawei-meeting-user | huawei-cbh-admin, got "huawei-iam"',
+      'config/rotor.yaml:30:11: targets[2].kind: expected one of huawei-iam-user | huawei-meeting-user | huawei-cbh-admin | http, got "huawei-iam"',
     ]);
   });
 
@@ -257,7 +257,12 @@ describe('the shipped example config', () => {
   it('documents a config that validates as it stands', async () => {
     const { loadConfig } = await import('../../src/config/loadConfig.js');
     const config = await loadConfig('config/rotor.example.yaml', { VAULT_TOKEN: 'hvs.example' });
-    expect(config.targets.map((t) => t.kind)).toEqual(['huawei-iam-user', 'huawei-meeting-user', 'huawei-cbh-admin']);
+    expect(config.targets.map((t) => t.kind)).toEqual([
+      'huawei-iam-user',
+      'huawei-meeting-user',
+      'huawei-cbh-admin',
+      'http',
+    ]);
     expect(config.alerts.webhook?.url).toBe('https://hooks.example.com/rotor');
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/loadConfig.js';
-import { generateForPolicy } from '../../connectors/kindPolicy.js';
+import { generateForPolicy, rulesOfTarget } from '../../connectors/kindPolicy.js';
 import { connectors, descriptorOf } from '../../connectors/registry.js';
 import { isRotorError } from '../../errors/index.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
@@ -26,7 +26,11 @@ export function registerPolicyCommand(program: Command, globals: () => GlobalOpt
           policyName,
           count: Number(opts.count),
           ...(target
-            ? { targetKind: target.kind, targetContext: descriptorOf(connectors, target.kind)?.passwordContext(target) }
+            ? {
+                targetKind: target.kind,
+                targetRules: rulesOfTarget(target),
+                targetContext: descriptorOf(connectors, target.kind)?.passwordContext(target),
+              }
             : {}),
         });
         process.stderr.write('warning: these are secrets; do not paste them into tickets or chats\n');

@@ -15,11 +15,13 @@ import { bucketFor } from './tokenBucket.js';
 export interface HuaweiCall {
   /** Stable name for logs, e.g. `iam.changePassword`. */
   name: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path (and query) below the endpoint. */
   path: string;
   headers?: Record<string, string>;
   json?: unknown;
+  /** A body already encoded (a form); sent instead of `json`, with `contentType`. */
+  body?: string;
   /** @defaultValue `application/json` */
   contentType?: string;
   /** A change: a failure after the request may have been received is OutcomeUnknown, not TargetUnchanged. */
@@ -35,6 +37,8 @@ export interface HuaweiReply {
   headers: IncomingHttpHeaders;
   /** The body parsed as JSON; undefined when empty or not JSON. */
   body: unknown;
+  /** The body as text (at most 64 KiB), for rules that match it; never logged. */
+  text?: string;
   /** What came back: nothing, a JSON document, or something else (an HTML page from a proxy, text). */
   bodyKind: 'empty' | 'json' | 'other';
   /** The media type without parameters, lower-case (`application/json`, `text/html`), when sent. */
@@ -51,6 +55,8 @@ export interface HuaweiHttpOptions {
   logger: Logger;
   /** Where the per-endpoint rate is kept: shared across processes (Redis) or, by default, in this process. */
   rateGate?: RateGateFactory;
+  /** Who is called, for traces: `huawei` (default), or `http` for a target described in the config. */
+  system?: string;
 }
 
 // Keep-alive agents shared by every connector: rotations against one endpoint reuse connections.
@@ -89,6 +95,7 @@ export function huaweiHttpFor(
   endpoint: string,
   target: HuaweiTransportTarget,
   deps: Pick<HuaweiHttpOptions, 'logger' | 'rateGate'>,
+  system?: string,
 ): HuaweiHttp {
   return new HuaweiHttp({
     endpoint,
@@ -97,6 +104,7 @@ export function huaweiHttpFor(
     settings: target.http,
     logger: deps.logger,
     rateGate: deps.rateGate,
+    ...(system === undefined ? {} : { system }),
   });
 }
 
@@ -148,7 +156,7 @@ export class HuaweiHttp {
 
   private once(call: HuaweiCall): Promise<HuaweiReply> {
     const url = new URL(call.path, this.opts.endpoint);
-    const info = { system: 'huawei', method: call.method, url, operation: call.name };
+    const info = { system: this.opts.system ?? 'huawei', method: call.method, url, operation: call.name };
     return traceHttp(
       info,
       () => this.untracedOnce(call),
@@ -160,9 +168,10 @@ export class HuaweiHttp {
     await this.bucket.take();
     const requestId = randomUUID();
     const url = new URL(call.path, this.opts.endpoint);
-    const body = call.json === undefined ? '' : JSON.stringify(call.json);
+    const body = call.body ?? (call.json === undefined ? '' : JSON.stringify(call.json));
     const headers: Record<string, string> = { 'X-Request-Id': requestId, ...call.headers };
-    if (call.json !== undefined) headers['Content-Type'] = call.contentType ?? 'application/json';
+    if (call.body !== undefined || call.json !== undefined)
+      headers['Content-Type'] = call.contentType ?? 'application/json';
     if (call.sign) Object.assign(headers, call.sign({ method: call.method, url, headers: { ...headers }, body }));
     const log = { requestId, call: call.name, method: call.method, path: url.pathname };
     const started = Date.now();
@@ -200,7 +209,17 @@ export class HuaweiHttp {
         { ...log, status: res.statusCode, upstreamCode: error.code, ms: Date.now() - started },
         'huawei request',
       );
-      return { status: res.statusCode, headers: res.headers, body: parsed, bodyKind, contentType, requestId, error };
+      const text = res.body.slice(0, 65_536);
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: parsed,
+        text,
+        bodyKind,
+        contentType,
+        requestId,
+        error,
+      };
     } catch (err) {
       const classified = this.transportError(call, err as RequestError, requestId);
       this.opts.logger.warn({ ...log, ms: Date.now() - started, err: classified }, 'huawei request failed');

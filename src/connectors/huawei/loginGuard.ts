@@ -1,8 +1,15 @@
 import { AuthFailed, TargetUnchanged, isRotorError } from '../../errors/index.js';
 
-/** A login answered 401 for the password itself (not a lockout, not this guard's cap). */
+/**
+ * A login refused the password itself (not a lockout, not this guard's cap): a 401, or a refusal an
+ * `http` target's description calls `auth-failed` with another status.
+ */
 export function isPasswordRefused(err: unknown): boolean {
-  return isRotorError(err, 'AuthFailed') && err.details.status === 401 && err.details.reason === undefined;
+  return (
+    isRotorError(err, 'AuthFailed') &&
+    (err.details.status === 401 || err.details.passwordRefused === true) &&
+    err.details.reason === undefined
+  );
 }
 
 /** The target said the account cannot log in at all (locked, disabled). */

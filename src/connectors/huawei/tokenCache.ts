@@ -8,20 +8,23 @@ export interface CachedToken {
 }
 
 /** Tokens are refreshed this long before they expire, so a call never starts with a dying token. */
-const marginMs = 5 * 60_000;
+const defaultMarginMs = 5 * 60_000;
 
 export class TokenCache {
   private current?: CachedToken;
 
+  /** `marginMs`: shorter for sessions that live only minutes (an `http` target's `sessionTtl`). */
+  constructor(private readonly marginMs = defaultMarginMs) {}
+
   get(password: string, now = Date.now()): CachedToken | undefined {
     const t = this.current;
-    return t && t.password === password && t.expiresAt - marginMs > now ? t : undefined;
+    return t && t.password === password && t.expiresAt - this.marginMs > now ? t : undefined;
   }
 
   /** The newest token whatever its password (read-only calls such as the policy fetch). */
   peek(now = Date.now()): CachedToken | undefined {
     const t = this.current;
-    return t && t.expiresAt - marginMs > now ? t : undefined;
+    return t && t.expiresAt - this.marginMs > now ? t : undefined;
   }
 
   set(token: CachedToken): void {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { connectors, descriptorOf } from '../../../src/connectors/registry.js';
 import type { ConnectorKind } from '../../../src/connectors/registry.js';
-import type { Connector } from '../../../src/connectors/types.js';
+import { resolvedFor, type Connector, type ConnectorCapabilities } from '../../../src/connectors/types.js';
 import type { HuaweiSimulator } from '../../../src/dev/huaweiSimulator.js';
 import type { Logger } from '../../../src/observability/logger.js';
+import { httpExampleTarget } from '../../helpers/httpExamples.js';
 
 /** Fast transport settings: the suite never waits long for anything. */
 export const fastHttp = { connectTimeoutMs: 1000, responseTimeoutMs: 400, ratePerSecond: 1000, rateBurst: 1000 };
@@ -20,6 +21,8 @@ export interface SeededTarget {
 /** What the conformance suite needs to know about one kind. */
 export interface KindFixture {
   kind: ConnectorKind;
+  /** How the suite names it (the kind, unless one kind has several fixtures). */
+  label?: string;
   oldPassword: string;
   newPassword: string;
   /** A password the target's own rules refuse. */
@@ -125,14 +128,80 @@ export const cbhFixture: KindFixture = {
   },
 };
 
+/** An `http` target from config/examples/: the config a user drops in, pointed at the simulator. */
+const httpExample = (
+  sim: HuaweiSimulator,
+  id: string,
+  target: Record<string, unknown>,
+  extra?: Record<string, unknown>,
+) => ({
+  ...target,
+  ...common(sim, id, extra),
+});
+
+/** config/examples/http-huawei-meeting.yaml: Meeting's steps written as a `kind: http` target. */
+export const httpMeetingFixture: KindFixture = {
+  ...meetingFixture,
+  kind: 'http',
+  label: 'http (config/examples/http-huawei-meeting.yaml)',
+  loginRoute: 'meeting.accountAuth',
+  changeRoute: 'meeting.changePassword',
+  seed(sim, opts = {}) {
+    const account = `user${short()}@acme.com`;
+    sim.meeting.seedAccount({ account, password: this.oldPassword });
+    const env = {
+      HTTP_EXAMPLE_ENDPOINT: sim.url,
+      HTTP_EXAMPLE_SECRET_PATH: `test/${account}`,
+      HTTP_EXAMPLE_ACCOUNT: account,
+    };
+    return {
+      liveId: account,
+      config: httpExample(sim, `http-meeting-${account.split('@')[0]!}`, httpExampleTarget('meeting', env), opts.extra),
+      credentials: {},
+      expireTokens: () => sim.meeting.expireTokens(account),
+    };
+  },
+};
+
+/** config/examples/http-huawei-iam.yaml: IAM's steps written as a `kind: http` target. */
+export const httpIamFixture: KindFixture = {
+  ...iamFixture,
+  kind: 'http',
+  label: 'http (config/examples/http-huawei-iam.yaml)',
+  seed(sim, opts = {}) {
+    const n = short();
+    const { userId } = sim.iam.seedUser({
+      userId: `u${n}`,
+      userName: `user${n}`,
+      domainName: 'acme',
+      password: this.oldPassword,
+    });
+    const env = {
+      HTTP_EXAMPLE_ENDPOINT: sim.url,
+      HTTP_EXAMPLE_SECRET_PATH: `test/${userId}`,
+      HTTP_EXAMPLE_USER_ID: userId,
+      HTTP_EXAMPLE_USER_NAME: `user${n}`,
+      HTTP_EXAMPLE_DOMAIN: 'acme',
+    };
+    return {
+      liveId: userId,
+      config: httpExample(sim, `http-iam-${n}`, httpExampleTarget('iam', env), opts.extra),
+      credentials: {},
+      expireTokens: () => sim.iam.expireTokens(userId),
+    };
+  },
+};
+
 /** One fixture per kind of the registry: a kind added without its fixture does not compile. */
 const fixturesByKind: Record<ConnectorKind, KindFixture> = {
   'huawei-iam-user': iamFixture,
   'huawei-meeting-user': meetingFixture,
   'huawei-cbh-admin': cbhFixture,
+  http: httpMeetingFixture,
 };
 
-export const fixtures: KindFixture[] = Object.values(fixturesByKind);
+/** Every fixture: one per kind, and the second example of the http kind. */
+export const fixtures: KindFixture[] = [...Object.values(fixturesByKind), httpIamFixture];
 
 /** Builds the connector the way rotor does: parse the target with its kind's schema, then create. */
 export function connect(kind: ConnectorKind, seeded: SeededTarget, logger: Logger): Connector {
@@ -147,4 +216,11 @@ export function connect(kind: ConnectorKind, seeded: SeededTarget, logger: Logge
       return c;
     },
   });
+}
+
+/** What the seeded target can do: its kind's capabilities, or its own (an http target's `verify`, `idempotent`). */
+export function capabilitiesOf(kind: ConnectorKind, seeded: SeededTarget): ConnectorCapabilities {
+  const descriptor = descriptorOf(connectors, kind);
+  if (!descriptor) throw new Error(`no connector for ${kind}`);
+  return resolvedFor(descriptor, descriptor.targetSchema.parse(seeded.config)).capabilities;
 }
