@@ -27,6 +27,7 @@ export default {
         '<rootDir>/test/chaos/faults.test.ts',
         '<rootDir>/test/chaos/unrecognisedReplies.test.ts',
         '<rootDir>/test/chaos/crashBoundaries.test.ts',
+        '<rootDir>/test/chaos/alternatingCrash.test.ts',
       ],
     },
   ],

@@ -11,7 +11,11 @@ import { recordFailure } from '../src/rotation/bookkeeping.js';
 import { dryRunTarget } from '../src/rotation/dryRun.js';
 import { decideFate } from '../src/rotation/fate.js';
 import { rotateTarget } from '../src/rotation/rotateTarget.js';
+import { rotateAlternating, withCurrentAccount } from '../src/rotation/alternating.js';
 import { attemptLogger } from '../src/rotation/rotationLog.js';
+import { heartbeatJobName } from '../src/queue/heartbeatJob.js';
+import type { HeartbeatOutcome } from '../src/rotation/heartbeat.js';
+import { makeHeartbeatProcessor } from './heartbeat.js';
 
 /** A payload value shaped like a credential (rotor never enqueues one): names the field, not the value. */
 function secretProblem(data: RotateJobData): string | undefined {
@@ -30,7 +34,10 @@ function secretProblem(data: RotateJobData): string | undefined {
  * (cooldown, throttle, busy target), or stop for good.
  */
 export function makeRotateProcessor(rotor: Rotor) {
-  return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult> {
+  const heartbeat = makeHeartbeatProcessor(rotor);
+  return async function rotate(job: Job<unknown>, token?: string): Promise<RotateJobResult | HeartbeatOutcome> {
+    // Heartbeats share the queue (its workers and rate gates) under their own job name.
+    if (job.name === heartbeatJobName) return heartbeat(job, token);
     // BullMQ lets whoever adds a job choose its id: it reaches the audit chain checked like free text.
     const jobId = job.id === undefined ? undefined : auditText(job.id);
     const parsed = rotateJobSchema.safeParse(job.data);
@@ -58,7 +65,7 @@ export function makeRotateProcessor(rotor: Rotor) {
       countRotation: (outcome: Parameters<NonNullable<Rotor['metrics']>['countRotation']>[1]) =>
         rotor.metrics?.countRotation(target.kind, outcome),
     };
-    if (data.dryRun) return dryRunTarget(deps);
+    if (data.dryRun) return dryRunTarget(await withCurrentAccount(deps));
 
     // Who asked is free text from the payload: checked like any text bound for the audit chain.
     const actor = data.requestedBy === undefined ? 'scheduler' : auditText(data.requestedBy);
@@ -67,7 +74,10 @@ export function makeRotateProcessor(rotor: Rotor) {
     const run = { actor, jobId, attempt, reason: data.reason };
     const started = Date.now();
     try {
-      return await rotateTarget(deps, run);
+      // Alternating accounts: the other account is changed, then consumers are switched over.
+      return deps.alternating
+        ? await rotateAlternating({ ...deps, ...deps.alternating }, run)
+        : await rotateTarget(deps, run);
     } catch (thrown) {
       const err = thrown instanceof Error ? thrown : new Error(String(thrown));
       const fate = decideFate(err, attempt, attempts);

@@ -14,9 +14,10 @@ import { Misconfigured, isRotorError } from '../errors/index.js';
 import { makeSharedRateGates } from '../connectors/huawei/sharedRateGate.js';
 import { makePasswordMaker } from '../rotation/makePasswordMaker.js';
 import { makeProbeMemo } from '../rotation/probeMemo.js';
-import type { RotationDeps } from '../rotation/rotationContext.js';
+import type { AlternatingAccounts, RotationDeps } from '../rotation/rotationContext.js';
 import { acquireTargetLock } from '../rotation/targetLock.js';
 import { makeTargetStatusStore, type TargetStatusStore } from '../rotation/targetStatus.js';
+import { makeHeartbeatStore, type HeartbeatStore } from '../rotation/heartbeatStore.js';
 import { makeVaultStore, type VaultStore } from '../secrets/index.js';
 
 /** Everything a worker (or a CLI command) needs, built once from a validated config. */
@@ -28,6 +29,8 @@ export interface Rotor {
   /** A plain Redis connection (locks, status, probes, audit); BullMQ gets its own. */
   redis: RedisClient;
   status: TargetStatusStore;
+  /** What each target's last heartbeat found (rotation/heartbeat.ts). */
+  heartbeats: HeartbeatStore;
   alert: Alerter;
   metrics?: RotorMetrics;
   /** The kinds of target this rotor serves: production's registry, or a test's extended one. */
@@ -77,6 +80,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
   // One limit per endpoint for every worker sharing this Redis, not one per process.
   const rateGate = makeSharedRateGates(redis, prefix, logger);
   const built = new Map<string, RotationDeps>();
+  const accountConnectors: Connector[] = [];
   const registry = overrides.connectors ?? connectors;
 
   const readCredential: CredentialReader = async (name) => {
@@ -119,11 +123,57 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
       ),
       accountPolicy: cachedAccountPolicy(connector.accountPolicy, config.rotation.accountPolicyTtlMs, targetLogger),
       acquireLock: () => acquireTargetLock({ redis, prefix, ttlMs: config.rotation.lockTtlMs }, target.id),
+      ...(target.strategy === 'alternating'
+        ? { alternating: alternatingAccounts(target, descriptor, targetLogger) }
+        : {}),
       probes,
       status,
       alert,
       audit,
       logger: targetLogger,
+    };
+  }
+
+  /**
+   * The two accounts of an alternating target: each the target's fields with its own on top, with a
+   * connector of its own (its own login guard, token cache); and rotor's record of their passwords.
+   */
+  function alternatingAccounts(
+    target: TargetConfig,
+    descriptor: NonNullable<ReturnType<typeof descriptorOf>>,
+    targetLogger: Logger,
+  ): AlternatingAccounts {
+    const list = target.accounts ?? [];
+    const names = [list[0]?.name ?? 'a', list[1]?.name ?? 'b'] as const;
+    const made = new Map<string, Connector>();
+    const recordPath = `${config.vault.statePrefix}/accounts/${target.id}`;
+    return {
+      accountNames: names,
+      accountConnector(name) {
+        let c = made.get(name);
+        if (!c) {
+          const { name: _name, ...fields } = list.find((a) => a.name === name) ?? { name };
+          const account = { ...target, ...fields, strategy: 'single', accounts: undefined } as TargetConfig;
+          c = descriptor.create(account, { logger: targetLogger.child({ account: name }), readCredential, rateGate });
+          made.set(name, c);
+          accountConnectors.push(c);
+        }
+        return c;
+      },
+      accounts: {
+        async read() {
+          const secret = await store.readSecret(recordPath);
+          const passwords = Object.fromEntries(
+            Object.entries(secret?.deleted ? {} : (secret?.data ?? {})).filter(
+              (e): e is [string, string] => typeof e[1] === 'string' && names.includes(e[0]),
+            ),
+          );
+          return { passwords, version: secret?.version ?? 0 };
+        },
+        async write(passwords, version) {
+          await store.writeVersion(recordPath, passwords, version);
+        },
+      },
     };
   }
 
@@ -134,6 +184,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     audit,
     redis,
     status,
+    heartbeats: makeHeartbeatStore(redis, prefix),
     alert,
     metrics: overrides.metrics,
     connectors: registry,
@@ -148,6 +199,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     },
     async close() {
       await Promise.all([...built.values()].map((d) => d.connector.close?.()));
+      await Promise.all(accountConnectors.map((c) => c.close?.()));
       await auditLog?.close().catch((err: unknown) => logger.warn({ err }, 'audit log close failed'));
       await store.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -98,7 +98,8 @@ for i = 3, #ARGV, 2 do
     local ev = cjson.decode(body)
     local t = ev.type
     if t == 'rotation.succeeded' or t == 'rotation.recovered' or t == 'rotation.out_of_sync'
-      or t == 'rotation.reconciled' or (t == 'rotation.failed' and ev.outcome == 'failed') then
+      or t == 'rotation.reconciled' or (t == 'rotation.failed' and ev.outcome == 'failed')
+      or (t == 'heartbeat.checked' and ev.outcome == 'drifted') then
       -- The outbox entry is written in this same atomic step: an audited outcome is never unannounced.
       redis.call('XADD', KEYS[3], 'MAXLEN', '~', '100000', '*', 'e', record)
     end

@@ -68,7 +68,10 @@ export function makeTargetTimeline(events: readonly AuditEvent[]): TargetTimelin
       case 'heartbeat.checked':
         lastHeartbeat = e;
         if (e.outcome === 'drifted') driftSince ??= e.time;
-        else if (e.outcome === 'ok') driftSince = undefined;
+        else if (e.outcome === 'ok') {
+          driftSince = undefined;
+          lastVerified = e.time;
+        }
         break;
       default:
         break;

@@ -17,7 +17,8 @@ export type AuditEventType =
   | 'config.loaded'
   /**
    * A heartbeat logged in with the password Vault holds: `outcome` `ok`, or `drifted` when it no longer
-   * works (changed outside rotor). The report knows it (status `drifted`, history); nothing writes it yet.
+   * works (changed outside rotor). The report knows it (status `drifted`, history, last verified);
+   * written by rotation/heartbeat.ts.
    */
   | 'heartbeat.checked';
 

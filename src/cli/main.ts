@@ -10,6 +10,7 @@ import { registerRotateCommand } from './commands/rotate.js';
 import { registerSchedulerCommand } from './commands/scheduler.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWorkerCommands } from './commands/worker.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { registerSimCommand } from './commands/sim.js';
 import { tracingWanted } from '../observability/tracing.js';
 import { CliExit, exitCodes } from './exitCodes.js';
@@ -38,6 +39,7 @@ export function buildProgram(wiring: CliWiring): Command {
   registerSimCommand(program, globals);
   registerRotateCommand(program, globals);
   registerStatusCommand(program, globals);
+  registerVerifyCommand(program, globals);
   registerSchedulerCommand(program, globals);
   registerEventsCommand(program, globals);
   return program;

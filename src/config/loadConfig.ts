@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { checkPolicyConfig } from '../connectors/kindPolicy.js';
-import { connectors, type ConnectorRegistry } from '../connectors/registry.js';
+import { connectors, targetSchemaOf, type ConnectorRegistry } from '../connectors/registry.js';
 import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, typedValue, type InterpolatedValue, type UnsetVariable } from './interpolate.js';
 import { deferVaultCredentials, takeVaultCredentials } from './lazyCredentials.js';
 import { positionOf } from './positions.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
-import { configSchemaFor, type RotorConfig } from './schema.js';
+import { accountIssues, configSchemaFor, type RotorConfig } from './schema.js';
 import { keysAt, scalarKindAt, schemaAt, valueAt } from './schemaWalk.js';
 import { configWarnings, literalSecretWarnings, placePolicyMessage, type ConfigNotice } from './warnings.js';
 import { yamlProblems } from './yamlErrors.js';
@@ -114,7 +114,7 @@ export function parseConfigWithWarnings(
       }
     }
   }
-  for (const issue of crossReferenceIssues(raw)) {
+  for (const issue of [...crossReferenceIssues(raw), ...accountIssues(raw, targetSchemaOf(registry))]) {
     problems.push({ ...at(issue.path), path: formatPath(issue.path), message: issue.message });
   }
   // A file that fails anyway lists every problem, the unset Vault credentials too.

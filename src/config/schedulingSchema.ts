@@ -60,11 +60,37 @@ export const maintenanceWindowSchema = z
 
 export type MaintenanceWindow = z.infer<typeof maintenanceWindowSchema>;
 
+/**
+ * How often a heartbeat logs in with the password Vault holds, to find a password changed behind
+ * rotor's back before the next rotation does. At least a minute: each refused login is a lockout strike.
+ */
+export const heartbeatSchema = z
+  .object({
+    every: durationOrMsSchema.refine((ms) => ms >= 60_000, {
+      message: 'expected a duration of at least 1m, e.g. 1d (each heartbeat is a login)',
+    }),
+  })
+  .strict();
+
+export type HeartbeatConfig = z.infer<typeof heartbeatSchema>;
+
+/**
+ * What the max-age sweep does with a target it has never seen (no `rotated_at` in Vault, no heartbeat
+ * yet): `verify` = one heartbeat, and its age counts from when its secret was last written; `rotate` =
+ * rotate it at once.
+ */
+export const onboardSchema = z.enum(['verify', 'rotate']);
+export type OnboardMode = z.infer<typeof onboardSchema>;
+
 /** Per-target fields, spread into `targetCommonShape`: each overrides the `scheduling:` default. */
 export const schedulingTargetShape = {
   maintenanceWindow: maintenanceWindowSchema.optional(),
   /** Spread this target's scheduled rotations over this long after each firing of its schedule. */
   jitter: durationOrMsSchema.optional(),
+  /** This target's heartbeat; `false` turns off the `scheduling.heartbeat` default for it. */
+  heartbeat: z.union([heartbeatSchema, z.literal(false)]).optional(),
+  /** How this target is onboarded. @defaultValue scheduling.onboard */
+  onboard: onboardSchema.optional(),
 };
 
 /** The top-level `scheduling:` section. */
@@ -83,6 +109,10 @@ export const schedulingSchema = z
     resyncEvery: durationOrMsSchema.default(60_000),
     /** How long a mass rotation (`rotor rotate --all`) can be resumed after it stopped. @defaultValue 24h */
     runTtl: durationOrMsSchema.default(24 * 3_600_000),
+    /** The heartbeat of every target without its own. @defaultValue none: no heartbeat */
+    heartbeat: heartbeatSchema.optional(),
+    /** How a target seen for the first time is onboarded. @defaultValue verify */
+    onboard: onboardSchema.default('verify'),
   })
   .strict();
 

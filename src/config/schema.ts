@@ -127,6 +127,69 @@ const httpSchema = z
   })
   .strict();
 
+/**
+ * A target's `strategy` and `accounts` agree, and each account (the target's fields with the
+ * account's on top) is a valid target of the kind. Checked on the raw document by the loader (next to
+ * the cross references), so each problem is reported at the account's own line.
+ */
+export function accountIssues(raw: unknown, targets: z.ZodType): { path: (string | number)[]; message: string }[] {
+  const doc = raw !== null && typeof raw === 'object' ? (raw as { targets?: unknown }) : {};
+  const list = Array.isArray(doc.targets) ? doc.targets : [];
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  list.forEach((value, index) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+    const target = value as Record<string, unknown>;
+    const at = (...path: (string | number)[]) => ['targets', index, ...path];
+    const accounts = target.accounts;
+    if (target.strategy !== 'alternating') {
+      if (accounts !== undefined) {
+        issues.push({
+          path: at('accounts'),
+          message: 'accounts is for strategy: alternating; add it or remove accounts',
+        });
+      }
+      return;
+    }
+    if (!Array.isArray(accounts) || accounts.length !== 2) {
+      issues.push({
+        path: at('accounts'),
+        message:
+          'strategy: alternating needs exactly two accounts, e.g. accounts: [{ name: a, ... }, { name: b, ... }]',
+      });
+      return;
+    }
+    const names = accounts.map((a) =>
+      a !== null && typeof a === 'object' ? (a as { name?: unknown }).name : undefined,
+    );
+    if (names[0] === names[1])
+      issues.push({ path: at('accounts', 1, 'name'), message: 'the two accounts need different names' });
+    const { accounts: _accounts, strategy: _strategy, ...base } = target;
+    accounts.forEach((account, i) => {
+      if (account === null || typeof account !== 'object') return;
+      const { name: _name, ...fields } = account as Record<string, unknown>;
+      const parsed = targets.safeParse({ ...base, ...fields });
+      for (const issue of parsed.success ? [] : parsed.error.issues) {
+        if (issue.code === 'unrecognized_keys') {
+          for (const key of issue.keys) {
+            issues.push({
+              path: at('accounts', i, key),
+              message: `unknown field "${key}" for a ${String(target.kind)} account`,
+            });
+          }
+          continue;
+        }
+        // A field the account sets is reported there; one it inherits, at the account with the field named.
+        const own = typeof issue.path[0] === 'string' && issue.path[0] in fields;
+        issues.push({
+          path: own ? at('accounts', i, ...(issue.path as (string | number)[])) : at('accounts', i),
+          message: own ? issue.message : `account ${String(names[i])}: ${issue.path.join('.')}: ${issue.message}`,
+        });
+      }
+    });
+  });
+  return issues;
+}
+
 /** The config schema with `targets` validated by `targets` (one strict schema per kind). */
 function configSchemaWith<Target extends z.ZodType>(targets: Target) {
   return z

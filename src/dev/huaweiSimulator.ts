@@ -25,6 +25,11 @@ export interface HuaweiSimulatorOptions {
    * most generic documented form (see src/dev/huawei/codes.ts). Default: `ROTOR_SIM_STRICT_DOCS`.
    */
   strictDocs?: boolean;
+  /**
+   * API Gateway throttling: more than this many API requests within a second are answered with the
+   * documented 429 (`APIG.0308`). Default: none.
+   */
+  rateLimit?: { perSecond: number };
 }
 
 /**
@@ -156,6 +161,7 @@ export async function startHuaweiSimulator(opts: HuaweiSimulatorOptions = {}): P
         control: meetingControls(meetingApi),
       }),
     () => clock.now(),
+    opts.rateLimit,
   );
   const server = d.server;
   await new Promise<void>((resolve, reject) => {

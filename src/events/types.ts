@@ -5,6 +5,7 @@ export const cloudEventTypes = [
   'rotation.recovered',
   'target.out_of_sync',
   'target.reconciled',
+  'target.drifted',
 ] as const;
 
 export type RotorEventType = (typeof cloudEventTypes)[number];
@@ -22,6 +23,8 @@ export const announcedAuditTypes: Record<string, RotorEventType> = {
   'rotation.recovered': 'rotation.recovered',
   'rotation.out_of_sync': 'target.out_of_sync',
   'rotation.reconciled': 'target.reconciled',
+  // Only drifted heartbeats reach the outbox (audit/appendScript.ts).
+  'heartbeat.checked': 'target.drifted',
 };
 
 /** What `data` of every rotor CloudEvent holds: ids, versions and codes, never a secret. */

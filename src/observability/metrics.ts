@@ -4,6 +4,9 @@ import type { ComplianceReport } from '../audit/complianceReport.js';
 /** How a rotation attempt ended, as counted by `rotor_rotations_total{outcome}`. */
 export type RotationOutcomeLabel = 'succeeded' | 'failed' | 'retry_scheduled' | 'out_of_sync' | 'recovered' | 'skipped';
 
+/** How a heartbeat ended, as counted by `rotor_heartbeats_total{result}`. */
+export type HeartbeatResultLabel = 'verified' | 'drifted' | 'unverifiable' | 'skipped' | 'failed';
+
 /** BullMQ job states reported by `rotor_queue_depth{state}`. */
 export type QueueState = 'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'paused' | 'prioritized';
 
@@ -32,6 +35,8 @@ export interface RotorMetrics {
   /** rotor's own registry (not prom-client's global one), served at `/metrics`. */
   registry: Registry;
   countRotation(kind: string, outcome: RotationOutcomeLabel): void;
+  /** One heartbeat's result (`rotor_heartbeats_total{kind,result}`). Optional for stand-ins. */
+  countHeartbeat?(kind: string, result: HeartbeatResultLabel): void;
   /** Duration of one step (`load`, `recover`, `prepare`, `commit`, `verify`, `finalize`) or of a whole rotation (`total`). */
   observeStep(kind: string, step: string, seconds: number): void;
   setOldestPasswordAge(kind: string, seconds: number): void;
@@ -74,6 +79,12 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [registry],
   });
+  const heartbeats = new Counter({
+    name: 'rotor_heartbeats_total',
+    help: 'Heartbeats (a login with the password Vault holds) by connector kind and result: verified, drifted (refused: changed outside rotor), unverifiable (the kind has no login to check with), skipped (out of sync, rotation unfinished, recent refused logins), failed.',
+    labelNames: ['kind', 'result'] as const,
+    registers: [registry],
+  });
   let compliance: ComplianceSource | undefined;
   // Both compliance gauges collect from one report per scrape; a failed read keeps the last figures.
   let collecting: Promise<void> | undefined;
@@ -94,6 +105,12 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
   const outOfSync = new Gauge({
     name: 'rotor_targets_out_of_sync',
     help: 'Targets whose live password is unknown and wait for rotor reconcile.',
+    registers: [registry],
+    collect: collectCompliance,
+  });
+  const driftedTargets = new Gauge({
+    name: 'rotor_targets_drifted',
+    help: 'Targets whose stored password a heartbeat found refused (changed outside rotor); not compliant until rotor reconcile.',
     registers: [registry],
     collect: collectCompliance,
   });
@@ -120,6 +137,7 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
     },
   });
   outOfSync.set(0);
+  driftedTargets.set(0);
 
   function recordCompliance(report: ComplianceReport): void {
     const byKind = new Map<string, number>();
@@ -135,11 +153,13 @@ export function makeMetrics(options: MetricsOptions = {}): RotorMetrics {
     neverRotated.reset();
     for (const [kind, count] of unrotated) neverRotated.set({ kind: label(kind) }, count);
     outOfSync.set(report.summary.byStatus['out-of-sync']);
+    driftedTargets.set(report.summary.byStatus.drifted);
   }
 
   return {
     registry,
     countRotation: (kind, outcome) => rotations.inc({ kind: label(kind), outcome: label(outcome) }),
+    countHeartbeat: (kind, result) => heartbeats.inc({ kind: label(kind), result: label(result) }),
     observeStep: (kind, step, seconds) => duration.observe({ kind: label(kind), step: label(step) }, seconds),
     setOldestPasswordAge: (kind, seconds) => oldest.set({ kind: label(kind) }, seconds),
     setTargetsOutOfSync: (count) => outOfSync.set(count),

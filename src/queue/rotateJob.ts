@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { DryRunReport } from '../rotation/dryRun.js';
+import type { HeartbeatOutcome } from '../rotation/heartbeat.js';
 import type { RotationOutcome } from '../rotation/rotationContext.js';
 import type { RotateJobData } from '../types/job.js';
 
@@ -22,4 +23,4 @@ export const rotateJobSchema = z
 export type RotateJobResult = RotationOutcome | DryRunReport;
 
 /** A BullMQ processor of the `rotate` queue (`jobs/rotate.ts`); the worker factory is handed one. */
-export type RotateProcessor = (job: Job<unknown>, token?: string) => Promise<RotateJobResult>;
+export type RotateProcessor = (job: Job<unknown>, token?: string) => Promise<RotateJobResult | HeartbeatOutcome>;

@@ -3,7 +3,7 @@ import type { Logger } from '../observability/logger.js';
 
 /** What an alert says. Ids, codes and a secret-free message — nothing else ever leaves. */
 export interface Alert {
-  event: 'rotation.failed' | 'rotation.out_of_sync';
+  event: 'rotation.failed' | 'rotation.out_of_sync' | 'heartbeat.drifted';
   targetId: string;
   kind: string;
   rotationId?: string;

@@ -34,6 +34,23 @@ export interface RotationDeps {
   observeStep?: (step: string, seconds: number) => void;
   /** Told each attempt's outcome (`rotor_rotations_total{outcome}`). */
   countRotation?: (outcome: RotationOutcomeLabel) => void;
+  /** Present for `strategy: alternating` targets (rotation/alternating.ts). */
+  alternating?: AlternatingAccounts;
+}
+
+export interface AlternatingAccounts {
+  /** The two account names, in config order. */
+  accountNames: readonly [string, string];
+  /** The connector that logs in as, and changes the password of, one account. */
+  accountConnector(name: string): Connector;
+  accounts: AccountsRecordStore;
+}
+
+/** rotor's record of both accounts' passwords, `{statePrefix}/accounts/{targetId}` (one field per account). */
+export interface AccountsRecordStore {
+  read(): Promise<{ passwords: Record<string, string>; version: number }>;
+  /** Writes the whole record with check-and-set on `version` (0 = create); Conflict if it moved. */
+  write(passwords: Record<string, string>, version: number): Promise<void>;
 }
 
 /** Who started this attempt and where it runs. */

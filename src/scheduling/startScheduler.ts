@@ -20,6 +20,10 @@ import type { CooldownSource } from './cooldown.js';
 import { timingFor } from './planRotation.js';
 import { onScheduleFired, type TriggerContext } from './scheduledRotation.js';
 import { runSweep, type SweepResult } from './sweep.js';
+import { enqueueHeartbeat, type HeartbeatEnqueueContext } from '../queue/heartbeatJob.js';
+import { makeHeartbeatStore } from '../rotation/heartbeatStore.js';
+import { onboardOf, runHeartbeatSweep, type HeartbeatSweepResult } from './heartbeatSweep.js';
+import { planRotation } from './planRotation.js';
 import {
   desiredSchedules,
   syncSchedules,
@@ -55,8 +59,10 @@ export interface RotorScheduler {
   readonly scheduling: SchedulingConfig;
   /** Brings Redis's schedules in line with the config (done at start and every `resyncEvery`). */
   sync(): Promise<SyncResult>;
-  /** One max-age sweep now, outside the sweep schedule. */
+  /** One max-age sweep now, outside the sweep schedule (with onboarding of never-seen targets). */
   sweep(): Promise<SweepResult>;
+  /** The due heartbeats, now (also run with every sweep). */
+  heartbeatSweep(): Promise<HeartbeatSweepResult>;
   close(): Promise<void>;
 }
 
@@ -110,7 +116,34 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
     cooldown,
     now,
   };
-  const sweep = () => runSweep({ ...planning, targets: config.targets });
+  const heartbeats = makeHeartbeatStore(redis, settings.prefix);
+  const heartbeatCtx: HeartbeatEnqueueContext = { queue: rotateQueue, target: (id) => byId.get(id) };
+  const sweep = () =>
+    runSweep({
+      ...planning,
+      targets: config.targets,
+      onboarding: {
+        mode: (target) => onboardOf(target, scheduling),
+        seen: async (targetId) => (await heartbeats.get(targetId)) !== undefined,
+        heartbeat: (target) =>
+          enqueueHeartbeat(heartbeatCtx, target.id, {
+            requestedBy: 'scheduler',
+            reason: 'onboarding: verify before any rotation',
+            // One failed onboarding heartbeat (its login's answer lost) is not sent again for an hour.
+            skipIfFailedSince: now() - 3_600_000,
+            delayMs: planRotation({ targetId: target.id, now: now(), ...timingFor(target, scheduling) }).delayMs,
+          }),
+      },
+    });
+  const heartbeatSweep = () =>
+    runHeartbeatSweep({
+      targets: config.targets,
+      scheduling,
+      lastHeartbeat: (targetId) => heartbeats.get(targetId),
+      enqueue: (targetId, request) => enqueueHeartbeat(heartbeatCtx, targetId, request),
+      timing: (target) => timingFor(target, scheduling),
+      now,
+    });
   const sync = () =>
     syncSchedules(
       { queue, redis, prefix: settings.prefix, audit: deps.audit, logger },
@@ -133,14 +166,28 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
     async (job: Job<ScheduleJobData>) => {
       if (job.name === 'sweep') {
         const result = await sweep();
-        logger.info({ due: result.due, errors: result.errors.length }, 'max-age sweep');
+        const beats = await heartbeatSweep();
+        logger.info(
+          {
+            due: result.due,
+            onboarding: result.onboarding.length,
+            heartbeats: beats.due,
+            errors: result.errors.length,
+          },
+          'max-age sweep',
+        );
         // Vault answered for some targets only: fail the job so BullMQ tries the sweep again soon.
         if (result.errors.length > 0) {
           throw new Error(
             `max-age sweep: ${result.errors.length} targets unreadable, first: ${result.errors[0]?.error}`,
           );
         }
-        return { due: result.due, enqueued: result.enqueued.length };
+        return {
+          due: result.due,
+          enqueued: result.enqueued.length,
+          onboarding: result.onboarding.length,
+          heartbeats: beats.enqueued.length,
+        };
       }
       const target = job.data.targetId ? byId.get(job.data.targetId) : undefined;
       if (!target) {
@@ -175,6 +222,7 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
     scheduling,
     sync,
     sweep,
+    heartbeatSweep,
     async close() {
       clearInterval(timer);
       await worker.close();

@@ -13,8 +13,14 @@ import { mapLimit } from '../queue/mapLimit.js';
 import { timingFor } from './planRotation.js';
 import { formatClock, waitingCause } from './waitingNotice.js';
 import type { ScheduleQueue } from './syncSchedules.js';
+import { connectors, descriptorOf, type ConnectorRegistry } from '../connectors/registry.js';
+import { resolvedFor } from '../connectors/types.js';
+import { driftedCode } from '../rotation/heartbeat.js';
+import { heartbeatKey, type HeartbeatRecord } from '../rotation/heartbeatStore.js';
+import { heartbeatOf } from './heartbeatSweep.js';
 
-export type TargetState = 'ok' | 'due' | 'overdue' | 'failing' | 'out-of-sync' | 'never rotated';
+/** `drifted`: a heartbeat found the stored password refused (out of sync, found by a heartbeat). */
+export type TargetState = 'ok' | 'due' | 'overdue' | 'failing' | 'out-of-sync' | 'drifted' | 'never rotated';
 
 /** One line of `rotor status`. */
 export interface TargetStatusRow {
@@ -38,6 +44,15 @@ export interface TargetStatusRow {
   };
   lastError?: string;
   lastAttemptAt?: string;
+  /** When the password Vault holds last logged in (a heartbeat). */
+  lastVerified?: string;
+  /** The last heartbeat, and how often heartbeats run (ms) when configured. */
+  heartbeat?: { at?: string; result?: string; message?: string; everyMs?: number };
+  /** Never rotated but onboarded: when its secret was written (the max-age sweep's start for its age). */
+  storedAt?: string;
+  /** Present (false) for kinds that cannot prove a password (CBH): heartbeats cannot check them. */
+  verifiable?: false;
+  unverifiedReason?: string;
 }
 
 /** Everything the state of one target is judged from. */
@@ -58,6 +73,17 @@ export interface StatusFacts {
   /** When the target's schedule fires next (BullMQ's `next`). */
   scheduleNext?: number;
   jitterMs: number;
+  /** The target's last heartbeat (`{prefix}:heartbeat:{targetId}`). */
+  heartbeat?: HeartbeatRecord;
+  /** Its heartbeat interval (ms), when it has one. */
+  heartbeatEveryMs?: number;
+  /** Why its kind cannot verify a password; undefined when it can. */
+  unverifiedReason?: string;
+  /**
+   * A never-rotated target that was onboarded (seen by a heartbeat, `onboard: verify`): when its
+   * secret was last written, from which the max-age sweep counts its age.
+   */
+  storedAt?: Date;
 }
 
 const queued = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
@@ -91,7 +117,7 @@ export function assessStatus(facts: StatusFacts): TargetStatusRow {
   const overdue = target.maxAge !== undefined && ageMs !== undefined && ageMs > target.maxAge;
 
   let state: TargetState = 'ok';
-  if (engine?.state === 'out-of-sync') state = 'out-of-sync';
+  if (engine?.state === 'out-of-sync') state = engine.lastErrorCode === driftedCode ? 'drifted' : 'out-of-sync';
   else if (engine?.state === 'failing' || lastFailed) state = 'failing';
   else if (!rotatedAt) state = 'never rotated';
   else if (overdue) state = 'overdue';
@@ -102,7 +128,10 @@ export function assessStatus(facts: StatusFacts): TargetStatusRow {
   else {
     if (facts.scheduleNext !== undefined)
       candidates.push(facts.scheduleNext + jitterOffsetMs(target.id, facts.jitterMs));
-    if (target.maxAge !== undefined) candidates.push(rotatedAt ? rotatedAt.getTime() + target.maxAge : now);
+    if (target.maxAge !== undefined) {
+      const since = rotatedAt ?? facts.storedAt;
+      candidates.push(since ? since.getTime() + target.maxAge : now);
+    }
     if (firedSinceSuccess) candidates.push(now);
   }
   const nextDue = candidates.length > 0 ? Math.max(now, Math.min(...candidates)) : undefined;
@@ -138,6 +167,27 @@ export function assessStatus(facts: StatusFacts): TargetStatusRow {
       ? { lastError: engine?.lastError ?? job?.failedReason }
       : {}),
     ...(engine?.lastAttemptAt ? { lastAttemptAt: engine.lastAttemptAt } : {}),
+    ...heartbeatFields(facts),
+  };
+}
+
+function heartbeatFields(facts: StatusFacts): Partial<TargetStatusRow> {
+  const { heartbeat, heartbeatEveryMs, unverifiedReason } = facts;
+  const beat =
+    heartbeat || heartbeatEveryMs !== undefined
+      ? {
+          heartbeat: {
+            ...(heartbeat ? { at: heartbeat.at, result: heartbeat.result } : {}),
+            ...(heartbeat?.message ? { message: heartbeat.message } : {}),
+            ...(heartbeatEveryMs !== undefined ? { everyMs: heartbeatEveryMs } : {}),
+          },
+        }
+      : {};
+  return {
+    ...(facts.storedAt && !facts.rotatedAt ? { storedAt: facts.storedAt.toISOString() } : {}),
+    ...(heartbeat?.lastVerified ? { lastVerified: heartbeat.lastVerified } : {}),
+    ...beat,
+    ...(unverifiedReason !== undefined ? { verifiable: false as const, unverifiedReason } : {}),
   };
 }
 
@@ -148,8 +198,11 @@ export interface StatusSources {
   prefix: string;
   rotateQueue: RotationQueue;
   scheduleQueue: ScheduleQueue;
-  scheduling: Pick<SchedulingConfig, 'jitter' | 'maintenanceWindow'>;
+  scheduling: Pick<SchedulingConfig, 'jitter' | 'maintenanceWindow'> &
+    Partial<Pick<SchedulingConfig, 'heartbeat' | 'onboard'>>;
   now?: number;
+  /** The kinds served (whether each can verify). @defaultValue the production registry */
+  connectors?: ConnectorRegistry;
 }
 
 /** Reads every fact (Vault, the engine's status hash, the queue, the schedules) and judges each target. */
@@ -162,16 +215,31 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
     if (targetId && s.next !== undefined && s.next !== null) nextFiring.set(targetId, s.next);
   }
   return mapLimit(sources.targets, 8, async (target) => {
-    const [secret, engine, job] = await Promise.all([
+    const [secret, engine, job, beat] = await Promise.all([
       sources.store.readSecret(target.secretPath),
       sources.redis.hgetall(keys.status(target.id)),
       sources.rotateQueue.getJob(rotationJobId(target.id)),
+      sources.redis.hgetall(heartbeatKey(sources.prefix, target.id)),
     ]);
+    const descriptor = descriptorOf(sources.connectors ?? connectors, target.kind);
+    // A kind whose API each target describes (`http`) says per target whether it can verify.
+    const capabilities = descriptor ? resolvedFor(descriptor, target).capabilities : undefined;
+    const record = beat.at && beat.result ? (beat as unknown as HeartbeatRecord) : undefined;
+    const rotatedAt = rotatedAtOf(secret?.customMetadata);
+    // Onboarded (seen, `onboard: verify`): the sweep counts its age from when the secret was written.
+    const onboarded =
+      !rotatedAt &&
+      record &&
+      secret &&
+      !secret.deleted &&
+      (target.onboard ?? sources.scheduling.onboard ?? 'verify') === 'verify';
+    const storedAt = onboarded ? new Date(secret.createdTime) : undefined;
     const state = job ? await job.getState() : undefined;
     return assessStatus({
       target,
       now,
-      rotatedAt: rotatedAtOf(secret?.customMetadata),
+      rotatedAt,
+      ...(storedAt && !Number.isNaN(storedAt.getTime()) ? { storedAt } : {}),
       engine: engine.state ? engine : undefined,
       job:
         job && state && state !== 'unknown'
@@ -186,6 +254,12 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
           : undefined,
       scheduleNext: nextFiring.get(target.id),
       jitterMs: timingFor(target, sources.scheduling).jitterMs,
+      heartbeat: record,
+      heartbeatEveryMs: heartbeatOf(target, sources.scheduling)?.every,
+      unverifiedReason:
+        capabilities && !capabilities.canVerify
+          ? (capabilities.unverifiedReason ?? 'the API offers no way to verify this password')
+          : undefined,
     });
   });
 }
@@ -196,7 +270,7 @@ export async function readStatus(sources: StatusSources): Promise<TargetStatusRo
  */
 export function noteOf(row: TargetStatusRow, now = Date.now()): string {
   const detail = row.lastError ? withoutTarget(row.lastError, row.targetId) : '';
-  if (row.state === 'out-of-sync') {
+  if (row.state === 'out-of-sync' || row.state === 'drifted') {
     const why = detail
       .replace(/;?\s*waiting for rotor reconcile\.?$/, '')
       .replace(new RegExp(`;?\\s*run rotor reconcile ${escapeRegExp(row.targetId)}\\.?$`), '');
@@ -207,6 +281,13 @@ export function noteOf(row: TargetStatusRow, now = Date.now()): string {
   if (job?.waiting)
     return `job delayed: ${job.waiting.why}, runs at ${formatClock(Date.parse(job.waiting.until), now)}`;
   if (job && job.state !== 'completed') return `job ${job.state}`;
+  if (row.state === 'never rotated' && row.storedAt) {
+    return `onboarded: rotated once its stored password (written ${row.storedAt.replace(/\.\d+Z$/, 'Z')}) passes its max age`;
+  }
+  // A heartbeat configured for a kind that cannot verify checks nothing: say so, never "verified".
+  if (row.verifiable === false && row.heartbeat) return `cannot verify: ${row.unverifiedReason ?? ''}`.trim();
+  if (row.heartbeat?.result === 'skipped' && row.heartbeat.message)
+    return `heartbeat skipped: ${row.heartbeat.message}`;
   return '';
 }
 

@@ -88,4 +88,6 @@ export const pendingRecordSchema = z.object({
   started_at: z.string().min(1),
   step: z.string().min(1),
   from_version: z.number().int().nonnegative(),
+  /** Alternating targets: the account whose password is being changed. */
+  account: z.string().min(1).optional(),
 });

@@ -32,6 +32,11 @@ export interface Connector {
   verify(password: string): Promise<boolean>;
   /** Present for kinds whose accounts carry a password policy beyond the API's fixed rules. */
   accountPolicy?: AccountPolicySource;
+  /**
+   * True when this account's login guard saw a refused login (or a lockout) within its window: a
+   * heartbeat then sends no password, so it never adds a strike to an account already under strain.
+   */
+  recentLoginRefusals?(): boolean;
   /** Sets the password with an admin credential, without the old one (reconcile). */
   adminReset?(newPassword: string): Promise<void>;
   close?(): Promise<void>;

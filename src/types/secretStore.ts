@@ -33,6 +33,8 @@ export interface PendingRecord {
   step: string;
   /** Version of the consumer secret that was current when the rotation started (cas for promote). */
   from_version: number;
+  /** Alternating targets: the account being changed (the one consumers are not using). */
+  account?: string;
 }
 
 export interface PromoteArgs {

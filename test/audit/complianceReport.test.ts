@@ -221,7 +221,11 @@ describe('buildComplianceReport', () => {
         heartbeat('2025-03-29T00:00:00Z', 'ok'),
       ],
     });
-    expect(fixed.targets.find((t) => t.targetId === 'iam-alice')?.status).toBe('compliant');
+    expect(fixed.targets.find((t) => t.targetId === 'iam-alice')).toMatchObject({
+      status: 'compliant',
+      // An ok heartbeat proved the stored password: it is the last verification.
+      lastVerified: '2025-03-29T00:00:00Z',
+    });
   });
 
   it('a reconciliation after out-of-sync clears that status', () => {

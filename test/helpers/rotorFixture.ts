@@ -3,7 +3,11 @@ import { Queue, QueueEvents, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { makeRotor, type Rotor } from '../../src/app/makeRotor.js';
 import { configSchema, type RotorConfig } from '../../src/config/schema.js';
-import { startHuaweiSimulator, type HuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
+import {
+  startHuaweiSimulator,
+  type HuaweiSimulator,
+  type HuaweiSimulatorOptions,
+} from '../../src/dev/huaweiSimulator.js';
 import { startVaultEmulator, type VaultEmulator } from '../../src/dev/vaultEmulator.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
@@ -36,8 +40,13 @@ export interface RotorFixture {
   close(): Promise<void>;
 }
 
-export async function makeRotorFixture(opts: { iamUsers: number; logger: Logger }): Promise<RotorFixture> {
-  const sim = await startHuaweiSimulator();
+export async function makeRotorFixture(opts: {
+  iamUsers: number;
+  logger: Logger;
+  /** Simulator options (e.g. API Gateway throttling). */
+  sim?: HuaweiSimulatorOptions;
+}): Promise<RotorFixture> {
+  const sim = await startHuaweiSimulator(opts.sim);
   const vault = await startVaultEmulator();
   const prefix = `test-${randomUUID()}`;
   const redis = makeRedisConnection(redisUrl);

@@ -50,7 +50,7 @@ describe('two schedulers and two workers on a 3-node Redis Cluster', () => {
       redis: { url: `redis://127.0.0.1:${await cluster.ownerOf(prefix)}`, prefix },
       vault: { address: vault.url, auth: { method: 'token', token: vault.rootToken } },
       targets: [
-        ...Array.from({ length: 10 }, (_, i) => iam(`swept-${i}`, { maxAge: '1d' })),
+        ...Array.from({ length: 10 }, (_, i) => iam(`swept-${i}`, { maxAge: '1d', onboard: 'rotate' })),
         ...Array.from({ length: 10 }, (_, i) => iam(`scheduled-${i}`, { schedule: { every: '1h' } })),
         ...Array.from({ length: 5 }, (_, i) => iam(`asked-${i}`, {})),
       ],

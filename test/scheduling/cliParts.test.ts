@@ -83,6 +83,36 @@ describe('rotor status output', () => {
   });
 });
 
+describe('the VERIFIED column of rotor status', () => {
+  it('appears with heartbeats: how long ago the stored password logged in, or that the kind cannot verify', () => {
+    const now = Date.now();
+    const text = renderTable(
+      [
+        {
+          targetId: 'iam-alice',
+          kind: 'huawei-iam-user',
+          state: 'ok',
+          lastVerified: new Date(now - 2 * 3_600_000).toISOString(),
+          heartbeat: { result: 'verified', everyMs: 86_400_000 },
+        },
+        {
+          targetId: 'cbh',
+          kind: 'huawei-cbh-admin',
+          state: 'ok',
+          heartbeat: { result: 'unverifiable', everyMs: 86_400_000 },
+          verifiable: false,
+          unverifiedReason: 'CBH has no API to verify the admin password',
+        },
+      ],
+      200,
+    );
+    const [header, alice, cbh] = text.trimEnd().split('\n');
+    expect(header).toMatch(/NEXT DUE\s+VERIFIED\s+NOTE$/);
+    expect(alice).toMatch(/\s2h( \d+[ms])? ago$/);
+    expect(cbh).toMatch(/\scannot\s+cannot verify: CBH has no API to verify the admin password$/);
+  });
+});
+
 describe('the NOTE column of rotor status', () => {
   const outOfSync = {
     targetId: 'meet-u00',

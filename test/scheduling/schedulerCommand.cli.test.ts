@@ -11,18 +11,26 @@ describe('rotor scheduler --once', () => {
     await fx?.close();
   });
 
-  it('sweeps the targets never rotated into the queue, and the worker rotates each once', async () => {
+  it('onboards the targets never rotated with one heartbeat each, then leaves them to their max age', async () => {
     const run = fx.cli(['scheduler', '--once']);
     expect(await run.exited).toBe(0);
-    const [sweep] = run.events as { due: number; enqueued: { targetId: string; why: string }[] }[];
-    expect(sweep?.due).toBe(3);
-    expect(sweep?.enqueued.map((e) => e.why)).toEqual(['never-rotated', 'never-rotated', 'never-rotated']);
-    await until(() => fx.changesPerUser().size === 3, 15_000, 'three rotations');
+    const [sweep] = run.events as { due: number; enqueued: unknown[]; onboarding: { targetId: string }[] }[];
+    expect(sweep).toMatchObject({ due: 0, enqueued: [] });
+    expect(sweep?.onboarding.map((o) => o.targetId).sort()).toEqual(['iam-0', 'iam-1', 'iam-2']);
+    const logins = () => fx.sim.requests('iam.token').filter((r) => r.status === 201).length;
+    await until(() => logins() === 3, 15_000, 'three verifying logins');
 
-    // Sweeping again finds nothing due: Vault now says every password is fresh.
+    // Sweeping again: the targets are seen, and their secrets (written just now) are far from 90d old.
+    await until(
+      async () =>
+        (await Promise.all(['iam-0', 'iam-1', 'iam-2'].map((id) => fx.rotor.heartbeats.get(id)))).every(Boolean),
+      15_000,
+      'three heartbeat records',
+    );
     const again = fx.cli(['scheduler', '--once']);
     expect(await again.exited).toBe(0);
-    expect(again.events[0]).toMatchObject({ due: 0, enqueued: [] });
-    expect([...fx.changesPerUser().values()]).toEqual([1, 1, 1]);
+    expect(again.events[0]).toMatchObject({ due: 0, enqueued: [], onboarding: [] });
+    expect(fx.changesPerUser().size).toBe(0);
+    expect(logins()).toBe(3);
   });
 });

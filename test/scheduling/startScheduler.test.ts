@@ -40,7 +40,7 @@ describe('the scheduler process on real Redis and the Vault emulator', () => {
     const targets = [
       iamTarget('overdue', { maxAge: '1d' }),
       iamTarget('fresh', { maxAge: '1d' }),
-      iamTarget('never', { maxAge: '1d' }),
+      iamTarget('never', { maxAge: '1d', onboard: 'rotate' }),
       iamTarget('no-max-age'),
     ];
     const config = fx.config(targets);
@@ -62,6 +62,7 @@ describe('the scheduler process on real Redis and the Vault emulator', () => {
     const targets = [
       iamTarget('windowed', {
         maxAge: '1d',
+        onboard: 'rotate',
         maintenanceWindow: { days: ['sat', 'sun'], start: '02:00', end: '04:00', tz: 'Europe/Berlin' },
       }),
     ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { TargetConfig } from '../../src/config/schema.js';
-import { assessStatus, previousFiring, type StatusFacts } from '../../src/scheduling/statusReport.js';
+import { assessStatus, noteOf, previousFiring, type StatusFacts } from '../../src/scheduling/statusReport.js';
 import { iamTarget, makeConfig } from './schedulingFixture.js';
 
 const day = 86_400_000;
@@ -72,5 +72,64 @@ describe('assessStatus', () => {
   it('puts out-of-sync above everything else', () => {
     const row = assessStatus(facts({ engine: { state: 'out-of-sync', lastError: 'neither password works' } }));
     expect(row.state).toBe('out-of-sync');
+  });
+});
+
+describe('assessStatus with heartbeats', () => {
+  const rotatedAt = new Date(now - day);
+
+  it('is drifted when a heartbeat found the stored password refused, leading with the command that resolves it', () => {
+    const row = assessStatus(
+      facts({
+        rotatedAt,
+        engine: {
+          state: 'out-of-sync',
+          lastErrorCode: 'Drifted',
+          lastError:
+            'target t: the password stored in Vault (version 3) is refused by the target: changed outside rotor; run rotor reconcile t',
+        },
+        heartbeat: { at: new Date(now).toISOString(), result: 'drifted' },
+      }),
+    );
+    expect(row.state).toBe('drifted');
+    expect(noteOf(row, now)).toMatch(/^run rotor reconcile t: the password stored in Vault/);
+  });
+
+  it('shows when the stored password last logged in and the heartbeat interval', () => {
+    const lastVerified = new Date(now - 3_600_000).toISOString();
+    const row = assessStatus(
+      facts({ rotatedAt, heartbeat: { at: lastVerified, result: 'verified', lastVerified }, heartbeatEveryMs: day }),
+    );
+    expect(row).toMatchObject({
+      state: 'ok',
+      lastVerified,
+      heartbeat: { at: lastVerified, result: 'verified', everyMs: day },
+    });
+    expect(row.verifiable).toBeUndefined();
+  });
+
+  it('says that a kind without a login to check with cannot verify, instead of showing it verified', () => {
+    const reason = 'CBH has no API to verify the admin password';
+    const row = assessStatus(
+      facts({
+        rotatedAt,
+        heartbeat: { at: new Date(now).toISOString(), result: 'unverifiable', message: reason },
+        heartbeatEveryMs: day,
+        unverifiedReason: reason,
+      }),
+    );
+    expect(row).toMatchObject({ verifiable: false, unverifiedReason: reason });
+    expect(row.lastVerified).toBeUndefined();
+    expect(noteOf(row, now)).toBe(`cannot verify: ${reason}`);
+  });
+
+  it('counts an onboarded target’s next due from when its secret was written, not now', () => {
+    const storedAt = new Date(now - 10 * day);
+    const row = assessStatus(facts({ storedAt, heartbeat: { at: new Date(now).toISOString(), result: 'verified' } }));
+    expect(row.state).toBe('never rotated');
+    expect(row.nextDue).toBe(new Date(now + 20 * day).toISOString());
+    expect(noteOf(row, now)).toContain('onboarded');
+    // Without onboarding (not seen yet, or onboard: rotate) it is due now.
+    expect(assessStatus(facts({})).nextDue).toBe(new Date(now).toISOString());
   });
 });

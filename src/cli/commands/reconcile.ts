@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/loadConfig.js';
 import { makeLogger } from '../../observability/logger.js';
 import { reconcileTarget } from '../../rotation/reconcile.js';
+import { withCurrentAccount } from '../../rotation/alternating.js';
 import { CliExit, exitCodes } from '../exitCodes.js';
 import type { GlobalOptions } from '../globals.js';
 import { openRotor } from '../open.js';
@@ -21,7 +22,9 @@ export function registerReconcileCommand(program: Command, globals: () => Global
       await withResources(async (resources) => {
         const rotor = await openRotor(resources, config, logger);
         try {
-          const outcome = await reconcileTarget(rotor.rotationDeps(target), `cli:${userInfo().username}`);
+          // Alternating accounts: reconcile the account the secret names.
+          const deps = await withCurrentAccount(rotor.rotationDeps(target));
+          const outcome = await reconcileTarget(deps, `cli:${userInfo().username}`);
           process.stdout.write(
             `${id}: reconciled by ${outcome.method}; Vault holds the live password (version ${outcome.version}${outcome.verified ? ', verified' : ', not verifiable'})\n`,
           );

@@ -17,7 +17,10 @@ export function registerSchedulerCommand(program: Command, globals: () => Global
   program
     .command('scheduler')
     .description('sync schedules with the config, enqueue scheduled rotations, run the max-age sweep')
-    .option('--once', 'sync the schedules and run one max-age sweep, print what it enqueued, and exit')
+    .option(
+      '--once',
+      'sync the schedules, run one max-age sweep (onboarding never-seen targets) and the due heartbeats, print what they enqueued, and exit',
+    )
     .option(...vaultWaitOption)
     .action(async (flags: { once?: boolean; waitForVault?: string }) => {
       const waitMs = vaultWaitMs(flags.waitForVault);
@@ -29,7 +32,8 @@ export function registerSchedulerCommand(program: Command, globals: () => Global
           const scheduler = resources.add(await startScheduler(rotor), (s) => s.close());
           if (flags.once) {
             const sweep = await scheduler.sweep();
-            process.stdout.write(`${JSON.stringify(sweep)}\n`);
+            const heartbeats = await scheduler.heartbeatSweep();
+            process.stdout.write(`${JSON.stringify({ ...sweep, heartbeats })}\n`);
             if (sweep.errors.length > 0) {
               throw new CliExit(exitCodes.failure, `sweep: ${sweep.errors.length} targets unreadable in Vault`);
             }

@@ -70,6 +70,12 @@ export function formatAge(ms: number | undefined): string {
   return ms === undefined ? '-' : formatDuration(ms);
 }
 
+/** When the stored password last logged in: `2h ago`; `cannot` for kinds that cannot verify; `-` never. */
+function verifiedCell(row: TargetStatusRow, now: number): string {
+  if (row.verifiable === false) return 'cannot';
+  return row.lastVerified ? `${formatAge(now - Date.parse(row.lastVerified))} ago` : '-';
+}
+
 /** A note longer than this many lines ends with "…"; `rotor status <id> --json` has all of it. */
 const maxNoteLines = 4;
 
@@ -78,7 +84,18 @@ const maxNoteLines = 4;
  * width (continuation lines start under NOTE), so no phrase is cut in the middle.
  */
 export function renderTable(rows: TargetStatusRow[], width = process.stdout.columns || 120): string {
-  const header = ['TARGET', 'KIND', 'STATE', 'LAST SUCCESS', 'AGE', 'MAX AGE', 'NEXT DUE'];
+  // The VERIFIED column appears once heartbeats run (or are configured) for any target.
+  const verified = rows.some((r) => r.heartbeat !== undefined || r.lastVerified !== undefined);
+  const header = [
+    'TARGET',
+    'KIND',
+    'STATE',
+    'LAST SUCCESS',
+    'AGE',
+    'MAX AGE',
+    'NEXT DUE',
+    ...(verified ? ['VERIFIED'] : []),
+  ];
   const now = Date.now();
   const lines = rows.map((r) => [
     r.targetId,
@@ -88,6 +105,7 @@ export function renderTable(rows: TargetStatusRow[], width = process.stdout.colu
     formatAge(r.ageMs),
     formatAge(r.maxAgeMs),
     r.nextDue ? (Date.parse(r.nextDue) <= now + 1000 ? 'now' : `in ${formatAge(Date.parse(r.nextDue) - now)}`) : '-',
+    ...(verified ? [verifiedCell(r, now)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const noteColumn = widths.reduce((sum, w) => sum + w + 2, 0);

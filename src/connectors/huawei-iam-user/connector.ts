@@ -91,6 +91,8 @@ export function createIamUserConnector(target: IamUserTarget, deps: ConnectorDep
       tokens.clear();
     },
 
+    recentLoginRefusals: () => guard.hasRecentRefusals,
+
     verify: (password) => verifyByLogin(() => login(password)),
 
     accountPolicy: {

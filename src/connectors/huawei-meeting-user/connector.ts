@@ -118,6 +118,8 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
       tokens.clear();
     },
 
+    recentLoginRefusals: () => guard.hasRecentRefusals,
+
     verify: (password) => verifyByLogin(() => accountLogin(password)),
   };
 }

@@ -86,6 +86,11 @@ export class LoginGuard {
   get refusedCount(): number {
     return this.recent().length;
   }
+
+  /** A refused login, a lockout or a disabled account within the window: a heartbeat stays away. */
+  get hasRecentRefusals(): boolean {
+    return this.refusedCount > 0 || (this.blocked !== undefined && this.now() - this.blocked.at < this.windowMs);
+  }
 }
 
 const guards = new Map<string, LoginGuard>();

@@ -39,12 +39,30 @@ export interface Dispatcher {
   now: () => number;
 }
 
+/**
+ * API Gateway's throttling (reference/huawei-cloud-apis.md: 429, `APIG.0308`, "limit:XX,time:1
+ * second"): more than `perSecond` API requests within any second (wall clock) are refused.
+ */
+function makeThrottle(perSecond: number | undefined) {
+  const recent: number[] = [];
+  return (): boolean => {
+    if (perSecond === undefined) return false;
+    const t = Date.now();
+    while (recent.length > 0 && t - (recent[0] as number) >= 1000) recent.shift();
+    if (recent.length >= perSecond) return true;
+    recent.push(t);
+    return false;
+  };
+}
+
 /** An HTTP server over a route table, with fault injection, a request log and per-route counters. */
 export function makeDispatcher(
   routes: SimRoute[],
   extra: (d: Omit<Dispatcher, 'server'>) => (req: SimRequest) => Promise<SimResponse | undefined>,
   now: () => number,
+  rateLimit?: { perSecond: number },
 ): Dispatcher {
+  const overLimit = makeThrottle(rateLimit?.perSecond);
   const requestLog: SimRequestRecord[] = [];
   const counters = new Map<string, number>();
   const faults: SimFault[] = [];
@@ -109,7 +127,9 @@ export function makeDispatcher(
         gatewayError(404, 'APIG.0101', 'The API does not exist or has not been published in the environment.'),
       );
     }
-    const fault = takeFault(routeId);
+    const fault = overLimit()
+      ? ({ route: routeId, kind: 'throttle', retryAfterS: 1, limit: rateLimit?.perSecond } as const)
+      : takeFault(routeId);
     if (fault) record.fault = fault.kind;
     if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms ?? 100));
     if (fault?.kind === 'reply') {
@@ -125,7 +145,7 @@ export function makeDispatcher(
       const out = gatewayError(
         429,
         'APIG.0308',
-        'The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second',
+        `The throttling threshold has been reached: policy user over ratelimit,limit:${'limit' in fault ? fault.limit : 10},time:1 second`,
         { 'Retry-After': retryAfter },
       );
       record.status = 429;
