@@ -130,8 +130,8 @@ runBenchmark('pipeline', async (args) => {
       rotor: round((median((x) => x.rotorCpuPerCall) * 10 * (total.huawei + total.vault)) / total.rotations, 3),
       replay: round((median((x) => x.replayCpuPerCall) * 10 * total.replayCalls) / total.replayRotations, 3),
     },
-    target: 0.8,
-    meetsTarget: efficiency >= 0.8,
+    target: 0.9,
+    meetsTarget: efficiency >= 0.9,
     clientRequestsPerSec: round(median((x) => x.a)),
     rotationsPerSec: round(
       median((x) => x.b),

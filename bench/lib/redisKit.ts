@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { deleteKeysWithPrefix } from '../../src/queue/cleanup.js';
 import { makeRedisConnection } from '../../src/queue/redis.js';
 import { onCleanup, sleep } from './main.js';
@@ -70,6 +70,20 @@ function keyKind(rest: string): string {
 }
 
 /**
+ * A MONITOR connection. On a busy Redis monitored lines can arrive with MONITOR's own OK, before
+ * ioredis is in monitor mode; it reports each as an error event ("Command queue state error"), which
+ * must have a listener from the start (`redis.monitor()` adds ours too late): `onLost` counts them.
+ */
+async function openMonitor(onLost: () => void): Promise<{ connection: Redis; monitor: Redis }> {
+  const monitor = new Redis(redisUrl, { monitor: true, lazyConnect: true } as RedisOptions);
+  monitor.on('error', onLost);
+  const ready = new Promise<void>((resolve) => monitor.once('monitoring', () => resolve()));
+  await monitor.connect();
+  await ready;
+  return { connection: monitor, monitor };
+}
+
+/**
  * Counts the round trips that touch keys under `prefix` (MONITOR, on a connection of its own), by
  * command and key area (`evalsha rotate`, `eval rate`, ...): `rotate` is BullMQ's queue, the rest
  * rotor's own keys. Commands Lua scripts run inside Redis are not round trips and are left out.
@@ -78,19 +92,29 @@ function keyKind(rest: string): string {
 export async function monitorRedis(
   prefix: string,
 ): Promise<{ stop(): Promise<Record<string, number>>; lost(): number }> {
-  const connection = new Redis(redisUrl);
-  connection.on('error', () => undefined);
-  const monitor = await connection.monitor();
-  // On a busy Redis, MONITOR lines can arrive in the same read as its OK, before ioredis is in monitor
-  // mode: it reports those as a command queue error. They are lost from the count; nothing else is.
+  // Lines that arrive before ioredis is in monitor mode are lost from the count; nothing else is.
   let lost = 0;
-  monitor.on('error', () => (lost += 1));
+  const { connection, monitor } = await openMonitor(() => (lost += 1));
   const counts: Record<string, number> = {};
+  // A MULTI … EXEC is one round trip: its commands count once, as `multi <first command's label>`.
+  const inTransaction = new Map<string, string | null>();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (source === 'lua') return;
+    const command = (args[0] ?? '').toLowerCase();
+    if (command === 'multi') return void inTransaction.set(source, null);
+    if (command === 'exec' || command === 'discard') {
+      const label = inTransaction.get(source);
+      inTransaction.delete(source);
+      if (label) counts[`multi ${label}`] = (counts[`multi ${label}`] ?? 0) + 1;
+      return;
+    }
     const key = args.find((a) => a.startsWith(`${prefix}:`));
     if (!key) return;
-    const label = `${(args[0] ?? '').toLowerCase()} ${key.slice(prefix.length + 1).split(':')[0] ?? ''}`;
+    const label = `${command} ${key.slice(prefix.length + 1).split(':')[0] ?? ''}`;
+    if (inTransaction.has(source)) {
+      if (inTransaction.get(source) === null) inTransaction.set(source, label);
+      return;
+    }
     counts[label] = (counts[label] ?? 0) + 1;
   });
   let stopped = false;

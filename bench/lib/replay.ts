@@ -57,6 +57,7 @@ export function makeIamReplayer(args: ReplayOptions) {
   const policy = effectivePolicy({ policyName: 'strong', configured: strongPolicy, kind: 'huawei-iam-user' });
   let huaweiCalls = 0;
   let vaultCalls = 0;
+  const policiesRead = new Set<string>();
   const v = {
     read: async (path: string): Promise<VaultRead | undefined> => {
       vaultCalls += 1;
@@ -115,16 +116,20 @@ export function makeIamReplayer(args: ReplayOptions) {
     const oldPassword = current.data.data.password ?? '';
     const version = current.data.metadata.version;
     await v.read(pendingData);
-    // prepare: log in with the stored password (also the token of the change), account policy, history
+    // prepare: log in with the stored password (also the token of the change); the account policy is
+    // read once per endpoint and domain, as rotor caches it
     const { token, domainId } = await login(http, t, oldPassword);
-    await huawei(http, {
-      name: 'iam.passwordPolicy',
-      method: 'GET',
-      path: `/v3.0/OS-SECURITYPOLICY/domains/${encodeURIComponent(domainId)}/password-policy`,
-      headers: { 'X-Auth-Token': token },
-      mutating: false,
-    });
-    await v.read(secretMeta);
+    const policyScope = `${t.endpoint}|${t.domainName}`;
+    if (!policiesRead.has(policyScope)) {
+      policiesRead.add(policyScope);
+      await huawei(http, {
+        name: 'iam.passwordPolicy',
+        method: 'GET',
+        path: `/v3.0/OS-SECURITYPOLICY/domains/${encodeURIComponent(domainId)}/password-policy`,
+        headers: { 'X-Auth-Token': token },
+        mutating: false,
+      });
+    }
     const newPassword = generatePassword(policy);
     await v.write(pendingData, { options: { cas: 0 }, data: { password: newPassword, rotation_id: 'replay' } });
     // commit, verify

@@ -7,7 +7,7 @@ export function makeLogAuditSink(logger: Logger): AuditSink & { events: AuditEve
   return {
     events,
     async append(event) {
-      const full: AuditEvent = { ...event, time: new Date().toISOString() };
+      const full: AuditEvent = { ...event, time: event.time ?? new Date().toISOString() };
       events.push(full);
       if (events.length > 1000) events.shift();
       logger.info({ audit: full }, `audit ${full.type}${full.targetId ? ` ${full.targetId}` : ''}`);

@@ -83,9 +83,11 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
 
   /**
    * One writer per process, in call order, so the events of one rotation keep their order in the
-   * chain; events queued while a call is in flight go together in the next one.
+   * chain; events appended in the same turn, or queued while a call is in flight, go together.
    */
   async function drain(): Promise<void> {
+    // Events appended in the same turn of the event loop (a rotation's steps) go in one call.
+    await Promise.resolve();
     if (archiver) await (archiveStarted ??= archiver.sync().catch(() => undefined));
     try {
       while (queue.length > 0) {
@@ -150,7 +152,7 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
 
   return {
     append(event) {
-      const full: AuditEvent = { ...event, time: new Date().toISOString() };
+      const full: AuditEvent = { ...event, time: event.time ?? new Date().toISOString() };
       let content: string;
       try {
         assertNoSecret(full);

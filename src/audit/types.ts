@@ -41,7 +41,11 @@ export interface AuditEvent {
 }
 
 export interface AuditSink {
-  append(event: Omit<AuditEvent, 'time'>): Promise<void>;
+  /**
+   * Appends in call order. `time` is when it happened, when that was earlier than the append (a
+   * rotation's steps are written together); the sink's clock otherwise.
+   */
+  append(event: Omit<AuditEvent, 'time'> & { time?: string }): Promise<void>;
 }
 
 /**

@@ -9,7 +9,20 @@ const cronFields = '5 fields: minute hour day-of-month month day-of-week; or 6 w
  * Undefined for a cron expression the scheduler runs; else why not. The field count is checked here
  * because the parser quietly accepts 4 fields ("0 3 * *" would fire at an hour nobody meant).
  */
+/** Expressions already checked (a config of 100,000 targets repeats a handful); `null` = valid. */
+const checkedCrons = new Map<string, string | null>();
+
 function cronProblem(expr: string): string | undefined {
+  let known = checkedCrons.get(expr);
+  if (known === undefined) {
+    known = parseProblem(expr) ?? null;
+    if (checkedCrons.size >= 1_000) checkedCrons.clear();
+    checkedCrons.set(expr, known);
+  }
+  return known ?? undefined;
+}
+
+function parseProblem(expr: string): string | undefined {
   const fields = expr.trim().split(/\s+/).filter(Boolean);
   if (!expr.trim().startsWith('@') && (fields.length < 5 || fields.length > 6)) {
     return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}`;

@@ -6,6 +6,7 @@ import { eventsSchema } from '../events/schema.js';
 import { durationSchema } from './duration.js';
 import { hasHashTag, redisClusterSchema, redisTlsSchema } from './redisSchema.js';
 import { schedulingSchema } from './schedulingSchema.js';
+import { shareEqualParts } from './sharedParts.js';
 
 const redisSchema = z
   .object({
@@ -198,7 +199,8 @@ function configSchemaWith<Target extends z.ZodType>(targets: Target) {
       worker: workerSchema.default({ concurrency: 16 }),
       policies: z.record(z.string().min(1), policySchema).default({}),
       credentials: z.record(z.string().min(1), credentialSchema).default({}),
-      targets: z.array(targets).default([]),
+      // Equal defaults are shared between targets (sharedParts.ts): a large config's memory is what differs.
+      targets: z.array(targets.transform(shareEqualParts)).default([]),
       alerts: alertsSchema.default({}),
       /** Rotation events (CloudEvents) for the systems that use the passwords: docs/events.md. */
       events: eventsSchema.prefault({}),

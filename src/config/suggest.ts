@@ -26,13 +26,22 @@ export function closest(word: string, candidates: string[]): string | undefined 
 /** The IANA time zones this runtime knows, for "did you mean" on a misspelt one. */
 let zones: string[] | undefined;
 
+/** Zones already checked: a config of 100,000 targets names a handful, and each check builds a formatter. */
+const checkedZones = new Map<string, boolean>();
+
 function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let known = checkedZones.get(tz);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (checkedZones.size >= 1_000) checkedZones.clear();
+    checkedZones.set(tz, known);
   }
+  return known;
 }
 
 /** Undefined for a valid time zone; else what is wrong and the fix, with the value found. */

@@ -3,7 +3,7 @@ import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'p
 export type { Logger } from 'pino';
 
 /**
- * Field names whose values are secrets wherever they appear (any depth up to 3). Redaction is the
+ * Field names whose values are secrets wherever they appear (up to three objects down). Redaction is the
  * second line of defence: the first is never putting a secret into a log object at all.
  */
 const secretKeys = [
@@ -38,11 +38,36 @@ const secretKeys = [
   'jwt',
 ];
 
-export const redactPaths = secretKeys.flatMap((k) => {
-  const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;
-  const dot = key.startsWith('[') ? '' : '.';
-  return [key, `*${dot}${key}`, `*.*${dot}${key}`, `*.*.*${dot}${key}`];
-});
+const secretKeySet = new Set(secretKeys);
+/** A secret-named key is censored at the top of a line and up to three objects down (`*.*.*.key`). */
+const redactDepth = 4;
+const censor = '[redacted]';
+
+/**
+ * The line's fields with every secret-named key's value replaced by `[redacted]`, at any depth up to
+ * `redactDepth`. One walk over the fields (pino's wildcard path redaction ran its paths over every
+ * value of every line, about 0.2 ms a line); objects are copied only on the way to a censored key, so
+ * the caller's object is never changed. Fields with a serializer (`err`, `error`) are left to it: it
+ * keeps only name, message, codes and cause.
+ */
+export function redactSecrets(fields: Record<string, unknown>): Record<string, unknown> {
+  return censored(fields, 1, true) as Record<string, unknown>;
+}
+
+function censored(value: unknown, depth: number, top = false): unknown {
+  if (value === null || typeof value !== 'object' || depth > redactDepth) return value;
+  let copy: Record<string, unknown> | unknown[] | undefined;
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    if (top && (key === 'err' || key === 'error')) continue;
+    const inner = source[key];
+    const next = secretKeySet.has(key) ? censor : censored(inner, depth + 1);
+    if (next === inner) continue;
+    copy ??= Array.isArray(value) ? [...(value as unknown[])] : { ...source };
+    (copy as Record<string, unknown>)[key] = next;
+  }
+  return copy ?? value;
+}
 
 /** How many `cause` links an error line follows (a cycle or a long chain stops here). */
 const maxCauseDepth = 3;
@@ -105,7 +130,11 @@ export function makeLogger(settings: LoggerSettings = {}): Logger {
   const options: LoggerOptions = {
     name: settings.name ?? 'rotor',
     level: settings.level ?? process.env.ROTOR_LOG_LEVEL ?? 'info',
-    redact: { paths: redactPaths, censor: '[redacted]' },
+    // Secret-named fields of a line at any depth up to 4 (one walk, below); pino's own path redaction,
+    // for top-level names only (it costs nothing then), also covers child bindings, which pino does
+    // not hand to a formatter (bindings are flat: ids, kinds, attempts).
+    redact: { paths: secretKeys.map((k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`)), censor },
+    formatters: { log: redactSecrets },
     serializers: { err: serializeError, error: serializeError },
   };
   if (settings.destination) return pino(options, settings.destination);

@@ -224,10 +224,18 @@ function classAlphabets(
   return chars;
 }
 
+/** A config's policy object is asked for at every rotation: validated once per object. */
+const validated = new WeakMap<object, PolicyConfig>();
+
 function parseConfigured(name: string, configured: PolicyConfigInput | undefined): PolicyConfig | undefined {
   if (configured === undefined) return undefined;
+  const known = typeof configured === 'object' && configured !== null ? validated.get(configured) : undefined;
+  if (known) return known;
   const parsed = policySchema.safeParse(configured);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    if (typeof configured === 'object' && configured !== null) validated.set(configured, parsed.data);
+    return parsed.data;
+  }
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`);
   throw new Misconfigured(`policy ${name}: ${issues.join('; ')}`);
 }

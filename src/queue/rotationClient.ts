@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { makeRedisAuditLog, type AuditLog } from '../audit/redisAuditLog.js';
 import type { AuditSink } from '../audit/types.js';
@@ -13,6 +13,7 @@ import {
   type RotationQueue,
   type RotationRequest,
 } from './enqueueRotation.js';
+import { listenForJobs } from './jobSignals.js';
 import { rotateQueueName } from './names.js';
 import { waitForRotations, type RotationResult, type WaitOptions } from './waitForRotations.js';
 
@@ -60,6 +61,13 @@ export function makeRotationClient(options: RotationClientOptions): RotationClie
   const audit = options.audit ?? (auditLog as AuditLog);
   const byId = new Map(config.targets.map((t) => [t.id, t]));
   const ctx = { queue, audit, target: (id: string) => byId.get(id), attempts: config.rotation.attempts };
+  const listen = (jobIds: ReadonlySet<string>) =>
+    listenForJobs(
+      redis,
+      (connection, lastEventId) =>
+        new QueueEvents(rotateQueueName, { connection, prefix: settings.prefix, lastEventId }),
+      jobIds,
+    );
 
   return {
     config,
@@ -67,7 +75,7 @@ export function makeRotationClient(options: RotationClientOptions): RotationClie
     redis,
     enqueueRotation: (targetId, request) =>
       traceEnqueue(targetId, request?.dryRun === true, () => enqueueWith(ctx, targetId, request)),
-    waitForRotations: (jobs, waitOptions) => waitForRotations(queue, jobs, waitOptions),
+    waitForRotations: (jobs, waitOptions) => waitForRotations(queue, jobs, waitOptions, listen),
     async close() {
       await auditLog?.close();
       await queue.close();

@@ -1,6 +1,7 @@
 import type { RotateJobResult } from './rotateJob.js';
 import type { DryRunReport } from '../rotation/dryRun.js';
 import type { RotationOutcome } from '../rotation/rotationContext.js';
+import type { JobSignals } from './jobSignals.js';
 import { mapLimit } from './mapLimit.js';
 import type { RotationQueue } from './enqueueRotation.js';
 import { readWaitingReason, type WaitingReason } from './waitingReason.js';
@@ -23,7 +24,10 @@ export interface NoWorkerNotice {
 
 export interface WaitOptions {
   timeoutMs: number;
-  /** First poll interval; grows to 1 s while nothing changes. @defaultValue 200 */
+  /**
+   * First poll interval; grows to 1 s while nothing changes. With the queue's events at hand a job is
+   * read as soon as it reports news, and the poll is only the fallback. @defaultValue 200 (1000 with events)
+   */
   pollMs?: number;
   /** Each final result, as it arrives. */
   onResult?: (result: RotationResult) => void | Promise<void>;
@@ -41,26 +45,54 @@ function isDryRunReport(value: RotateJobResult): value is DryRunReport {
   return typeof value === 'object' && value !== null && 'dryRun' in value && value.dryRun === true;
 }
 
+/** Starts listening for news of the given job ids; undefined when the queue's events cannot be read. */
+export type ListenForJobs = (jobIds: ReadonlySet<string>) => Promise<JobSignals | undefined>;
+
 /**
- * Waits for each job to finish by polling its state: no event stream to miss, and a job that ended
+ * Waits for each job to finish. A job is read when the queue's events say it has news (`listen`), and
+ * every job is polled as the fallback: no event lost on the way can hang the wait, and a job that ended
  * while nobody was listening (a CLI restarted mid-run) is still seen. Results in input order.
  */
 export async function waitForRotations(
   queue: RotationQueue,
   jobs: readonly { targetId: string; jobId: string }[],
   options: WaitOptions,
+  listen?: ListenForJobs,
 ): Promise<RotationResult[]> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
+  // Listening starts before the first read, so news after that read reaches us.
+  const signals = listen ? await listen(new Set(jobs.map((j) => j.jobId))) : undefined;
+  try {
+    return await waitFor(queue, jobs, options, started, deadline, signals);
+  } finally {
+    await signals?.close();
+  }
+}
+
+async function waitFor(
+  queue: RotationQueue,
+  jobs: readonly { targetId: string; jobId: string }[],
+  options: WaitOptions,
+  started: number,
+  deadline: number,
+  signals: JobSignals | undefined,
+): Promise<RotationResult[]> {
   const results = new Map<string, RotationResult>();
   const retriesSeen = new Map<string, number>();
   const waiting = new Map<string, WaitingReason>();
   const noWorker = noWorkerCheck(queue, options, started);
-  let pollMs = options.pollMs ?? 200;
+  const firstPollMs = options.pollMs ?? (signals ? 1_000 : 200);
+  let pollMs = firstPollMs;
   let lastStates = new Map<string, string>();
+  let nextFullPoll = 0;
+  let news = new Set<string>();
 
   while (results.size < jobs.length) {
-    const open = jobs.filter((j) => !results.has(j.jobId));
+    // Every open job at the fallback interval; in between, only the jobs that reported news.
+    // The last look before the deadline is a full one: a timeout reports every job's state.
+    const full = Date.now() >= Math.min(nextFullPoll, deadline);
+    const open = jobs.filter((j) => !results.has(j.jobId) && (full || news.has(j.jobId)));
     const states = new Map<string, string>();
     await mapLimit(open, 32, async ({ targetId, jobId }) => {
       const state = await queue.getJobState(jobId);
@@ -94,7 +126,7 @@ export async function waitForRotations(
       await options.onResult?.(result);
     });
     if (results.size === jobs.length) break;
-    await noWorker(states, jobs.length - results.size);
+    if (full) await noWorker(states, jobs.length - results.size);
     if (Date.now() >= deadline) {
       for (const { targetId, jobId } of jobs) {
         if (results.has(jobId)) continue;
@@ -112,11 +144,16 @@ export async function waitForRotations(
       }
       break;
     }
-    // Poll faster while things move, slower while they wait (a thousand open jobs cost a thousand calls).
-    const moved = [...states].some(([id, s]) => lastStates.get(id) !== s);
-    pollMs = moved ? (options.pollMs ?? 200) : Math.min(1_000, pollMs * 2);
-    lastStates = states;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
+    if (full) {
+      // Poll faster while things move, slower while they wait (a thousand open jobs cost a thousand calls).
+      const moved = [...states].some(([id, s]) => lastStates.get(id) !== s);
+      pollMs = moved ? firstPollMs : Math.min(Math.max(1_000, firstPollMs), pollMs * 2);
+      lastStates = states;
+      nextFullPoll = Date.now() + pollMs;
+    }
+    const untilNext = Math.max(0, Math.min(nextFullPoll, deadline) - Date.now());
+    if (signals) news = await signals.next(untilNext);
+    else await new Promise((resolve) => setTimeout(resolve, untilNext));
   }
   return jobs.map((j) => results.get(j.jobId) as RotationResult);
 }

@@ -56,21 +56,22 @@ export async function rotateAlternating(deps: AlternatingDeps, run: RotationAtte
   const lock = await deps.acquireLock();
   if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
   try {
-    const status = await deps.status.get(target.id);
+    // The status was read with the lock, in the same round trip.
+    const status = lock.status;
     if (status?.state === 'out-of-sync') {
       throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
     }
     const current = await loadSecret(deps);
     const pending = await store.readPending(target.id);
-    await audit.event('rotation.started', pending?.record.rotation_id, {
+    audit.event('rotation.started', pending?.record.rotation_id, {
       detail: { resume: pending !== null, fence: lock.fence, strategy: 'alternating' },
     });
     if (pending) {
       const done = await recoverAlternating(deps, audit, current, pending.record);
       if (done) {
-        await audit.event('rotation.recovered', pending.record.rotation_id, { outcome: 'finished' });
+        audit.event('rotation.recovered', pending.record.rotation_id, { outcome: 'finished' });
         const outcome = { rotationId: pending.record.rotation_id, targetId: target.id, ...done, recovered: true };
-        return await recordSuccess(deps, audit, log, outcome, started);
+        return await recordSuccess(deps, audit, log, outcome, started, lock);
       }
     }
 
@@ -120,7 +121,9 @@ export async function rotateAlternating(deps: AlternatingDeps, run: RotationAtte
         0,
       );
       checkpoint('pending-written');
-      await audit.step('prepare', rotationId, { round, account: standby });
+      audit.step('prepare', rotationId, { round, account: standby });
+      // Everything up to here is in the chain before the change is sent.
+      await audit.flush();
       try {
         await connector.change({ oldPassword, newPassword });
         break;
@@ -132,7 +135,7 @@ export async function rotateAlternating(deps: AlternatingDeps, run: RotationAtte
       }
     }
     checkpoint('changed');
-    await audit.step('commit', rotationId, { account: standby });
+    audit.step('commit', rotationId, { account: standby });
     let verified = false;
     if (deps.capabilities.canVerify) {
       if (!(await connector.verify(newPassword))) {
@@ -143,21 +146,28 @@ export async function rotateAlternating(deps: AlternatingDeps, run: RotationAtte
       }
       verified = true;
     }
-    await audit.step('verify', rotationId, { verified, account: standby });
+    audit.step('verify', rotationId, { verified, account: standby });
     checkpoint('verified');
     await lock.assertHeld();
     const version = await switchTo(deps, current, standby, newPassword, rotationId);
     checkpoint('promoted');
     await remember(deps, { [standby]: newPassword, [active]: current.password });
     await store.deletePending(target.id);
-    await audit.step('finalize', rotationId, { version, account: standby });
+    audit.step('finalize', rotationId, { version, account: standby });
     return await recordSuccess(
       deps,
       audit,
       log,
       { rotationId, targetId: target.id, version, verified, recovered: false },
       started,
+      lock,
     );
+  } catch (err) {
+    // What the attempt did before it failed goes into the chain before its failure is recorded.
+    await audit
+      .flush()
+      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'audit events of a failed attempt not written'));
+    throw err;
   } finally {
     await lock.release().catch(() => undefined);
   }
@@ -252,20 +262,22 @@ async function recoverAlternating(
   };
 
   if (current.password === pending.password && current.data.account === account) {
-    await audit.step('recover', rotationId, { found: 'already-promoted', account });
+    audit.step('recover', rotationId, { found: 'already-promoted', account });
     return finish(capabilities.canVerify);
   }
   const connector = deps.accountConnector(account);
   const record = await deps.accounts.read();
   if (capabilities.idempotentChange) {
+    // The attempt's start is in the chain before the change is sent again.
+    await audit.flush();
     await connector.change({ oldPassword: record.passwords[account] ?? '', newPassword: pending.password });
-    await audit.step('recover', rotationId, { found: 'unknown', resolvedBy: 'idempotent-resend', account });
+    audit.step('recover', rotationId, { found: 'unknown', resolvedBy: 'idempotent-resend', account });
     return finish(false);
   }
   const refused = await probes.refused(rotationId);
   if (!refused.has('pending')) {
     if (await connector.verify(pending.password)) {
-      await audit.step('recover', rotationId, { found: 'pending-live', resolvedBy: 'probe', account });
+      audit.step('recover', rotationId, { found: 'pending-live', resolvedBy: 'probe', account });
       return finish(true);
     }
     await probes.markRefused(rotationId, 'pending');
@@ -273,7 +285,7 @@ async function recoverAlternating(
   const before = record.passwords[account];
   if (!refused.has('current') && before !== undefined) {
     if (await connector.verify(before)) {
-      await audit.step('recover', rotationId, { found: 'current-live', resolvedBy: 'probe', account });
+      audit.step('recover', rotationId, { found: 'current-live', resolvedBy: 'probe', account });
       await store.deletePending(target.id);
       await probes.forget(rotationId);
       return undefined;

@@ -1,4 +1,6 @@
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
+import type { TargetLock } from './targetLock.js';
 import { failureCode, type Fate } from './fate.js';
 import type { RotationAudit, RotationDeps, RotationOutcome, RotationAttempt } from './rotationContext.js';
 
@@ -13,16 +15,25 @@ export async function recordSuccess(
   log: Logger,
   outcome: RotationOutcome,
   started: number,
+  lock?: TargetLock,
 ): Promise<RotationOutcome> {
-  await deps.status.succeeded(deps.target.id);
   const durationMs = Date.now() - started;
-  deps.countRotation?.('succeeded');
-  deps.observeStep?.('total', durationMs / 1000);
-  await audit.event('rotation.succeeded', outcome.rotationId, {
+  audit.event('rotation.succeeded', outcome.rotationId, {
     outcome: 'succeeded',
     durationMs,
     detail: { version: outcome.version, verified: outcome.verified, recovered: outcome.recovered },
   });
+  // The status (with the lock's release) and the attempt's held audit events, written side by side;
+  // the attempt returns once both are.
+  let undoRelease: (() => void) | undefined;
+  const releaseLock = lock && ((tx: ChainableCommander) => void (undoRelease = lock.releaseIn(tx)));
+  const status = deps.status.succeeded(deps.target.id, new Date(), releaseLock).catch((err: unknown) => {
+    undoRelease?.(); // not sent: the attempt's own release still runs
+    throw err;
+  });
+  await Promise.all([status, audit.flush()]);
+  deps.countRotation?.('succeeded');
+  deps.observeStep?.('total', durationMs / 1000);
   // targetId, kind, jobId and attempt are bound by the logger: passing them again would repeat them.
   log.info(
     {

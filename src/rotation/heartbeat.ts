@@ -57,7 +57,8 @@ export async function heartbeatTarget(deps: HeartbeatDeps, actor: string): Promi
     throw new TargetBusy(`target ${target.id}: a rotation of this target is in progress; the heartbeat waits for it`);
   }
   try {
-    const status = await deps.status.get(target.id);
+    // Read with the lock, in the same round trip.
+    const status = lock.status;
     if (status?.state === 'out-of-sync') {
       const what = status.lastErrorCode === driftedCode ? 'drifted' : 'out of sync';
       return await finish(

@@ -13,7 +13,8 @@ export async function markOutOfSync(
 ): Promise<void> {
   const message = `target ${deps.target.id}: ${why}; waiting for rotor reconcile`;
   await deps.status.failed(deps.target.id, 'out-of-sync', 'OutOfSync', message);
-  await audit.event('rotation.out_of_sync', rotationId, { errorCode: 'OutOfSync', outcome: 'out-of-sync' });
+  audit.event('rotation.out_of_sync', rotationId, { errorCode: 'OutOfSync', outcome: 'out-of-sync' });
+  await audit.flush();
   await deps.alert({
     event: 'rotation.out_of_sync',
     targetId: deps.target.id,

@@ -48,10 +48,11 @@ export async function reconcileTarget(deps: RotationDeps, actor: string): Promis
         version: issued.secret.version,
         verified: true,
       };
-      await audit.event('rotation.reconciled', undefined, {
+      audit.event('rotation.reconciled', undefined, {
         outcome: outcome.method,
         detail: { version: outcome.version, verified: true },
       });
+      await audit.flush();
       return outcome;
     }
     const pending = await store.readPending(target.id);
@@ -92,10 +93,11 @@ export async function reconcileTarget(deps: RotationDeps, actor: string): Promis
       outcome = await probeKnownPasswords(deps, current, pending?.record.password, rotationId);
     }
     await deps.status.clear(target.id);
-    await audit.event('rotation.reconciled', rotationId, {
+    audit.event('rotation.reconciled', rotationId, {
       outcome: outcome.method,
       detail: { version: outcome.version, verified: outcome.verified },
     });
+    await audit.flush();
     return outcome;
   } finally {
     await lock.release().catch(() => undefined);

@@ -27,14 +27,16 @@ export async function recover(
   const rotationId = pending.rotation_id;
 
   if (current.password === pending.password) {
-    await audit.step('recover', rotationId, { found: 'already-promoted' });
+    audit.step('recover', rotationId, { found: 'already-promoted' });
     await store.deletePending(target.id);
     return { finished: true, version: current.version, verified: capabilities.canVerify };
   }
 
   if (capabilities.idempotentChange) {
+    // The attempt's start is in the chain before the change is sent again.
+    await audit.flush();
     await connector.change({ oldPassword: current.password, newPassword: pending.password });
-    await audit.step('recover', rotationId, { found: 'unknown', resolvedBy: 'idempotent-resend' });
+    audit.step('recover', rotationId, { found: 'unknown', resolvedBy: 'idempotent-resend' });
     const version = await finalize(deps, current, pending.password, rotationId);
     checkpoint('promoted');
     await store.deletePending(target.id);
@@ -44,7 +46,7 @@ export async function recover(
   const refused = await probes.refused(rotationId);
   if (!refused.has('pending')) {
     if (await connector.verify(pending.password)) {
-      await audit.step('recover', rotationId, { found: 'pending-live', resolvedBy: 'probe' });
+      audit.step('recover', rotationId, { found: 'pending-live', resolvedBy: 'probe' });
       const version = await finalize(deps, current, pending.password, rotationId);
       checkpoint('promoted');
       await store.deletePending(target.id);
@@ -56,7 +58,7 @@ export async function recover(
   if (!refused.has('current')) {
     if (await connector.verify(current.password)) {
       // The change never took: drop the note and rotate afresh in this same attempt.
-      await audit.step('recover', rotationId, { found: 'current-live', resolvedBy: 'probe' });
+      audit.step('recover', rotationId, { found: 'current-live', resolvedBy: 'probe' });
       await store.deletePending(target.id);
       await probes.forget(rotationId);
       return { finished: false };

@@ -34,8 +34,10 @@ export async function retireIssued(
     const rotationId = rec.rotation_id;
     const oldId = rec.retire_id!;
     const current = await loadIssued(deps, issuer);
-    const step = async (result: string, detail: Record<string, string | number | boolean> = {}) =>
+    const step = async (result: string, detail: Record<string, string | number | boolean> = {}) => {
       audit.step('retire', rotationId, { result, ...detail });
+      await audit.flush();
+    };
     const done = async (result: string): Promise<RetirementStep> => {
       await store.deletePending(target.id);
       await step(result);

@@ -53,13 +53,13 @@ export async function rotateIssued(
   if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
   const gate = await enterCredentialGate(deps, lock);
   try {
-    const status = await deps.status.get(target.id);
+    const status = lock.status;
     if (status?.state === 'out-of-sync') {
       throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
     }
     const current = await loadIssued(deps, issuer);
     const pending = await store.readIssuePending(target.id);
-    await audit.event('rotation.started', pending?.record.rotation_id, {
+    audit.event('rotation.started', pending?.record.rotation_id, {
       detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: auditText(run.reason) } : {}) },
     });
     const finish = { deps, issuer, audit, lock, current, started, log };
@@ -71,7 +71,7 @@ export async function rotateIssued(
     }
     if (pending?.record.step === 'issued') {
       const rec = pending.record;
-      await audit.step('recover', rec.rotation_id, { found: 'issued' });
+      audit.step('recover', rec.rotation_id, { found: 'issued' });
       return await verifyAndPromote(finish, rec, pending.version, true);
     }
 
@@ -87,8 +87,9 @@ export async function rotateIssued(
     if (pending) {
       // A `prepared` record: the create call may have been applied with its reply lost.
       const orphans = keys.filter((k) => k.id !== current.credential.id && !pending.record.existing_ids.includes(k.id));
+      if (orphans.length > 0) await audit.flush(); // what led to a delete is in the chain before it is sent
       for (const orphan of orphans) await issuer.remove(current.credential, orphan.id);
-      await audit.step('recover', rotationId, {
+      audit.step('recover', rotationId, {
         found: orphans.length > 0 ? 'orphan' : 'not-created',
         deleted: orphans.length,
       });
@@ -113,7 +114,8 @@ export async function rotateIssued(
     };
     let version = await store.writeIssuePending(target.id, record, pending?.version ?? 0);
     checkpoint('pending-written');
-    await audit.step('prepare', rotationId);
+    audit.step('prepare', rotationId);
+    await audit.flush(); // what led to the create call is in the chain before it is sent
 
     // issue: the only moment the new secret can be read; it goes into the pending record at once.
     let issued: IssuedCredential;
@@ -132,8 +134,14 @@ export async function rotateIssued(
     };
     version = await store.writeIssuePending(target.id, withIssued, version);
     checkpoint('changed');
-    await audit.step('commit', rotationId);
+    audit.step('commit', rotationId);
     return await verifyAndPromote(finish, withIssued, version, false);
+  } catch (err) {
+    // What the attempt did before it failed goes into the chain before its failure is recorded.
+    await audit
+      .flush()
+      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'audit events of a failed attempt not written'));
+    throw err;
   } finally {
     await gate().catch(() => undefined);
     await lock.release().catch(() => undefined);
@@ -170,7 +178,7 @@ async function verifyAndPromote(
       // The record keeps the secret: the next attempt verifies again.
       throw new OutcomeUnknown(`target ${target.id}: the new key was created but does not sign requests yet`);
     }
-    await audit.step('verify', rotationId, { verified: true });
+    audit.step('verify', rotationId, { verified: true });
     checkpoint('verified');
     await f.lock.assertHeld();
     version = await promoteIssued(deps, issuer, current.secret, issued, rotationId);
@@ -179,7 +187,7 @@ async function verifyAndPromote(
   // The old key's last use as of the promotion, read with the new key (a read with the old one would be a use).
   const old = await issuer.state(issued, rec.retire_id);
   await store.writeIssuePending(target.id, retiringRecord(rec, old?.lastUsedAt, new Date()), pendingVersion);
-  await audit.step('finalize', rotationId, { version });
+  audit.step('finalize', rotationId, { version });
   const outcome: RotationOutcome = {
     rotationId,
     targetId: target.id,

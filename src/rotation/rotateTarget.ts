@@ -3,6 +3,8 @@ import { auditText } from '../audit/freeText.js';
 import { attemptLogger, withStepLines } from './rotationLog.js';
 import type { SecretVersion } from '../types/secretStore.js';
 import { checkpoint } from './checkpoint.js';
+import type { Logger } from '../observability/logger.js';
+import type { TargetLock } from './targetLock.js';
 import {
   CooldownActive,
   Misconfigured,
@@ -34,115 +36,136 @@ export type { RotationDeps, RotationOutcome, RotationAttempt } from './rotationC
  * any line leaves a state the next attempt finishes (see recover.ts).
  */
 export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Promise<RotationOutcome> {
-  const { target, connector, store } = deps;
+  const { target, connector } = deps;
   // A kind whose target issues the new secret (an access key) rotates by create-then-retire.
   if (connector.issuer) return rotateIssued(deps, run, connector.issuer);
   const started = Date.now();
   const log = attemptLogger(deps.logger, run);
   const audit = withStepLines(auditFor(deps, run), log, started);
 
-  // lock: one rotation per target, whichever job asked for it.
+  // lock: one rotation per target, whichever job asked for it; the target's status comes with it.
   const lock = await deps.acquireLock();
   if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
   const gate = await enterCredentialGate(deps, lock);
   try {
-    const status = await deps.status.get(target.id);
-    if (status?.state === 'out-of-sync') {
-      throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
-    }
-
-    // load
-    const current = await loadCurrent(deps);
-    const pending = await store.readPending(target.id);
-    await audit.event('rotation.started', pending?.record.rotation_id, {
-      // The reason is payload text: verbatim only when short, printable and secret-free, else a digest.
-      detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: auditText(run.reason) } : {}) },
-    });
-    log.debug({ rotationId: pending?.record.rotation_id, resume: pending !== null }, 'rotation started');
-    if (pending) {
-      const recovery = await recover(deps, audit, current, pending.record);
-      if (recovery.finished) {
-        const outcome = { rotationId: pending.record.rotation_id, targetId: target.id, version: recovery.version };
-        await audit.event('rotation.recovered', outcome.rotationId, { outcome: 'finished' });
-        return await recordSuccess(
-          deps,
-          audit,
-          log,
-          { ...outcome, verified: recovery.verified, recovered: true },
-          started,
-        );
-      }
-    }
-
-    // prepare: cooldown, the stored password still logs in, account policy
-    const rotationId = randomUUID();
-    assertCooledDown(deps, current);
-    if (deps.capabilities.canVerify && !(await connector.verify(current.password))) {
-      // Logging in with the stored password is also how the change authenticates; a refusal here
-      // means the password was changed behind rotor's back. One probe, then stop.
-      await markOutOfSync(deps, audit, rotationId, 'the password stored in Vault is refused by the target');
-      throw new OutOfSync(`target ${target.id}: the password stored in Vault is refused by the target`);
-    }
-    const accountPolicy = await deps.accountPolicy();
-    const cooldownMinutes = accountPolicy?.minimum_password_age ?? 0;
-    assertCooledDown(deps, current, cooldownMinutes * 60_000);
-
-    // prepare (generate, write the pending record), then commit (the change call); a policy rejection
-    // gets one fresh password, never a loop.
-    let newPassword = '';
-    for (let round = 1; ; round++) {
-      newPassword = await deps.makePassword({
-        oldPassword: current.password,
-        accountPolicy,
-        // The second draw follows a refusal: the target's rules are stricter than rotor knows.
-        strictest: round > 1,
-        readHistory: (count) => store.passwordHistory(target.secretPath, count),
-      });
-      await lock.assertHeld();
-      await store.writePending(
-        target.id,
-        {
-          password: newPassword,
-          rotation_id: rotationId,
-          started_at: new Date().toISOString(),
-          step: 'prepared',
-          from_version: current.version,
-        },
-        0,
-      );
-      checkpoint('pending-written');
-      await audit.step('prepare', rotationId, { round });
-      // commit
-      try {
-        await connector.change({ oldPassword: current.password, newPassword });
-        break;
-      } catch (err) {
-        if (!leftTargetUnchanged(err)) throw err; // unknown: keep the note
-        await store.deletePending(target.id);
-        if (err.code === 'PolicyRejected' && round === 1) continue;
-        throw err;
-      }
-    }
-    checkpoint('changed');
-    await audit.step('commit', rotationId);
-
-    // verify
-    const verified = await verifyChange(deps, audit, rotationId, newPassword);
-    checkpoint('verified');
-
-    // finalize
-    await lock.assertHeld();
-    const version = await finalize(deps, current, newPassword, rotationId);
-    checkpoint('promoted');
-    await store.deletePending(target.id);
-    await audit.step('finalize', rotationId, { version });
-    const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
-    return await recordSuccess(deps, audit, log, outcome, started);
+    return await rotateLocked(deps, run, lock, audit, log, started);
+  } catch (err) {
+    // What the attempt did before it failed goes into the chain before its failure is recorded.
+    await audit
+      .flush()
+      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'audit events of a failed attempt not written'));
+    throw err;
   } finally {
     // release
     await gate().catch(() => undefined);
     await lock.release().catch(() => undefined);
   }
+}
+
+async function rotateLocked(
+  deps: RotationDeps,
+  run: RotationAttempt,
+  lock: TargetLock,
+  audit: RotationAudit,
+  log: Logger,
+  started: number,
+): Promise<RotationOutcome> {
+  const { target, connector, store } = deps;
+  const status = lock.status;
+  if (status?.state === 'out-of-sync') {
+    throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
+  }
+
+  // load
+  const current = await loadCurrent(deps);
+  const pending = await store.readPending(target.id);
+  audit.event('rotation.started', pending?.record.rotation_id, {
+    // The reason is payload text: verbatim only when short, printable and secret-free, else a digest.
+    detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: auditText(run.reason) } : {}) },
+  });
+  log.debug({ rotationId: pending?.record.rotation_id, resume: pending !== null }, 'rotation started');
+  if (pending) {
+    const recovery = await recover(deps, audit, current, pending.record);
+    if (recovery.finished) {
+      const outcome = { rotationId: pending.record.rotation_id, targetId: target.id, version: recovery.version };
+      audit.event('rotation.recovered', outcome.rotationId, { outcome: 'finished' });
+      return await recordSuccess(
+        deps,
+        audit,
+        log,
+        { ...outcome, verified: recovery.verified, recovered: true },
+        started,
+        lock,
+      );
+    }
+  }
+
+  // prepare: cooldown, the stored password still logs in, account policy
+  const rotationId = randomUUID();
+  assertCooledDown(deps, current);
+  if (deps.capabilities.canVerify && !(await connector.verify(current.password))) {
+    // Logging in with the stored password is also how the change authenticates; a refusal here
+    // means the password was changed behind rotor's back. One probe, then stop.
+    await markOutOfSync(deps, audit, rotationId, 'the password stored in Vault is refused by the target');
+    throw new OutOfSync(`target ${target.id}: the password stored in Vault is refused by the target`);
+  }
+  const accountPolicy = await deps.accountPolicy();
+  const cooldownMinutes = accountPolicy?.minimum_password_age ?? 0;
+  assertCooledDown(deps, current, cooldownMinutes * 60_000);
+
+  // prepare (generate, write the pending record), then commit (the change call); a policy rejection
+  // gets one fresh password, never a loop.
+  let newPassword = '';
+  for (let round = 1; ; round++) {
+    newPassword = await deps.makePassword({
+      oldPassword: current.password,
+      accountPolicy,
+      // The second draw follows a refusal: the target's rules are stricter than rotor knows.
+      strictest: round > 1,
+      readHistory: (count) => store.passwordHistory(target.secretPath, count),
+    });
+    await lock.assertHeld();
+    await store.writePending(
+      target.id,
+      {
+        password: newPassword,
+        rotation_id: rotationId,
+        started_at: new Date().toISOString(),
+        step: 'prepared',
+        from_version: current.version,
+      },
+      0,
+    );
+    checkpoint('pending-written');
+    audit.step('prepare', rotationId, { round });
+    // Everything up to here is in the chain before the change is sent.
+    await audit.flush();
+    // commit
+    try {
+      await connector.change({ oldPassword: current.password, newPassword });
+      break;
+    } catch (err) {
+      if (!leftTargetUnchanged(err)) throw err; // unknown: keep the note
+      await store.deletePending(target.id);
+      if (err.code === 'PolicyRejected' && round === 1) continue;
+      throw err;
+    }
+  }
+  checkpoint('changed');
+  audit.step('commit', rotationId);
+
+  // verify
+  const verified = await verifyChange(deps, audit, rotationId, newPassword);
+  checkpoint('verified');
+
+  // finalize
+  await lock.assertHeld();
+  const version = await finalize(deps, current, newPassword, rotationId);
+  checkpoint('promoted');
+  await store.deletePending(target.id);
+  audit.step('finalize', rotationId, { version });
+  const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
+  return await recordSuccess(deps, audit, log, outcome, started, lock);
 }
 
 async function loadCurrent(deps: RotationDeps): Promise<SecretVersion & { password: string }> {
@@ -182,7 +205,7 @@ async function verifyChange(
 ): Promise<boolean> {
   if (!deps.capabilities.canVerify) {
     const reason = deps.capabilities.unverifiedReason ?? 'the API offers no way to verify this password';
-    await audit.step('verify', rotationId, { verified: false, reason });
+    audit.step('verify', rotationId, { verified: false, reason });
     return false;
   }
   if (!(await deps.connector.verify(newPassword))) {
@@ -191,6 +214,6 @@ async function verifyChange(
       `target ${deps.target.id}: the change was accepted but the new password does not log in yet`,
     );
   }
-  await audit.step('verify', rotationId, { verified: true });
+  audit.step('verify', rotationId, { verified: true });
   return true;
 }

@@ -81,6 +81,10 @@ type Detail = NonNullable<AuditEvent['detail']>;
  * Audit helpers bound to one attempt, so each step is one readable line in the step machine. The audit
  * events mark the step boundaries, so they also time the steps: a step lasts from the previous boundary
  * to its own event (`load` covers lock and load, up to `rotation.started`).
+ *
+ * Events are stamped when they happen and kept until `flush()`, which appends them together, in order,
+ * in one write: the step machine flushes before each change call (what led to a change is in the chain
+ * before the change is sent) and before the attempt ends, success or failure.
  */
 export function auditFor(deps: RotationDeps, run: RotationAttempt) {
   let boundary = performance.now();
@@ -96,14 +100,26 @@ export function auditFor(deps: RotationDeps, run: RotationAttempt) {
     jobId: run.jobId,
     attempt: run.attempt,
   };
+  const held: Array<Omit<AuditEvent, 'time'> & { time: string }> = [];
+  const hold = (event: Omit<AuditEvent, 'time'>) => {
+    held.push({ ...event, time: new Date().toISOString() });
+  };
   return {
-    event(type: AuditEvent['type'], rotationId: string | undefined, extra: Partial<AuditEvent> = {}) {
+    event(type: AuditEvent['type'], rotationId: string | undefined, extra: Partial<AuditEvent> = {}): void {
       if (type === 'rotation.started') lap('load');
-      return deps.audit.append({ ...base, type, rotationId, ...extra });
+      hold({ ...base, type, rotationId, ...extra });
     },
-    step(step: string, rotationId: string, detail?: Detail) {
+    step(step: string, rotationId: string, detail?: Detail): void {
       lap(step);
-      return deps.audit.append({ ...base, type: 'rotation.step', step, rotationId, ...(detail ? { detail } : {}) });
+      hold({ ...base, type: 'rotation.step', step, rotationId, ...(detail ? { detail } : {}) });
+    },
+    /** Appends the events held so far, in order and in one write; resolves when all are in the chain. */
+    async flush(): Promise<void> {
+      if (held.length === 0) return;
+      const batch = held.splice(0);
+      const written = await Promise.allSettled(batch.map((event) => deps.audit.append(event)));
+      const failed = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -19,8 +19,8 @@ export function withStepLines(audit: RotationAudit, log: Logger, started = Date.
   let last = started;
   return {
     ...audit,
-    async step(step, rotationId, detail) {
-      await audit.step(step, rotationId, detail);
+    step(step, rotationId, detail) {
+      audit.step(step, rotationId, detail);
       const now = Date.now();
       log.debug({ rotationId, step, durationMs: now - last }, `rotation step ${step} done`);
       last = now;

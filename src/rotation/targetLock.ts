@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisClient } from '../types/redis.js';
+import type { ChainableCommander } from 'ioredis';
+import { redisScript, type RedisClient } from '../types/redis.js';
+import { readTargetStatus, targetStatusKey, type TargetStatus } from './targetStatus.js';
 
 /**
  * One rotation per target at a time, across every worker process. The lock carries a fencing token
@@ -8,8 +10,15 @@ import type { RedisClient } from '../types/redis.js';
  */
 export interface TargetLock {
   readonly fence: number;
+  /** The target's status record as it was when the lock was taken (read in the same step). */
+  readonly status: TargetStatus | undefined;
   /** Throws LockLost when another worker holds the lock now. */
   assertHeld(): Promise<void>;
+  /**
+   * Lets go of the lock in `tx`, a transaction the caller sends; `release()` then does nothing, unless
+   * the returned `undo` says the transaction failed.
+   */
+  releaseIn(tx: ChainableCommander): () => void;
   release(): Promise<void>;
 }
 
@@ -20,8 +29,17 @@ export class LockLost extends Error {
   }
 }
 
+/** Lock, fence and status in one round trip: KEYS lock, fence, status; ARGV owner, ttl. */
+const acquireScript = `
+if not redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return false end
+return { redis.call('incr', KEYS[2]), redis.call('hgetall', KEYS[3]) }
+`;
+const acquire = redisScript(acquireScript);
 const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const extendScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const release = redisScript(releaseScript);
+const extend = redisScript(
+  `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`,
+);
 
 export interface LockOptions {
   redis: RedisClient;
@@ -31,21 +49,39 @@ export interface LockOptions {
   ttlMs: number;
 }
 
-/** Takes the lock, or returns undefined when another rotation of the same target holds it. */
+/**
+ * Takes the lock, or returns undefined when another rotation of the same target holds it.
+ *
+ * Checking the lock asks Redis only when it is needed: a lock set (or renewed) with a lifetime of
+ * `ttlMs` cannot expire, and so cannot be taken by anyone else, before `ttlMs` has passed since the
+ * command was sent. Within the first two thirds of that time (the last third allows for clock drift
+ * between this host and Redis) the lock is known to be held; after it — a worker paused, renewals
+ * late — Redis is asked.
+ */
 export async function acquireTargetLock(opts: LockOptions, targetId: string): Promise<TargetLock | undefined> {
   const { redis, prefix, ttlMs } = opts;
   const key = `${prefix}:lock:${targetId}`;
   const owner = randomUUID();
-  const ok = await redis.set(key, owner, 'PX', ttlMs, 'NX');
-  if (ok !== 'OK') return undefined;
-  const fence = await redis.incr(`${prefix}:fence:${targetId}`);
+  const sureFor = (ttlMs * 2) / 3;
+  const sentAt = performance.now();
+  const reply = (await acquire(
+    redis,
+    [key, `${prefix}:fence:${targetId}`, targetStatusKey(prefix, targetId)],
+    [owner, String(ttlMs)],
+  )) as [number, string[]] | null;
+  if (!reply) return undefined;
+  const [fence, statusFields] = reply;
+  let heldUntil = sentAt + sureFor;
   let lost = false;
+  let released = false;
   // Renew at a third of the lifetime, so two missed renewals still leave the lock alive.
   const timer = setInterval(
     () => {
-      redis.eval(extendScript, 1, key, owner, String(ttlMs)).then(
+      const renewalSent = performance.now();
+      extend(redis, [key], [owner, String(ttlMs)]).then(
         (r) => {
           if (r === 0) lost = true;
+          else heldUntil = Math.max(heldUntil, renewalSent + sureFor);
         },
         () => undefined,
       );
@@ -54,16 +90,29 @@ export async function acquireTargetLock(opts: LockOptions, targetId: string): Pr
   );
   timer.unref();
   return {
-    fence,
+    fence: Number(fence),
+    status: readTargetStatus(statusFields),
     async assertHeld() {
+      if (!lost && performance.now() < heldUntil) return;
       if (lost || (await redis.get(key)) !== owner) {
         lost = true;
         throw new LockLost(targetId);
       }
     },
+    releaseIn(tx) {
+      clearInterval(timer);
+      released = true;
+      // In full, not by digest: a NOSCRIPT inside a transaction would not be retried.
+      tx.eval(releaseScript, 1, key, owner);
+      return () => {
+        released = false;
+      };
+    },
     async release() {
       clearInterval(timer);
-      await redis.eval(releaseScript, 1, key, owner);
+      if (released) return;
+      released = true;
+      await release(redis, [key], [owner]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../types/redis.js';
 
 /**
@@ -19,17 +20,36 @@ export interface TargetStatus {
   notice?: string;
 }
 
+export const targetStatusKey = (prefix: string, targetId: string) => `${prefix}:status:${targetId}`;
+
+/** The record from its hash's fields, flat (`HGETALL` as a Lua script returns it) or as an object. */
+export function readTargetStatus(raw: Record<string, string> | string[]): TargetStatus | undefined {
+  const fields: Record<string, string> = Array.isArray(raw) ? {} : raw;
+  if (Array.isArray(raw)) for (let i = 0; i + 1 < raw.length; i += 2) fields[raw[i] as string] = raw[i + 1] as string;
+  if (!fields.state) return undefined;
+  return fields as unknown as TargetStatus;
+}
+
 export function makeTargetStatusStore(redis: RedisClient, prefix: string) {
-  const key = (targetId: string) => `${prefix}:status:${targetId}`;
+  const key = (targetId: string) => targetStatusKey(prefix, targetId);
   return {
     async get(targetId: string): Promise<TargetStatus | undefined> {
-      const raw = await redis.hgetall(key(targetId));
-      if (!raw.state) return undefined;
-      return raw as unknown as TargetStatus;
+      return readTargetStatus(await redis.hgetall(key(targetId)));
     },
-    async succeeded(targetId: string, at = new Date()): Promise<void> {
-      await redis.del(key(targetId));
-      await redis.hset(key(targetId), { state: 'ok', lastAttemptAt: at.toISOString(), since: at.toISOString() });
+    /**
+     * Replaces the record in one transaction: no reader sees it half written or gone. `also` adds
+     * commands to the same transaction (the rotation's lock release: one round trip for both).
+     */
+    async succeeded(targetId: string, at = new Date(), also?: (tx: ChainableCommander) => void): Promise<void> {
+      const tx = redis
+        .multi()
+        .del(key(targetId))
+        .hset(key(targetId), { state: 'ok', lastAttemptAt: at.toISOString(), since: at.toISOString() });
+      also?.(tx);
+      const replies = await tx.exec();
+      const failed = replies?.find(([err]) => err);
+      if (failed) throw failed[0];
+      if (!replies) throw new Error(`target ${targetId}: the status transaction was discarded`);
     },
     async failed(targetId: string, state: Exclude<TargetState, 'ok'>, code: string, message: string): Promise<void> {
       const at = new Date().toISOString();

@@ -14,6 +14,7 @@ import { makeClientSet, redisSettingsOf } from '../queue/cluster.js';
 import { enqueueRotation, type EnqueueContext, type RotationQueue } from '../queue/enqueueRotation.js';
 import { rotateQueueName } from '../queue/names.js';
 import { scheduleQueueName } from '../queue/scheduleNames.js';
+import { scheduleQueueSettings } from './repeatStrategy.js';
 import type { SecretStore } from '../types/secretStore.js';
 import type { CooldownSource } from './cooldown.js';
 import { timingFor } from './planRotation.js';
@@ -83,7 +84,11 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
   const now = options.now ?? Date.now;
   const byId = new Map(config.targets.map((t) => [t.id, t]));
   const redis = clients.create();
-  const queue: ScheduleQueue = new Queue(scheduleQueueName, { connection: clients.create(), prefix: settings.prefix });
+  const queue: ScheduleQueue = new Queue(scheduleQueueName, {
+    connection: clients.create(),
+    prefix: settings.prefix,
+    settings: scheduleQueueSettings,
+  });
   const rotateQueue: RotationQueue = new Queue(rotateQueueName, {
     connection: clients.create(),
     prefix: settings.prefix,
@@ -193,7 +198,12 @@ export async function startScheduler(deps: SchedulerDeps, options: SchedulerOpti
       const { entry, plan } = await onScheduleFired(planning, target);
       return { jobId: entry.jobId, state: entry.state, delayMs: plan.delayMs, why: plan.why };
     },
-    { connection: clients.create(), prefix: settings.prefix, concurrency: options.concurrency ?? 4 },
+    {
+      connection: clients.create(),
+      prefix: settings.prefix,
+      concurrency: options.concurrency ?? 4,
+      settings: scheduleQueueSettings,
+    },
   );
   worker.on('error', (err) => logger.error({ err }, 'scheduler worker error'));
   worker.on('failed', (job, err) =>

@@ -5,6 +5,7 @@ import type { SchedulingConfig } from '../config/schedulingSchema.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { RedisClient } from '../types/redis.js';
+import { mapLimit } from '../queue/mapLimit.js';
 import { schedulingKeys, sweepSchedulerId, targetIdOfScheduler, targetSchedulerId } from '../queue/scheduleNames.js';
 
 /** A trigger names its target; the sweep needs nothing. */
@@ -73,6 +74,11 @@ export interface SyncResult {
 
 const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/** Job Schedulers written at once: enough to keep Redis busy, few enough to leave room for everyone else. */
+const inFlight = 32;
+/** Schedules whose digests are recorded in one `HSET` / `HDEL`, once their writes are done. */
+const batchSize = 1_000;
+
 /**
  * Makes Redis hold exactly the schedules in `specs`: upserts what is new or changed, removes what the
  * config no longer has. Safe to call from every scheduler process at start-up and periodically: a
@@ -104,6 +110,11 @@ export async function syncSchedules(ctx: SyncContext, specs: readonly ScheduleSp
   }
 }
 
+/**
+ * Writes what differs, `inFlight` Job Schedulers at a time, and records each batch's spec digests in
+ * one `HSET` once the batch is written — so a crash leaves at worst schedules written without their
+ * digest, which the next sync writes again (an upsert is idempotent). One audit event tells the run.
+ */
 async function apply(
   ctx: SyncContext,
   specs: readonly ScheduleSpec[],
@@ -114,38 +125,57 @@ async function apply(
   const result: SyncResult = { created: [], changed: [], removed: [], upToDate: false };
   const wanted = new Set(specs.map((s) => s.id));
 
+  const writes: { spec: ScheduleSpec; digest: string }[] = [];
   for (const spec of specs) {
-    const specDigest = digestOf([spec.name, spec.repeat, spec.data]);
-    if (stored[spec.id] === specDigest && existing.has(spec.id)) continue;
-    await ctx.queue.upsertJobScheduler(spec.id, spec.repeat, { name: spec.name, data: spec.data, opts: templateOpts });
-    await ctx.redis.hset(keys.specs, spec.id, specDigest);
-    const action = stored[spec.id] && existing.has(spec.id) ? 'changed' : 'created';
-    result[action].push(spec.id);
-    await auditChange(ctx, spec.id, action, describeRepeat(spec.repeat));
+    const digest = digestOf([spec.name, spec.repeat, spec.data]);
+    if (stored[spec.id] === digest && existing.has(spec.id)) continue;
+    writes.push({ spec, digest });
   }
-  for (const id of new Set([...existing, ...Object.keys(stored)])) {
-    if (wanted.has(id)) continue;
-    await ctx.queue.removeJobScheduler(id);
-    await ctx.redis.hdel(keys.specs, id);
-    result.removed.push(id);
-    await auditChange(ctx, id, 'removed', 'none');
+  for (let i = 0; i < writes.length; i += batchSize) {
+    const batch = writes.slice(i, i + batchSize);
+    await mapLimit(batch, inFlight, ({ spec }) =>
+      ctx.queue.upsertJobScheduler(spec.id, spec.repeat, { name: spec.name, data: spec.data, opts: templateOpts }),
+    );
+    await ctx.redis.hset(keys.specs, Object.fromEntries(batch.map(({ spec, digest }) => [spec.id, digest])));
+    for (const { spec } of batch) {
+      result[stored[spec.id] && existing.has(spec.id) ? 'changed' : 'created'].push(spec.id);
+    }
   }
-  if (result.created.length + result.changed.length + result.removed.length > 0) {
+  const removals = [...new Set([...existing, ...Object.keys(stored)])].filter((id) => !wanted.has(id));
+  for (let i = 0; i < removals.length; i += batchSize) {
+    const batch = removals.slice(i, i + batchSize);
+    await mapLimit(batch, inFlight, (id) => ctx.queue.removeJobScheduler(id));
+    await ctx.redis.hdel(keys.specs, ...batch);
+    result.removed.push(...batch);
+  }
+  const changes = result.created.length + result.changed.length + result.removed.length;
+  if (changes > 0) {
     ctx.logger.info(
       { created: result.created.length, changed: result.changed.length, removed: result.removed.length },
       'schedules synced with the config',
     );
+    await auditSync(ctx, result);
   }
   return result;
 }
 
-async function auditChange(ctx: SyncContext, schedulerId: string, action: string, schedule: string): Promise<void> {
-  const targetId = targetIdOfScheduler(schedulerId);
+/**
+ * One `schedule.changed` event per sync that changed anything: the counts, and the ids — target ids,
+ * or the scheduler's own id for the sweep — comma-separated per action.
+ */
+async function auditSync(ctx: SyncContext, result: SyncResult): Promise<void> {
+  const ids = (schedulerIds: string[]) => schedulerIds.map((id) => targetIdOfScheduler(id) ?? id).join(',');
   await ctx.audit.append({
     type: 'schedule.changed',
     actor: 'scheduler',
-    ...(targetId ? { targetId } : {}),
-    outcome: action,
-    detail: { scheduler: schedulerId, schedule },
+    outcome: 'synced',
+    detail: {
+      created: result.created.length,
+      changed: result.changed.length,
+      removed: result.removed.length,
+      createdIds: ids(result.created),
+      changedIds: ids(result.changed),
+      removedIds: ids(result.removed),
+    },
   });
 }

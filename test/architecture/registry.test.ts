@@ -85,6 +85,29 @@ describe('a connector kind added through the registry alone', () => {
     expect(secret?.data.owner).toBe('team-t');
   }, 40_000);
 
+  it('has the audit events that led to the change in the chain before the change arrives, the rest when the rotation ends', async () => {
+    events.length = 0;
+    let atChange: string[] = [];
+    tiny.onChange = () => (atChange = events.map((e) => e.step ?? e.type));
+    try {
+      const request = await client.enqueueRotation('tiny-alice', { requestedBy: 'test' });
+      const [result] = await client.waitForRotations([request], { timeoutMs: 30_000 });
+      expect(result?.status).toBe('succeeded');
+    } finally {
+      tiny.onChange = undefined;
+    }
+    expect(atChange).toEqual(['rotation.requested', 'rotation.started', 'prepare']);
+    expect(events.map((e) => e.step ?? e.type)).toEqual([
+      'rotation.requested',
+      'rotation.started',
+      'prepare',
+      'commit',
+      'verify',
+      'finalize',
+      'rotation.succeeded',
+    ]);
+  }, 40_000);
+
   it('waits exactly the retry delay it audited after a failed attempt', async () => {
     tiny.failChanges = 1;
     events.length = 0;

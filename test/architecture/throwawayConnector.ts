@@ -15,6 +15,8 @@ export interface TinyTarget {
   password: string;
   failChanges: number;
   changes: number;
+  /** Called as a change request arrives, before it is applied. */
+  onChange?: () => void;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startTinyTarget(password: string): Promise<TinyTarget> {
       const reply = (status: number) => res.writeHead(status).end();
       if (req.url === '/login') return reply(json.password === state.password ? 200 : 401);
       if (req.url === '/change') {
+        state.onChange?.();
         if (state.failChanges > 0) {
           state.failChanges -= 1;
           return reply(503);

@@ -54,6 +54,30 @@ describe('huawei-meeting-user', () => {
     });
     expect(sim.meeting.livePassword(seeded.liveId)).toBe('Third-Pa55#3');
   });
+
+  it("shares an App ID's token between the users it changes: one app login for two targets", async () => {
+    const appId = `app${randomUUID().slice(0, 8)}`;
+    sim.meeting.seedApp({ appId, appKey: 'app-key-0123456789abcdef' });
+    const withApp = () => {
+      const seeded = meetingFixture.seed(sim);
+      return {
+        ...seeded,
+        config: { ...seeded.config, auth: { method: 'app', credential: 'meeting-app' } },
+        credentials: { 'meeting-app': { appId, appKey: 'app-key-0123456789abcdef' } },
+      };
+    };
+    const targets = [withApp(), withApp()];
+    const appLogins = () => sim.requests('meeting.appAuth').length;
+    const before = appLogins();
+    for (const t of targets) {
+      await connect('huawei-meeting-user', t, logger).change({
+        oldPassword: meetingFixture.oldPassword,
+        newPassword: meetingFixture.newPassword,
+      });
+      expect(sim.meeting.livePassword(t.liveId)).toBe(meetingFixture.newPassword);
+    }
+    expect(appLogins() - before).toBe(1);
+  });
 });
 
 describe('huawei-iam-user', () => {
@@ -171,6 +195,34 @@ describe('huawei-cbh-admin', () => {
     ).rejects.toMatchObject({
       name: 'AuthFailed',
     });
+  });
+
+  it("shares a user/password operator's token between the instances it changes, until it is refused", async () => {
+    const first = cbhFixture.seed(sim);
+    const serverId = randomUUID();
+    sim.cbh.seedInstance({
+      serverId,
+      projectId: String(first.config.projectId),
+      domainName: 'acme-cbh',
+      adminPassword: cbhFixture.oldPassword,
+    });
+    const second = {
+      ...first,
+      liveId: serverId,
+      config: { ...first.config, id: `${String(first.config.id)}-b`, serverId },
+    };
+    const logins = () => sim.requests('iam.token').length;
+    const before = logins();
+    for (const t of [first, second]) {
+      await connect('huawei-cbh-admin', t, logger).change({ oldPassword: '', newPassword: cbhFixture.newPassword });
+      expect(sim.cbh.livePassword(t.liveId)).toBe(cbhFixture.newPassword);
+    }
+    expect(logins() - before).toBe(1);
+    // Expired at IAM: the next change is refused once with it, logs in afresh, and goes through.
+    first.expireTokens?.();
+    await connect('huawei-cbh-admin', second, logger).change({ oldPassword: '', newPassword: 'Third-Passw0rd#8' });
+    expect(sim.cbh.livePassword(serverId)).toBe('Third-Passw0rd#8');
+    expect(logins() - before).toBe(2);
   });
 
   it('needs iamEndpoint when the operator is a user with a password', async () => {

@@ -141,6 +141,18 @@ describe('the rotation client on real Redis', () => {
     }
   });
 
+  it('answers when the job ends, not at the next poll: the queue events wake the wait', async () => {
+    // A poll once a minute: only the job's completed event can end this wait within the test's time.
+    const slow = await client.enqueueRotation('slow-1', { requestedBy: 'api:test' });
+    const started = Date.now();
+    const [result] = await client.waitForRotations([slow], { timeoutMs: 30_000, pollMs: 60_000 });
+    expect(result).toMatchObject({ targetId: 'slow-1', status: 'succeeded' });
+    const job = await fx.rotateQueue.getJob(slow.jobId);
+    expect(job?.finishedOn).toBeGreaterThan(started);
+    // Seen well before the fallback poll would have looked again.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('lets another service request a rotation with enqueueRotation(targetId, { reason, requestedBy })', async () => {
     const entry = await enqueueRotation('ok-1', { config, reason: 'offboarding', requestedBy: 'api:hr-portal' });
     // A plain rotor record that survives JSON, not the queue's job object.

@@ -80,13 +80,18 @@ describe('syncSchedules on real Redis', () => {
     const audited = ctx.audit.events.length;
     expect(await syncSchedules(ctx, v2)).toMatchObject({ upToDate: true });
     expect(ctx.audit.events.length).toBe(audited);
-    expect(ctx.audit.events.map((e) => [e.type, e.targetId ?? '-', e.outcome])).toEqual([
-      ['schedule.changed', '-', 'created'],
-      ['schedule.changed', 'a', 'created'],
-      ['schedule.changed', 'b', 'created'],
-      ['schedule.changed', 'a', 'changed'],
-      ['schedule.changed', 'c', 'created'],
-      ['schedule.changed', 'b', 'removed'],
+    // One event per sync that changed something: the counts and the ids (target ids; the sweep by its own).
+    expect(ctx.audit.events.map((e) => [e.type, e.outcome, e.detail])).toEqual([
+      [
+        'schedule.changed',
+        'synced',
+        { created: 3, changed: 0, removed: 0, createdIds: 'sweep,a,b', changedIds: '', removedIds: '' },
+      ],
+      [
+        'schedule.changed',
+        'synced',
+        { created: 1, changed: 1, removed: 1, createdIds: 'c', changedIds: 'a', removedIds: 'b' },
+      ],
     ]);
   });
 
@@ -110,14 +115,16 @@ describe('syncSchedules on real Redis', () => {
     const ctx = schedulerProcess(prefix);
     const specs = specsFor(
       prefix,
-      Array.from({ length: 200 }, (_, i) => iamTarget(`t${i}`, { schedule: { every: `${i + 1}h` } })),
+      // More than one batch of digests (1,000), so that every batch is recorded.
+      Array.from({ length: 1_200 }, (_, i) => iamTarget(`t${i}`, { schedule: { every: `${i + 1}h` } })),
     );
     await syncSchedules(ctx, specs);
     await deleteKeysWithPrefix(ctx.plain, `${prefix}:`);
     expect(await ctx.queue.getJobSchedulersCount()).toBe(0);
     const rebuilt = await syncSchedules(ctx, specs);
-    expect(rebuilt.created).toHaveLength(201);
-    expect(await ctx.queue.getJobSchedulersCount()).toBe(201);
+    expect(rebuilt.created).toHaveLength(1_201);
+    expect(await ctx.queue.getJobSchedulersCount()).toBe(1_201);
+    expect(await ctx.plain.hlen(`${prefix}:scheduler:specs`)).toBe(1_201);
 
     await ctx.queue.removeJobScheduler('target.t7');
     expect(await syncSchedules(ctx, specs)).toMatchObject({ created: ['target.t7'], changed: [], removed: [] });

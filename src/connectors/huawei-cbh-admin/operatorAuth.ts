@@ -4,7 +4,7 @@ import { signSdkHmacSha256 } from '../huawei/akskSigner.js';
 import { huaweiHttpFor, type HuaweiCall, type HuaweiHttp } from '../huawei/http.js';
 import { iamPasswordLogin } from '../huawei/iamToken.js';
 import { iamLoginGuard } from '../huawei/loginGuard.js';
-import { TokenCache } from '../huawei/tokenCache.js';
+import { obtainToken, sharedTokenCache } from '../huawei/tokenCache.js';
 import type { CbhAdminTarget } from './schema.js';
 
 /** How a CBH call is authenticated: headers to add, and the secrets to keep out of messages. */
@@ -20,10 +20,10 @@ export interface CbhAuth {
 /**
  * The operator credential named by `operator`: `{ ak, sk }` signs each request (`SDK-HMAC-SHA256`,
  * with X-Project-Id), `{ userName, password, domainName }` logs in to IAM for a project-scoped token.
- * It is read from Vault for each use and never kept beyond the call, except the token.
+ * It is read from Vault for each use and never kept beyond the call, except the token — which every
+ * target using the same operator in the same project shares until it nears expiry.
  */
 export function makeCbhAuth(target: CbhAdminTarget, deps: ConnectorDeps): CbhAuth {
-  const tokens = new TokenCache();
   let usedCache = false;
   let iamHttp: HuaweiHttp | undefined;
 
@@ -31,21 +31,24 @@ export function makeCbhAuth(target: CbhAdminTarget, deps: ConnectorDeps): CbhAut
     if (!target.iamEndpoint) throw new Misconfigured(`${target.id}: a user/password operator needs iamEndpoint`);
     if (!cred.password || !cred.domainName)
       throw new Misconfigured(`${target.id}: operator needs password and domainName`);
-    const hit = fresh ? undefined : tokens.get(cred.password);
-    usedCache = hit !== undefined;
-    if (hit) return hit.token;
+    const tokens = sharedTokenCache(
+      `cbh-operator|${new URL(target.iamEndpoint).origin}|${cred.domainName}|${cred.userName ?? ''}|${target.projectId}`,
+    );
+    if (fresh) tokens.clear();
     iamHttp ??= huaweiHttpFor(target.iamEndpoint, target, deps);
     const guard = iamLoginGuard(target.iamEndpoint, cred.domainName, cred.userName ?? '', target);
-    const login = await guard.login(() =>
-      iamPasswordLogin(iamHttp!, {
-        userName: cred.userName!,
-        password: cred.password!,
-        domainName: cred.domainName!,
-        projectId: target.projectId,
-      }),
+    const got = await obtainToken(tokens, cred.password, () =>
+      guard.login(() =>
+        iamPasswordLogin(iamHttp!, {
+          userName: cred.userName!,
+          password: cred.password!,
+          domainName: cred.domainName!,
+          projectId: target.projectId,
+        }),
+      ),
     );
-    tokens.set({ token: login.token, expiresAt: login.expiresAt, password: cred.password });
-    return login.token;
+    usedCache = got.cached;
+    return got.token;
   }
 
   return {

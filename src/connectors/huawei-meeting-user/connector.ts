@@ -5,7 +5,7 @@ import { accountBlocked, describe, detailsOf, jsonError, unrecognisedChange } fr
 import { policyMessage } from '../huawei/policyMessage.js';
 import { loginGuardFor } from '../huawei/loginGuard.js';
 import { changeWithToken, tokenAs, verifyByLogin } from '../huawei/tokenSession.js';
-import { TokenCache } from '../huawei/tokenCache.js';
+import { obtainToken, sharedTokenCache, TokenCache } from '../huawei/tokenCache.js';
 import { meetingAccountAuth, meetingAppAuth, type MeetingToken } from './auth.js';
 import type { MeetingUserTarget } from './schema.js';
 
@@ -24,7 +24,14 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
     target.maxRefusedLogins,
     target.refusedLoginWindowMs,
   );
+  // The user's own tokens (account auth), dead after a change of their password.
   const tokens = new TokenCache();
+  // An App ID's token serves every user of the same app (and acting user) until it nears expiry.
+  const auth = target.auth;
+  const appTokens =
+    auth.method === 'account'
+      ? undefined
+      : sharedTokenCache(`meeting-app|${new URL(target.endpoint).origin}|${auth.credential}|${auth.userId ?? ''}`);
 
   async function accountLogin(password: string): Promise<MeetingToken> {
     const t = await guard.login(() => meetingAccountAuth(http, target.account, password, target.language));
@@ -34,16 +41,16 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
 
   /** A token to change with: the App ID's, or one from logging in with the current password. */
   async function tokenFor(oldPassword: string): Promise<{ token: string; cached: boolean }> {
-    const auth = target.auth;
-    if (auth.method === 'account') return tokenAs(tokens, target.id, oldPassword, () => accountLogin(oldPassword));
-    const hit = tokens.get('');
-    if (hit) return { token: hit.token, cached: true };
-    const cred = await deps.readCredential(auth.credential);
-    if (!cred.appId || !cred.appKey)
-      throw new Misconfigured(`${target.id}: credential ${auth.credential} needs appId and appKey`);
-    const t = await meetingAppAuth(http, { appId: cred.appId, appKey: cred.appKey }, auth.userId, target.language);
-    tokens.set({ ...t, password: '' });
-    return { token: t.token, cached: false };
+    if (auth.method === 'account' || !appTokens) {
+      return tokenAs(tokens, target.id, oldPassword, () => accountLogin(oldPassword));
+    }
+    const { credential, userId } = auth;
+    return obtainToken(appTokens, '', async () => {
+      const cred = await deps.readCredential(credential);
+      if (!cred.appId || !cred.appKey)
+        throw new Misconfigured(`${target.id}: credential ${credential} needs appId and appKey`);
+      return meetingAppAuth(http, { appId: cred.appId, appKey: cred.appKey }, userId, target.language);
+    });
   }
 
   function put(token: string, oldPassword: string, newPassword: string): Promise<HuaweiReply> {
@@ -101,12 +108,13 @@ export function createMeetingUserConnector(target: MeetingUserTarget, deps: Conn
       // The cached token expired or was revoked (USG.000000004, or a bare 401): a 401 applied
       // nothing, so one fresh token and one more try are safe.
       const reply = await changeWithToken(
-        tokens,
+        appTokens ?? tokens,
         () => tokenFor(oldPassword),
         (token) => put(token, oldPassword, newPassword),
         (r) => r.status === 401,
       );
       if (!succeeded(reply)) throw refusal(reply) ?? unrecognisedChange(`${target.id}: meeting.changePassword`, reply);
+      // The user's tokens die with their old password; the App ID's token is not theirs.
       tokens.clear();
     },
 
