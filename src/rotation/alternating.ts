@@ -11,7 +11,7 @@ import {
 import { recordSuccess } from './bookkeeping.js';
 import { checkpoint } from './checkpoint.js';
 import { markOutOfSync } from './outOfSync.js';
-import { attemptLogger, withStepLines } from './rotationLog.js';
+import { attemptLogger, flushBeforeFailure, withStepLines } from './rotationLog.js';
 import {
   auditFor,
   type AlternatingAccounts,
@@ -163,10 +163,7 @@ export async function rotateAlternating(deps: AlternatingDeps, run: RotationAtte
       lock,
     );
   } catch (err) {
-    // What the attempt did before it failed goes into the chain before its failure is recorded.
-    await audit
-      .flush()
-      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'audit events of a failed attempt not written'));
+    await flushBeforeFailure(audit, log);
     throw err;
   } finally {
     await lock.release().catch(() => undefined);

@@ -87,16 +87,7 @@ export async function heartbeatTarget(deps: HeartbeatDeps, actor: string): Promi
       // An issued credential (access key): a request signed with the key Vault holds.
       const held = await loadIssued(deps, connector.issuer);
       await lock.assertHeld();
-      if (await connector.issuer.verify(held.credential)) {
-        await deps.audit.append({
-          type: 'heartbeat.checked',
-          actor,
-          targetId: target.id,
-          kind: target.kind,
-          outcome: 'ok',
-        });
-        return await finish(deps, 'verified', undefined, new Date().toISOString());
-      }
+      if (await connector.issuer.verify(held.credential)) return await verifiedOk(deps, actor);
       return await drifted(deps, actor, held.secret.version);
     }
     const secret = await deps.store.readSecret(target.secretPath);
@@ -109,21 +100,24 @@ export async function heartbeatTarget(deps: HeartbeatDeps, actor: string): Promi
       ? alternating.accountConnector(currentAccountOf(secret, alternating.accountNames))
       : connector;
     await lock.assertHeld();
-    if (await login.verify(secret.password)) {
-      const at = new Date().toISOString();
-      await deps.audit.append({
-        type: 'heartbeat.checked',
-        actor,
-        targetId: target.id,
-        kind: target.kind,
-        outcome: 'ok',
-      });
-      return await finish(deps, 'verified', undefined, at);
-    }
+    if (await login.verify(secret.password)) return await verifiedOk(deps, actor);
     return await drifted(deps, actor, secret.version);
   } finally {
     await lock.release().catch(() => undefined);
   }
+}
+
+/** The stored secret still logs in: audited, and the heartbeat record says when. */
+async function verifiedOk(deps: HeartbeatDeps, actor: string): Promise<HeartbeatOutcome> {
+  const at = new Date().toISOString();
+  await deps.audit.append({
+    type: 'heartbeat.checked',
+    actor,
+    targetId: deps.target.id,
+    kind: deps.target.kind,
+    outcome: 'ok',
+  });
+  return await finish(deps, 'verified', undefined, at);
 }
 
 async function drifted(deps: HeartbeatDeps, actor: string, version: number): Promise<HeartbeatOutcome> {

@@ -22,7 +22,7 @@ import {
   type RotationDeps,
   type RotationOutcome,
 } from './rotationContext.js';
-import { attemptLogger, withStepLines } from './rotationLog.js';
+import { attemptLogger, flushBeforeFailure, withStepLines } from './rotationLog.js';
 import type { TargetLock } from './targetLock.js';
 
 /**
@@ -137,10 +137,7 @@ export async function rotateIssued(
     audit.step('commit', rotationId);
     return await verifyAndPromote(finish, withIssued, version, false);
   } catch (err) {
-    // What the attempt did before it failed goes into the chain before its failure is recorded.
-    await audit
-      .flush()
-      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'audit events of a failed attempt not written'));
+    await flushBeforeFailure(audit, log);
     throw err;
   } finally {
     await gate().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { auditText } from '../audit/freeText.js';
-import { attemptLogger, withStepLines } from './rotationLog.js';
+import { attemptLogger, flushBeforeFailure, withStepLines } from './rotationLog.js';
 import type { SecretVersion } from '../types/secretStore.js';
 import { checkpoint } from './checkpoint.js';
 import type { Logger } from '../observability/logger.js';
@@ -50,10 +50,7 @@ export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Pr
   try {
     return await rotateLocked(deps, run, lock, audit, log, started);
   } catch (err) {
-    // What the attempt did before it failed goes into the chain before its failure is recorded.
-    await audit
-      .flush()
-      .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'audit events of a failed attempt not written'));
+    await flushBeforeFailure(audit, log);
     throw err;
   } finally {
     // release

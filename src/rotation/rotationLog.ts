@@ -27,3 +27,13 @@ export function withStepLines(audit: RotationAudit, log: Logger, started = Date.
     },
   };
 }
+
+/**
+ * What a failed attempt did before it failed goes into the chain before its failure is recorded; a
+ * write that fails here is logged, never raised over the attempt's own error.
+ */
+export async function flushBeforeFailure(audit: RotationAudit, log: Logger): Promise<void> {
+  await audit
+    .flush()
+    .catch((flushErr: unknown) => log.warn({ err: flushErr }, 'audit events of a failed attempt not written'));
+}
