@@ -1,19 +1,11 @@
+import { withLockedAttempt, type LockedAttempt } from './attempt.js';
 import { randomUUID } from 'node:crypto';
 import type { PendingRecord, SecretVersion } from '../types/secretStore.js';
-import {
-  Misconfigured,
-  OutOfSync,
-  OutcomeUnknown,
-  TargetBusy,
-  isRotorError,
-  leftTargetUnchanged,
-} from '../errors/index.js';
+import { Misconfigured, OutOfSync, OutcomeUnknown, isRotorError, leftTargetUnchanged } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
 import { checkpoint } from './checkpoint.js';
 import { markOutOfSync } from './outOfSync.js';
-import { attemptLogger, flushBeforeFailure, withStepLines } from './rotationLog.js';
 import {
-  auditFor,
   type AlternatingAccounts,
   type RotationAttempt,
   type RotationAudit,
@@ -49,125 +41,115 @@ export function currentAccountOf(secret: SecretVersion, names: readonly [string,
 const otherOf = (names: readonly [string, string], name: string) => (names[0] === name ? names[1] : names[0]);
 
 export async function rotateAlternating(deps: AlternatingDeps, run: RotationAttempt): Promise<RotationOutcome> {
-  const { target, store } = deps;
-  const started = Date.now();
-  const log = attemptLogger(deps.logger, run);
-  const audit = withStepLines(auditFor(deps, run), log, started);
-  const lock = await deps.acquireLock();
-  if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
-  try {
-    // The status was read with the lock, in the same round trip.
-    const status = lock.status;
-    if (status?.state === 'out-of-sync') {
-      throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
-    }
-    const current = await loadSecret(deps);
-    const pending = await store.readPending(target.id);
-    audit.event('rotation.started', pending?.record.rotation_id, {
-      detail: { resume: pending !== null, fence: lock.fence, strategy: 'alternating' },
-    });
-    if (pending) {
-      const done = await recoverAlternating(deps, audit, current, pending.record);
-      if (done) {
-        audit.event('rotation.recovered', pending.record.rotation_id, { outcome: 'finished' });
-        const outcome = { rotationId: pending.record.rotation_id, targetId: target.id, ...done, recovered: true };
-        return await recordSuccess(deps, audit, log, outcome, started, lock);
-      }
-    }
+  return withLockedAttempt(deps, run, (attempt) => rotateAlternatingLocked(deps, attempt));
+}
 
-    const active = currentAccountOf(current, deps.accountNames);
-    const standby = otherOf(deps.accountNames, active);
-    const record = await deps.accounts.read();
-    const oldPassword = record.passwords[standby];
-    if (oldPassword === undefined) {
-      throw new Misconfigured(
-        `target ${target.id}: no password known for account ${standby}; store it with "vault kv patch" at the accounts record (docs/rotation.md#alternating-accounts)`,
-      );
-    }
-    // The record learns the active account's password before anything changes: after the switch the
-    // secret names the other account, and the record is then where this one's live password is read.
-    if (record.passwords[active] !== current.password) await remember(deps, { [active]: current.password });
-    const connector = deps.accountConnector(standby);
-    const rotationId = randomUUID();
-    if (deps.capabilities.canVerify && !(await connector.verify(oldPassword))) {
-      await markOutOfSync(
-        deps,
-        audit,
-        rotationId,
-        `the password stored for account ${standby} is refused by the target`,
-      );
-      throw new OutOfSync(`target ${target.id}: the password stored for account ${standby} is refused by the target`);
-    }
-    const accountPolicy = await deps.accountPolicy();
-    let newPassword = '';
-    for (let round = 1; ; round++) {
-      newPassword = await deps.makePassword({
-        oldPassword,
-        accountPolicy,
-        strictest: round > 1,
-        readHistory: async () => [],
-      });
-      await lock.assertHeld();
-      await store.writePending(
-        target.id,
-        {
-          password: newPassword,
-          rotation_id: rotationId,
-          started_at: new Date().toISOString(),
-          step: 'prepared',
-          from_version: current.version,
-          account: standby,
-        },
-        0,
-      );
-      checkpoint('pending-written');
-      audit.step('prepare', rotationId, { round, account: standby });
-      // Everything up to here is in the chain before the change is sent.
-      await audit.flush();
-      try {
-        await connector.change({ oldPassword, newPassword });
-        break;
-      } catch (err) {
-        if (!leftTargetUnchanged(err)) throw err;
-        await store.deletePending(target.id);
-        if (err.code === 'PolicyRejected' && round === 1) continue;
-        throw err;
-      }
-    }
-    checkpoint('changed');
-    audit.step('commit', rotationId, { account: standby });
-    let verified = false;
-    if (deps.capabilities.canVerify) {
-      if (!(await connector.verify(newPassword))) {
-        await deps.probes.markRefused(rotationId, 'pending');
-        throw new OutcomeUnknown(
-          `target ${target.id}: account ${standby} accepted the change but the new password does not log in yet`,
-        );
-      }
-      verified = true;
-    }
-    audit.step('verify', rotationId, { verified, account: standby });
-    checkpoint('verified');
-    await lock.assertHeld();
-    const version = await switchTo(deps, current, standby, newPassword, rotationId);
-    checkpoint('promoted');
-    await remember(deps, { [standby]: newPassword, [active]: current.password });
-    await store.deletePending(target.id);
-    audit.step('finalize', rotationId, { version, account: standby });
-    return await recordSuccess(
-      deps,
-      audit,
-      log,
-      { rotationId, targetId: target.id, version, verified, recovered: false },
-      started,
-      lock,
-    );
-  } catch (err) {
-    await flushBeforeFailure(audit, log);
-    throw err;
-  } finally {
-    await lock.release().catch(() => undefined);
+async function rotateAlternatingLocked(
+  deps: AlternatingDeps,
+  { lock, audit, log, started }: LockedAttempt,
+): Promise<RotationOutcome> {
+  const { target, store } = deps;
+  // The status was read with the lock, in the same round trip.
+  const status = lock.status;
+  if (status?.state === 'out-of-sync') {
+    throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
   }
+  const current = await loadSecret(deps);
+  const pending = await store.readPending(target.id);
+  audit.event('rotation.started', pending?.record.rotation_id, {
+    detail: { resume: pending !== null, fence: lock.fence, strategy: 'alternating' },
+  });
+  if (pending) {
+    const done = await recoverAlternating(deps, audit, current, pending.record);
+    if (done) {
+      audit.event('rotation.recovered', pending.record.rotation_id, { outcome: 'finished' });
+      const outcome = { rotationId: pending.record.rotation_id, targetId: target.id, ...done, recovered: true };
+      return await recordSuccess(deps, audit, log, outcome, started, lock);
+    }
+  }
+
+  const active = currentAccountOf(current, deps.accountNames);
+  const standby = otherOf(deps.accountNames, active);
+  const record = await deps.accounts.read();
+  const oldPassword = record.passwords[standby];
+  if (oldPassword === undefined) {
+    throw new Misconfigured(
+      `target ${target.id}: no password known for account ${standby}; store it with "vault kv patch" at the accounts record (docs/rotation.md#alternating-accounts)`,
+    );
+  }
+  // The record learns the active account's password before anything changes: after the switch the
+  // secret names the other account, and the record is then where this one's live password is read.
+  if (record.passwords[active] !== current.password) await remember(deps, { [active]: current.password });
+  const connector = deps.accountConnector(standby);
+  const rotationId = randomUUID();
+  if (deps.capabilities.canVerify && !(await connector.verify(oldPassword))) {
+    await markOutOfSync(deps, audit, rotationId, `the password stored for account ${standby} is refused by the target`);
+    throw new OutOfSync(`target ${target.id}: the password stored for account ${standby} is refused by the target`);
+  }
+  const accountPolicy = await deps.accountPolicy();
+  let newPassword = '';
+  for (let round = 1; ; round++) {
+    newPassword = await deps.makePassword({
+      oldPassword,
+      accountPolicy,
+      strictest: round > 1,
+      readHistory: async () => [],
+    });
+    await lock.assertHeld();
+    await store.writePending(
+      target.id,
+      {
+        password: newPassword,
+        rotation_id: rotationId,
+        started_at: new Date().toISOString(),
+        step: 'prepared',
+        from_version: current.version,
+        account: standby,
+      },
+      0,
+    );
+    checkpoint('pending-written');
+    audit.step('prepare', rotationId, { round, account: standby });
+    // Everything up to here is in the chain before the change is sent.
+    await audit.flush();
+    try {
+      await connector.change({ oldPassword, newPassword });
+      break;
+    } catch (err) {
+      if (!leftTargetUnchanged(err)) throw err;
+      await store.deletePending(target.id);
+      if (err.code === 'PolicyRejected' && round === 1) continue;
+      throw err;
+    }
+  }
+  checkpoint('changed');
+  audit.step('commit', rotationId, { account: standby });
+  let verified = false;
+  if (deps.capabilities.canVerify) {
+    if (!(await connector.verify(newPassword))) {
+      await deps.probes.markRefused(rotationId, 'pending');
+      throw new OutcomeUnknown(
+        `target ${target.id}: account ${standby} accepted the change but the new password does not log in yet`,
+      );
+    }
+    verified = true;
+  }
+  audit.step('verify', rotationId, { verified, account: standby });
+  checkpoint('verified');
+  await lock.assertHeld();
+  const version = await switchTo(deps, current, standby, newPassword, rotationId);
+  checkpoint('promoted');
+  await remember(deps, { [standby]: newPassword, [active]: current.password });
+  await store.deletePending(target.id);
+  audit.step('finalize', rotationId, { version, account: standby });
+  return await recordSuccess(
+    deps,
+    audit,
+    log,
+    { rotationId, targetId: target.id, version, verified, recovered: false },
+    started,
+    lock,
+  );
 }
 
 async function loadSecret(deps: AlternatingDeps): Promise<SecretVersion & { password: string }> {

@@ -1,29 +1,14 @@
+import { withLockedAttempt, type LockedAttempt } from './attempt.js';
 import { randomUUID } from 'node:crypto';
 import { auditText } from '../audit/freeText.js';
 import type { CredentialIssuer, IssuedCredential } from '../types/connector.js';
 import type { IssuePendingRecord } from '../types/secretStore.js';
-import {
-  CooldownActive,
-  Misconfigured,
-  OutOfSync,
-  OutcomeUnknown,
-  TargetBusy,
-  leftTargetUnchanged,
-} from '../errors/index.js';
+import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown, leftTargetUnchanged } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
 import { checkpoint } from './checkpoint.js';
-import { enterCredentialGate } from './credentialGate.js';
 import { loadIssued, promoteIssued, retiringRecord, type CurrentIssued } from './issuedCredential.js';
 import { markOutOfSync } from './outOfSync.js';
-import {
-  auditFor,
-  type RotationAttempt,
-  type RotationAudit,
-  type RotationDeps,
-  type RotationOutcome,
-} from './rotationContext.js';
-import { attemptLogger, flushBeforeFailure, withStepLines } from './rotationLog.js';
-import type { TargetLock } from './targetLock.js';
+import { type RotationAttempt, type RotationDeps, type RotationOutcome } from './rotationContext.js';
 
 /**
  * One rotation of a target whose new secret the target issues (an access key): create-then-retire, so
@@ -44,115 +29,105 @@ export async function rotateIssued(
   run: RotationAttempt,
   issuer: CredentialIssuer,
 ): Promise<RotationOutcome> {
-  const { target, store } = deps;
-  const started = Date.now();
-  const log = attemptLogger(deps.logger, run);
-  const audit = withStepLines(auditFor(deps, run), log, started);
-
-  const lock = await deps.acquireLock();
-  if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
-  const gate = await enterCredentialGate(deps, lock);
-  try {
-    const status = lock.status;
-    if (status?.state === 'out-of-sync') {
-      throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
-    }
-    const current = await loadIssued(deps, issuer);
-    const pending = await store.readIssuePending(target.id);
-    audit.event('rotation.started', pending?.record.rotation_id, {
-      detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: auditText(run.reason) } : {}) },
-    });
-    const finish = { deps, issuer, audit, lock, current, started, log };
-
-    if (pending?.record.step === 'retiring') {
-      throw new CooldownActive(`target ${target.id}: the previous key is still being retired`, {
-        retryAfterMs: issuer.retirement.checkEveryMs,
-      });
-    }
-    if (pending?.record.step === 'issued') {
-      const rec = pending.record;
-      audit.step('recover', rec.rotation_id, { found: 'issued' });
-      return await verifyAndPromote(finish, rec, pending.version, true);
-    }
-
-    const rotationId = pending?.record.rotation_id ?? randomUUID();
-    if (!(await issuer.verify(current.credential))) {
-      await markOutOfSync(deps, audit, rotationId, 'the key stored in Vault is refused by the target');
-      throw new OutOfSync(`target ${target.id}: the key stored in Vault is refused by the target`);
-    }
-    let keys = await issuer.list(current.credential);
-    if (!keys.some((k) => k.id === current.credential.id)) {
-      throw new Misconfigured(`target ${target.id}: the key stored in Vault is not one of this account's keys`);
-    }
-    if (pending) {
-      // A `prepared` record: the create call may have been applied with its reply lost.
-      const orphans = keys.filter((k) => k.id !== current.credential.id && !pending.record.existing_ids.includes(k.id));
-      if (orphans.length > 0) await audit.flush(); // what led to a delete is in the chain before it is sent
-      for (const orphan of orphans) await issuer.remove(current.credential, orphan.id);
-      audit.step('recover', rotationId, {
-        found: orphans.length > 0 ? 'orphan' : 'not-created',
-        deleted: orphans.length,
-      });
-      keys = keys.filter((k) => !orphans.includes(k));
-    }
-    if (keys.length >= issuer.limit) {
-      if (pending) await store.deletePending(target.id);
-      throw new Misconfigured(
-        `target ${target.id}: the account already holds ${keys.length} keys, its limit, and none is one rotor left behind; rotor does not guess which key a consumer uses: delete the one no consumer uses, then rotate again`,
-      );
-    }
-
-    // prepare
-    await lock.assertHeld();
-    const record: IssuePendingRecord = {
-      rotation_id: rotationId,
-      started_at: new Date().toISOString(),
-      step: 'prepared',
-      from_version: current.secret.version,
-      existing_ids: keys.map((k) => k.id),
-      retire_id: current.credential.id,
-    };
-    let version = await store.writeIssuePending(target.id, record, pending?.version ?? 0);
-    checkpoint('pending-written');
-    audit.step('prepare', rotationId);
-    await audit.flush(); // what led to the create call is in the chain before it is sent
-
-    // issue: the only moment the new secret can be read; it goes into the pending record at once.
-    let issued: IssuedCredential;
-    try {
-      issued = await issuer.issue(current.credential);
-    } catch (err) {
-      if (leftTargetUnchanged(err)) await store.deletePending(target.id);
-      throw err;
-    }
-    checkpoint('issued');
-    const withIssued: IssuePendingRecord = {
-      ...record,
-      step: 'issued',
-      issued_id: issued.id,
-      issued_secret: issued.secret,
-    };
-    version = await store.writeIssuePending(target.id, withIssued, version);
-    checkpoint('changed');
-    audit.step('commit', rotationId);
-    return await verifyAndPromote(finish, withIssued, version, false);
-  } catch (err) {
-    await flushBeforeFailure(audit, log);
-    throw err;
-  } finally {
-    await gate().catch(() => undefined);
-    await lock.release().catch(() => undefined);
-  }
+  return withLockedAttempt(deps, run, (attempt) => rotateIssuedLocked(deps, run, issuer, attempt));
 }
 
-interface Finish {
+async function rotateIssuedLocked(
+  deps: RotationDeps,
+  run: RotationAttempt,
+  issuer: CredentialIssuer,
+  { lock, audit, log, started }: LockedAttempt,
+): Promise<RotationOutcome> {
+  const { target, store } = deps;
+  const status = lock.status;
+  if (status?.state === 'out-of-sync') {
+    throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
+  }
+  const current = await loadIssued(deps, issuer);
+  const pending = await store.readIssuePending(target.id);
+  audit.event('rotation.started', pending?.record.rotation_id, {
+    detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: auditText(run.reason) } : {}) },
+  });
+  const finish = { deps, issuer, audit, lock, current, started, log };
+
+  if (pending?.record.step === 'retiring') {
+    throw new CooldownActive(`target ${target.id}: the previous key is still being retired`, {
+      retryAfterMs: issuer.retirement.checkEveryMs,
+    });
+  }
+  if (pending?.record.step === 'issued') {
+    const rec = pending.record;
+    audit.step('recover', rec.rotation_id, { found: 'issued' });
+    return await verifyAndPromote(finish, rec, pending.version, true);
+  }
+
+  const rotationId = pending?.record.rotation_id ?? randomUUID();
+  if (!(await issuer.verify(current.credential))) {
+    await markOutOfSync(deps, audit, rotationId, 'the key stored in Vault is refused by the target');
+    throw new OutOfSync(`target ${target.id}: the key stored in Vault is refused by the target`);
+  }
+  let keys = await issuer.list(current.credential);
+  if (!keys.some((k) => k.id === current.credential.id)) {
+    throw new Misconfigured(`target ${target.id}: the key stored in Vault is not one of this account's keys`);
+  }
+  if (pending) {
+    // A `prepared` record: the create call may have been applied with its reply lost.
+    const orphans = keys.filter((k) => k.id !== current.credential.id && !pending.record.existing_ids.includes(k.id));
+    if (orphans.length > 0) await audit.flush(); // what led to a delete is in the chain before it is sent
+    for (const orphan of orphans) await issuer.remove(current.credential, orphan.id);
+    audit.step('recover', rotationId, {
+      found: orphans.length > 0 ? 'orphan' : 'not-created',
+      deleted: orphans.length,
+    });
+    keys = keys.filter((k) => !orphans.includes(k));
+  }
+  if (keys.length >= issuer.limit) {
+    if (pending) await store.deletePending(target.id);
+    throw new Misconfigured(
+      `target ${target.id}: the account already holds ${keys.length} keys, its limit, and none is one rotor left behind; rotor does not guess which key a consumer uses: delete the one no consumer uses, then rotate again`,
+    );
+  }
+
+  // prepare
+  await lock.assertHeld();
+  const record: IssuePendingRecord = {
+    rotation_id: rotationId,
+    started_at: new Date().toISOString(),
+    step: 'prepared',
+    from_version: current.secret.version,
+    existing_ids: keys.map((k) => k.id),
+    retire_id: current.credential.id,
+  };
+  let version = await store.writeIssuePending(target.id, record, pending?.version ?? 0);
+  checkpoint('pending-written');
+  audit.step('prepare', rotationId);
+  await audit.flush(); // what led to the create call is in the chain before it is sent
+
+  // issue: the only moment the new secret can be read; it goes into the pending record at once.
+  let issued: IssuedCredential;
+  try {
+    issued = await issuer.issue(current.credential);
+  } catch (err) {
+    if (leftTargetUnchanged(err)) await store.deletePending(target.id);
+    throw err;
+  }
+  checkpoint('issued');
+  const withIssued: IssuePendingRecord = {
+    ...record,
+    step: 'issued',
+    issued_id: issued.id,
+    issued_secret: issued.secret,
+  };
+  version = await store.writeIssuePending(target.id, withIssued, version);
+  checkpoint('changed');
+  audit.step('commit', rotationId);
+  return await verifyAndPromote(finish, withIssued, version, false);
+}
+
+interface Finish extends LockedAttempt {
   deps: RotationDeps;
   issuer: CredentialIssuer;
-  audit: RotationAudit;
-  lock: TargetLock;
   current: CurrentIssued;
-  started: number;
-  log: ReturnType<typeof attemptLogger>;
 }
 
 /** verify → promote → start the retirement clock; also where recovery of an `issued` record resumes. */

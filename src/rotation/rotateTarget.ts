@@ -1,26 +1,15 @@
+import { withLockedAttempt, type LockedAttempt } from './attempt.js';
 import { randomUUID } from 'node:crypto';
 import { auditText } from '../audit/freeText.js';
-import { attemptLogger, flushBeforeFailure, withStepLines } from './rotationLog.js';
 import type { SecretVersion } from '../types/secretStore.js';
 import { checkpoint } from './checkpoint.js';
-import type { Logger } from '../observability/logger.js';
-import type { TargetLock } from './targetLock.js';
-import {
-  CooldownActive,
-  Misconfigured,
-  OutOfSync,
-  OutcomeUnknown,
-  TargetBusy,
-  leftTargetUnchanged,
-} from '../errors/index.js';
+import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown, leftTargetUnchanged } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
 import { finalize } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
-import { enterCredentialGate } from './credentialGate.js';
 import { recover } from './recover.js';
 import { rotateIssued } from './rotateIssued.js';
 import {
-  auditFor,
   type RotationAudit,
   type RotationDeps,
   type RotationOutcome,
@@ -36,36 +25,16 @@ export type { RotationDeps, RotationOutcome, RotationAttempt } from './rotationC
  * any line leaves a state the next attempt finishes (see recover.ts).
  */
 export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Promise<RotationOutcome> {
-  const { target, connector } = deps;
+  const { connector } = deps;
   // A kind whose target issues the new secret (an access key) rotates by create-then-retire.
   if (connector.issuer) return rotateIssued(deps, run, connector.issuer);
-  const started = Date.now();
-  const log = attemptLogger(deps.logger, run);
-  const audit = withStepLines(auditFor(deps, run), log, started);
-
-  // lock: one rotation per target, whichever job asked for it; the target's status comes with it.
-  const lock = await deps.acquireLock();
-  if (!lock) throw new TargetBusy(`target ${target.id}: another rotation of this target is in progress`);
-  const gate = await enterCredentialGate(deps, lock);
-  try {
-    return await rotateLocked(deps, run, lock, audit, log, started);
-  } catch (err) {
-    await flushBeforeFailure(audit, log);
-    throw err;
-  } finally {
-    // release
-    await gate().catch(() => undefined);
-    await lock.release().catch(() => undefined);
-  }
+  return withLockedAttempt(deps, run, (attempt) => rotateLocked(deps, run, attempt));
 }
 
 async function rotateLocked(
   deps: RotationDeps,
   run: RotationAttempt,
-  lock: TargetLock,
-  audit: RotationAudit,
-  log: Logger,
-  started: number,
+  { lock, audit, log, started }: LockedAttempt,
 ): Promise<RotationOutcome> {
   const { target, connector, store } = deps;
   const status = lock.status;

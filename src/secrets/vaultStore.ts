@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Conflict, Misconfigured, isRotorError } from '../errors/index.js';
 import type { VaultConfig } from './schema.js';
@@ -116,6 +117,21 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
     }
   }
 
+  /** A target's pending record, read as the record its rotation strategy writes. */
+  async function readPendingAs<T>(targetId: string, schema: z.ZodType<T>) {
+    const path = data(pendingPath(targetId));
+    const r = await read(path, undefined, 'read pending record');
+    if (r.kind !== 'live') return null;
+    const parsed = schema.safeParse(r.meta.data);
+    if (!parsed.success) throw new Misconfigured(`the pending record at ${path} is not one rotor wrote`);
+    return { record: parsed.data, version: r.meta.version };
+  }
+
+  async function writePendingRecord(targetId: string, record: PendingRecord | IssuePendingRecord, cas: number) {
+    const written = await casWrite(data(pendingPath(targetId)), { ...record }, cas, 'write pending record');
+    return written.version;
+  }
+
   async function currentVersion(metaPath: string): Promise<number> {
     const op: VaultOp = { action: 'read metadata', path: metaPath, capability: 'read' };
     const answer = await session.call(op, (c) => c.read(metaPath), true);
@@ -157,33 +173,10 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
       return out;
     },
 
-    async readPending(targetId) {
-      const path = data(pendingPath(targetId));
-      const r = await read(path, undefined, 'read pending record');
-      if (r.kind !== 'live') return null;
-      const parsed = pendingRecordSchema.safeParse(r.meta.data);
-      if (!parsed.success) throw new Misconfigured(`the pending record at ${path} is not one rotor wrote`);
-      return { record: parsed.data, version: r.meta.version };
-    },
-
-    async writePending(targetId, record: PendingRecord, cas) {
-      const written = await casWrite(data(pendingPath(targetId)), { ...record }, cas, 'write pending record');
-      return written.version;
-    },
-
-    async readIssuePending(targetId) {
-      const path = data(pendingPath(targetId));
-      const r = await read(path, undefined, 'read pending record');
-      if (r.kind !== 'live') return null;
-      const parsed = issuePendingRecordSchema.safeParse(r.meta.data);
-      if (!parsed.success) throw new Misconfigured(`the pending record at ${path} is not one rotor wrote`);
-      return { record: parsed.data, version: r.meta.version };
-    },
-
-    async writeIssuePending(targetId, record: IssuePendingRecord, cas) {
-      const written = await casWrite(data(pendingPath(targetId)), { ...record }, cas, 'write pending record');
-      return written.version;
-    },
+    readPending: (targetId) => readPendingAs(targetId, pendingRecordSchema),
+    writePending: (targetId, record: PendingRecord, cas) => writePendingRecord(targetId, record, cas),
+    readIssuePending: (targetId) => readPendingAs(targetId, issuePendingRecordSchema),
+    writeIssuePending: (targetId, record: IssuePendingRecord, cas) => writePendingRecord(targetId, record, cas),
 
     async pendingStep(targetId) {
       const r = await read(data(pendingPath(targetId)), undefined, 'read pending record');
