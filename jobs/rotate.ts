@@ -13,7 +13,7 @@ import { dryRunTarget } from '../src/rotation/dryRun.js';
 import { decideFate } from '../src/rotation/fate.js';
 import { retireIssued } from '../src/rotation/retireIssued.js';
 import { rotateTarget } from '../src/rotation/rotateTarget.js';
-import { rotateAlternating, withCurrentAccount } from '../src/rotation/alternating.js';
+import { withCurrentAccount } from '../src/rotation/alternating.js';
 import { attemptLogger } from '../src/rotation/rotationLog.js';
 import { heartbeatJobName } from '../src/queue/heartbeatJob.js';
 import type { HeartbeatOutcome } from '../src/rotation/heartbeat.js';
@@ -89,10 +89,7 @@ export function makeRotateProcessor(rotor: Rotor) {
         }
         return { targetId: target.id, followUp: 'retire', result: step.result };
       }
-      // Alternating accounts: the other account is changed, then consumers are switched over.
-      const outcome = deps.alternating
-        ? await rotateAlternating({ ...deps, ...deps.alternating }, run)
-        : await rotateTarget(deps, run);
+      const outcome = await rotateTarget(deps, run);
       if (outcome.followUp) {
         // The rotation itself succeeded; a follow-up that cannot be queued now is queued by the target's
         // next attempt, which waits for it (rotateIssued.ts) instead of being recorded as a failure here.

@@ -9,6 +9,7 @@ import { finalize } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
 import { recover } from './recover.js';
 import { rotateIssued } from './rotateIssued.js';
+import { rotateAlternating } from './alternating.js';
 import {
   type RotationAudit,
   type RotationDeps,
@@ -25,9 +26,11 @@ export type { RotationDeps, RotationOutcome, RotationAttempt } from './rotationC
  * any line leaves a state the next attempt finishes (see recover.ts).
  */
 export async function rotateTarget(deps: RotationDeps, run: RotationAttempt): Promise<RotationOutcome> {
-  const { connector } = deps;
+  const { connector, alternating } = deps;
   // A kind whose target issues the new secret (an access key) rotates by create-then-retire.
   if (connector.issuer) return rotateIssued(deps, run, connector.issuer);
+  // Alternating accounts: the other account is changed, then consumers are switched over.
+  if (alternating) return rotateAlternating({ ...deps, ...alternating }, run);
   return withLockedAttempt(deps, run, (attempt) => rotateLocked(deps, run, attempt));
 }
 
