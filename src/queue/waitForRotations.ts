@@ -130,7 +130,8 @@ async function waitFor(
     if (Date.now() >= deadline) {
       for (const { targetId, jobId } of jobs) {
         if (results.has(jobId)) continue;
-        const state = states.get(jobId) ?? 'unknown';
+        // A job this round did not look at (it reported no news) is read now: a timeout reports every state.
+        const state = states.get(jobId) ?? (await queue.getJobState(jobId));
         const reason = state === 'delayed' ? waiting.get(jobId) : undefined;
         const result: RotationResult = {
           targetId,
