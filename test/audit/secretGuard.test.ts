@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { Redis, type RedisOptions } from 'ioredis';
 import { auditKeys } from '../../src/audit/appendScript.js';
 import { makeRedisAuditLog } from '../../src/audit/redisAuditLog.js';
 import { assertNoSecret, isSecretFieldName } from '../../src/audit/secretGuard.js';
-import { connect, dropPrefix, sampleEvent, silentLogger, testPrefix } from './redisTestKit.js';
+import { connect, dropPrefix, redisUrl, sampleEvent, silentLogger, testPrefix } from './redisTestKit.js';
 
 describe('assertNoSecret', () => {
   it('refuses fields named like secrets at any depth and names the field, never the value', () => {
@@ -36,22 +37,32 @@ describe('assertNoSecret', () => {
 describe('the Redis audit log and secrets', () => {
   const prefix = testPrefix();
   const redis = connect();
-  const monitorClient = connect();
 
   afterAll(async () => {
     await dropPrefix(redis, prefix);
     redis.disconnect();
-    monitorClient.disconnect();
   });
+
+  /**
+   * Other suites use the same Redis: their commands can reach the MONITOR connection in the same read as
+   * its OK, before ioredis is in monitor mode, and ioredis emits each one as an error ("Command queue state
+   * error"). `redis.monitor()` attaches our listener only after that, so the error would be thrown: open
+   * the connection ourselves with the listener in place. Those lines precede this test's own commands,
+   * which are sent only once MONITOR is on.
+   */
+  async function openMonitor(): Promise<Redis> {
+    const monitor = new Redis(redisUrl, { monitor: true, lazyConnect: true } as RedisOptions);
+    monitor.on('error', () => undefined);
+    const monitoring = new Promise<void>((resolve) => monitor.once('monitoring', () => resolve()));
+    await monitor.connect();
+    await monitoring;
+    return monitor;
+  }
 
   it('a password handed to the audit log never reaches Redis, as seen by MONITOR', async () => {
     const password = `Pw-${Math.random().toString(36).slice(2)}!Aa9`;
     const seen: string[] = [];
-    const monitor = await monitorClient.monitor();
-    // Other suites use the same Redis: their commands can reach the MONITOR connection in the same read
-    // as its OK, before ioredis is in monitor mode, and ioredis reports each one as an error. They come
-    // before this test's commands, which are sent only once monitor() has resolved.
-    monitor.on('error', () => undefined);
+    const monitor = await openMonitor();
     monitor.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
 
     const log = makeRedisAuditLog({ redis, prefix, logger: silentLogger });
