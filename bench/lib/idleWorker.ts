@@ -1,6 +1,6 @@
 /**
- * A rotation worker as `rotor worker` starts it (rotor with metrics, Vault awaited, the worker at the
- * configured concurrency), for N IAM targets with schedules, left idle: after a settling period, its
+ * A rotation worker as `rotor worker` starts it (the config file read by rotor's loader, rotor with
+ * metrics, Vault awaited, the worker at the configured concurrency), for N IAM targets with schedules, left idle: after a settling period, its
  * CPU (process.cpuUsage) and memory are read over a window. Prints one JSON line on stdout.
  * Arguments: one JSON object (see IdleArgs).
  */
@@ -11,16 +11,11 @@ import { makeLogger } from '../../src/observability/logger.js';
 import { makeMetrics } from '../../src/observability/metrics.js';
 import { startRotationWorker } from '../../src/queue/startWorker.js';
 import { makeRotateProcessor } from '../../jobs/rotate.js';
-import { scaleConfigInput } from './scaleTargets.js';
-import { parseConfig } from './targets.js';
+import { readConfig } from '../../src/config/loadConfig.js';
 
 export interface IdleArgs {
-  targets: number;
-  prefix: string;
-  redisUrl: string;
-  vaultUrl: string;
-  vaultToken: string;
-  endpoint: string;
+  /** The config file (scaleTargets.ts), read with VAULT_TOKEN from the environment. */
+  configFile: string;
   settleSeconds: number;
   seconds: number;
 }
@@ -54,7 +49,7 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   // What the process holds before it has a config (Node, the loader, every module): the fixed part.
   const rssBeforeConfig = process.memoryUsage().rss;
-  const config = parseConfig(scaleConfigInput(args));
+  const { config } = await readConfig(args.configFile);
   const logger = makeLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
   const rotor = await makeRotor(config, logger, { metrics: makeMetrics(), waitForVault: true });
   await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });

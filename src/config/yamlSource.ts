@@ -75,12 +75,26 @@ function nodesWithin(value: unknown, limit: number): boolean {
   return true;
 }
 
+/**
+ * The strings js-yaml returns are slices of the file's text, and V8 keeps a whole string alive for any
+ * slice of it: a 100,000-target file's 31 MiB would stay in memory for as long as the config does.
+ * Each string is copied out of the text instead (in place: the value is fresh from the reader).
+ */
+function detachStrings(value: unknown): unknown {
+  if (typeof value === 'string') return value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = detachStrings(record[key]);
+  }
+  return value;
+}
+
 /** The value js-yaml reads, or undefined where `yaml` must read the file (js-yaml refused it, or aliases expand it). */
 function quickValue(text: string): { value: unknown } | undefined {
   try {
     const value = jsyaml.load(text, { schema: sameAsYamlCore });
     // A value node takes at least one character unless an alias repeats it: `yaml` bounds aliases.
-    return nodesWithin(value, text.length + 1) ? { value } : undefined;
+    return nodesWithin(value, text.length + 1) ? { value: detachStrings(value) } : undefined;
   } catch {
     return undefined;
   }
