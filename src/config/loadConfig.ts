@@ -88,8 +88,9 @@ export function parseConfigWithWarnings(
   const problems: ConfigProblem[] = [];
   const unset: UnsetVariable[] = [];
   const interpolated: InterpolatedValue[] = [];
-  const written = source.value;
-  const raw = interpolateValue(written, env, unset, [], interpolated);
+  // Which secrets are written in the file is read before interpolation, which changes the value in place.
+  const literalSecrets = literalSecretWarnings(source.value);
+  const raw = interpolateValue(source.value, env, unset, [], interpolated);
   // Vault credentials are checked when Vault is opened, not here (lazyCredentials.ts).
   const vaultCredentials = takeVaultCredentials(raw, unset, (path) => hint(path));
   dropCommentedOut(configSchema, raw);
@@ -132,7 +133,7 @@ export function parseConfigWithWarnings(
   if (conflicts.length > 0) throw new ConfigError(conflicts.map((c) => place(placePolicyMessage(config, c))));
   return {
     config: deferVaultCredentials(config, vaultCredentials),
-    warnings: [...literalSecretWarnings(written), ...configWarnings(config, policyReport)].map((n) => place(n, hint)),
+    warnings: [...literalSecrets, ...configWarnings(config, policyReport)].map((n) => place(n, hint)),
   };
 }
 

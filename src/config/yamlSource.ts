@@ -76,17 +76,18 @@ function nodesWithin(value: unknown, limit: number): boolean {
 }
 
 /**
- * The strings js-yaml returns are slices of the file's text, and V8 keeps a whole string alive for any
- * slice of it: a 100,000-target file's 31 MiB would stay in memory for as long as the config does.
- * Each string is copied out of the text instead (in place: the value is fresh from the reader).
+ * The value as a tree of its own, which the loader may change in place (interpolation):
+ * - an alias's value appears once for each place it is used, rather than shared by them;
+ * - the strings js-yaml returns are slices of the file's text, and V8 keeps a whole string alive for
+ *   any slice of it (a 100,000-target file's 31 MiB would stay as long as the config): each is copied.
  */
-function detachStrings(value: unknown): unknown {
+function asTree(value: unknown, seen = new Set<object>()): unknown {
   if (typeof value === 'string') return value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) record[key] = detachStrings(record[key]);
-  }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  const own = (seen.has(value) ? structuredClone(value) : value) as Record<string, unknown>;
+  seen.add(own);
+  for (const key of Object.keys(own)) own[key] = asTree(own[key], seen);
+  return own;
 }
 
 /** The value js-yaml reads, or undefined where `yaml` must read the file (js-yaml refused it, or aliases expand it). */
@@ -94,7 +95,7 @@ function quickValue(text: string): { value: unknown } | undefined {
   try {
     const value = jsyaml.load(text, { schema: sameAsYamlCore });
     // A value node takes at least one character unless an alias repeats it: `yaml` bounds aliases.
-    return nodesWithin(value, text.length + 1) ? { value: detachStrings(value) } : undefined;
+    return nodesWithin(value, text.length + 1) ? { value } : undefined;
   } catch {
     return undefined;
   }
@@ -114,7 +115,7 @@ export function readYamlSource(text: string, file: string): YamlSource {
     return parsed;
   };
   const quick = quickValue(text);
-  const value: unknown = quick ? quick.value : document().doc.toJS();
+  const value = asTree(quick ? quick.value : document().doc.toJS());
   const locate = (path: readonly PropertyKey[], at: 'value' | 'key' = 'value') =>
     positionOf(document().doc, document().lines, path, at);
   return {

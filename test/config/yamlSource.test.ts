@@ -114,4 +114,14 @@ describe('reading the config file', () => {
     const small = readYamlSource('vault:\n  token: literal\n', 'small.yaml');
     expect(small.positionIfCheap(['vault', 'token'])).toEqual({ line: 2, col: 10 });
   });
+
+  it('gives an alias its own copy in each place it is used, so that changing one place leaves the others', () => {
+    const value = readYamlSource('a: &x {k: "${V}", list: [1]}\nb: *x\nc: [*x, *x]\n', 'alias.yaml').value as {
+      a: object;
+      b: object;
+      c: object[];
+    };
+    expect(value.b).toEqual(value.a);
+    expect(new Set([value.a, value.b, ...value.c]).size).toBe(4);
+  });
 });
