@@ -43,7 +43,8 @@ export async function writeScaleConfig(args: ScaleArgs): Promise<string> {
   await write(jsyaml.dump(header) + 'targets:\n');
   for (let from = 0; from < args.targets; from += 1000) {
     const chunk = Array.from({ length: Math.min(1000, args.targets - from) }, (_, k) => scaleTarget(args, from + k));
-    await write(jsyaml.dump(chunk));
+    // Every string quoted: a generated id such as `588502e0…` would otherwise read as a number.
+    await write(jsyaml.dump(chunk, { forceQuotes: true }));
   }
   out.end();
   await once(out, 'finish');

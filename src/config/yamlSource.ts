@@ -1,7 +1,7 @@
 import jsyaml from 'js-yaml';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { positionOf, type Position } from './positions.js';
-import { ConfigError } from './problems.js';
+import { ConfigError, type ConfigProblem } from './problems.js';
 import { yamlProblems } from './yamlErrors.js';
 
 /**
@@ -15,7 +15,7 @@ import { yamlProblems } from './yamlErrors.js';
 export interface YamlSource {
   /** The document's value (`{}` for an empty file). */
   readonly value: unknown;
-  /** Where the value (or its key) at `path` is written. */
+  /** Where the value (or its key) at `path` is written (undefined in a file over `maxPositionBytes`). */
   positionOf(path: readonly PropertyKey[], at?: 'value' | 'key'): Position | undefined;
   /**
    * The same for what does not stop the load (a warning): in a file over `cheapPositionBytes` it is
@@ -26,6 +26,12 @@ export interface YamlSource {
 
 /** 1 MiB: about 3,000 targets, whose Document takes well under a second. */
 export const cheapPositionBytes = 1 << 20;
+
+/**
+ * 64 MiB: about 200,000 targets, whose Document takes ≈ 4 GiB; past it even a problem names only its
+ * YAML path (`targets[588502].userId`), which finds it as surely, rather than run out of memory.
+ */
+export const maxPositionBytes = 64 << 20;
 
 /**
  * js-yaml with exactly the scalars of `yaml`'s YAML 1.2 core schema (which js-yaml's own core schema
@@ -99,21 +105,40 @@ function mayHoldAliases(text: string): boolean {
   return /(?:^|[\s[{,])\*[^\s,[\]{}]/m.test(text);
 }
 
-/** The value js-yaml reads, or undefined where `yaml` must read the file (js-yaml refused it, or aliases expand it). */
-function quickValue(text: string, aliases: boolean): { value: unknown } | undefined {
+type QuickRead = { value: unknown } | { refused: jsyaml.YAMLException | undefined };
+
+/** The value js-yaml reads, or why `yaml` must read the file instead (js-yaml refused it, or aliases expand it). */
+function quickValue(text: string, aliases: boolean): QuickRead {
   let value: unknown;
   try {
     value = jsyaml.load(text, { schema: sameAsYamlCore });
   } catch (err) {
-    if (err instanceof jsyaml.YAMLException) return undefined;
+    if (err instanceof jsyaml.YAMLException) return { refused: err };
     throw err;
   }
   // A value node takes at least one character unless an alias repeats it: `yaml` bounds aliases.
-  return !aliases || nodesWithin(value, text.length + 1) ? { value } : undefined;
+  return !aliases || nodesWithin(value, text.length + 1) ? { value } : { refused: undefined };
+}
+
+/** js-yaml's own report, for a file too large for `yaml`'s Document. */
+function refusedProblem(file: string, refused: jsyaml.YAMLException | undefined): ConfigProblem {
+  if (!refused) return { file, path: '', message: 'YAML: aliases expand the file beyond its size' };
+  return {
+    file,
+    line: refused.mark.line + 1,
+    col: refused.mark.column + 1,
+    path: '',
+    message: `YAML: ${refused.reason}`,
+  };
 }
 
 /** Reads `text` (the file `file`); a ConfigError lists the YAML errors, each with its line, when it is not valid YAML. */
-export function readYamlSource(text: string, file: string): YamlSource {
+export function readYamlSource(
+  text: string,
+  file: string,
+  /** Where positions stop being worth their cost (tests use small ones). */
+  limits = { cheap: cheapPositionBytes, max: maxPositionBytes },
+): YamlSource {
   let parsed: { doc: Document; lines: LineCounter } | undefined;
   const document = () => {
     if (!parsed) {
@@ -127,12 +152,13 @@ export function readYamlSource(text: string, file: string): YamlSource {
   };
   const aliases = mayHoldAliases(text);
   const quick = quickValue(text, aliases);
-  const value = asTree(quick ? quick.value : document().doc.toJS(), aliases ? new Set() : undefined);
+  if ('refused' in quick && text.length > limits.max) throw new ConfigError([refusedProblem(file, quick.refused)]);
+  const value = asTree('value' in quick ? quick.value : document().doc.toJS(), aliases ? new Set() : undefined);
   const locate = (path: readonly PropertyKey[], at: 'value' | 'key' = 'value') =>
-    positionOf(document().doc, document().lines, path, at);
+    text.length > limits.max ? undefined : positionOf(document().doc, document().lines, path, at);
   return {
     value: value ?? {},
     positionOf: locate,
-    positionIfCheap: (path, at) => (parsed || text.length <= cheapPositionBytes ? locate(path, at) : undefined),
+    positionIfCheap: (path, at) => (parsed || text.length <= limits.cheap ? locate(path, at) : undefined),
   };
 }

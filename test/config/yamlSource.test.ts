@@ -103,7 +103,7 @@ describe('reading the config file', () => {
     expect(source.positionOf(['targets', 0, 'kind'], 'key')).toEqual({ line: 3, col: 5 });
   });
 
-  it('gives a warning of a large file its YAML path alone, and an error its line whatever the size', () => {
+  it('gives a warning of a large file its YAML path alone, and an error its line', () => {
     const fillerLines = Math.ceil(cheapPositionBytes / 9);
     const large = `${'# filler\n'.repeat(fillerLines)}vault:\n  token: literal\n`;
     const source = readYamlSource(large, 'large.yaml');
@@ -123,5 +123,16 @@ describe('reading the config file', () => {
     };
     expect(value.b).toEqual(value.a);
     expect(new Set([value.a, value.b, ...value.c]).size).toBe(4);
+  });
+
+  it("names only the YAML path of a problem in a file too large for positions, and the fast reader's line for a syntax error", () => {
+    const limits = { cheap: 16, max: 32 };
+    const large = readYamlSource('targets:\n  - id: a\n    userId: 12\n  - id: b\n', 'large.yaml', limits);
+    expect(large.positionOf(['targets', 0, 'userId'])).toBeUndefined();
+    expect(() => readYamlSource('targets:\n  - id: a\n    userId: [12\n  - id: b\n', 'large.yaml', limits)).toThrow(
+      expect.objectContaining({
+        problems: [expect.objectContaining({ file: 'large.yaml', line: 4, col: expect.any(Number) })],
+      }),
+    );
   });
 });
