@@ -62,6 +62,11 @@ function clean(path: string): string {
   return segments.map(encodeURIComponent).join('/');
 }
 
+function hasDataObject(body: unknown): boolean {
+  const data = (body as { data?: unknown } | null | undefined)?.data;
+  return typeof data === 'object' && data !== null;
+}
+
 /** A read: no such key/version, a deleted or destroyed version (metadata only), or a live one. */
 type RawRead = { kind: 'missing' } | { kind: 'gone' | 'live'; meta: SecretVersion };
 
@@ -80,6 +85,9 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
     if (answer.status === 404 && isRouteNotFound(answer.body)) {
       throw new Misconfigured(`Vault has no handler for ${path}: is "${mount}" a KV version 2 mount?`, { status: 404 });
     }
+    // Nothing at all at this path (the usual pending-record read): no KV answer to parse. A 404 for a
+    // deleted version carries its metadata under `data` and is parsed below.
+    if (answer.status === 404 && !hasDataObject(answer.body)) return { kind: 'missing' };
     const parsed = kvReadSchema.safeParse(answer.body);
     if (!parsed.success) {
       if (answer.status === 404) return { kind: 'missing' };
