@@ -56,7 +56,10 @@ export interface RotorOverrides {
 
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
   const store = overrides.store ?? (await connectVault(config, logger, overrides.waitForVault ?? false));
-  const redis = makeRedisClient(redisSettingsOf(config.redis), { maxRetriesPerRequest: 20, enableAutoPipelining: true });
+  const redis = makeRedisClient(redisSettingsOf(config.redis), {
+    maxRetriesPerRequest: 20,
+    enableAutoPipelining: true,
+  });
   // ioredis reconnects by itself; without a listener each failed reconnect would be an unhandled error.
   redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'));
   const prefix = config.redis.prefix;

@@ -14,7 +14,6 @@ export function contentHash(event: AuditEvent): string {
   return sha256(canonicalJson(event, linkFields));
 }
 
-
 /** The link: `sha256(prevHash + "\n" + seq + "\n" + contentHash)`. The append script computes the same in Lua. */
 export function linkHash(prevHash: string, seq: number, content: string): string {
   return sha256(`${prevHash}\n${seq}\n${content}`);
