@@ -53,8 +53,16 @@ export interface VaultStoreDeps extends SessionOptions {
   checkMount?: boolean;
 }
 
+/**
+ * A path that `clean` returns unchanged: non-empty segments of characters encodeURIComponent keeps,
+ * none of them `.` or `..`. Most paths are such, and a rotation cleans the same one several times.
+ */
+const alreadyClean = /^[\w\-.!~*'()]+(?:\/[\w\-.!~*'()]+)*$/;
+const dotSegment = /(?:^|\/)\.\.?(?:\/|$)/;
+
 /** One secret path segment list, URL-encoded; leading/trailing slashes are not part of a secret path. */
 function clean(path: string): string {
+  if (alreadyClean.test(path) && !dotSegment.test(path)) return path;
   const segments = path.split('/').filter((s) => s.length > 0);
   if (segments.length === 0 || segments.some((s) => s === '.' || s === '..')) {
     throw new Misconfigured(`"${path}" is not a usable Vault secret path`);
