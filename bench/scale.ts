@@ -1,12 +1,14 @@
 /**
  * Scale: N targets (100,000, quick or not; `--targets=1000000` for the million-target run), each with a schedule.
- *   - config: time to validate the config (configSchema.parse);
+ *   - config: time to read and validate the config file (YAML, written by lib/scaleTargets.ts) with
+ *     rotor's loader, as `rotor worker --config` does;
  *   - sync: time for rotor's schedule sync (syncSchedules with desiredSchedules, as a scheduler process
  *     runs it at start) to create every Job Scheduler in an empty Redis, and to find them up to date;
  *   - Redis memory per target: MEMORY USAGE of every key of the run ÷ N (by key shape), and the
  *     server's used_memory growth ÷ N (other users of the Redis move that one);
- *   - an idle worker (lib/idleWorker.ts, a process of its own with the N-target config), after it has
- *     settled (10 s, then a full garbage collection, so start-up's is over): RSS and CPU over 10 s (full 30 s).
+ *   - an idle worker (lib/idleWorker.ts, a process of its own with the N-target config file), after it has
+ *     settled (at least 10 s, then until V8's own next full collection takes start-up's garbage, ≈ 40 s):
+ *     RSS and CPU over 10 s (full 30 s), and the RSS peak before.
  * The quick run measures the same 100,000 targets (no scaled figure); only its idle window is shorter.
  * Run: `npx tsx bench/scale.ts [--quick] [--targets=N] [--idle=seconds]`. One JSON line.
  */
@@ -22,23 +24,20 @@ import type { IdleArgs } from './lib/idleWorker.js';
 import { onCleanup, round, runBenchmark } from './lib/main.js';
 import { benchRedis, prefixMemory, redisUrl, usedMemory } from './lib/redisKit.js';
 import { benchLogger, openRotorEnv } from './lib/rotorEnv.js';
-import { scaleConfigInput } from './lib/scaleTargets.js';
+import { writeScaleConfig } from './lib/scaleTargets.js';
 import { startServers } from './lib/serverHost.js';
-import { parseConfig } from './lib/targets.js';
+import { readConfig } from '../src/config/loadConfig.js';
 
 const idleEntry = fileURLToPath(new URL('./lib/idleWorker.ts', import.meta.url));
 
-function runIdleWorker(args: IdleArgs): Promise<Record<string, unknown>> {
+function runIdleWorker(args: IdleArgs, vaultToken: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     // The heap limit as the benchmark's own (a million targets need more than the default).
     const heapLimit = process.execArgv.filter((a) => a.startsWith('--max-old-space-size'));
-    const child = spawn(
-      process.execPath,
-      [...heapLimit, '--expose-gc', '--import', 'tsx', idleEntry, JSON.stringify(args)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, [...heapLimit, '--import', 'tsx', idleEntry, JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, VAULT_TOKEN: vaultToken },
+    });
     onCleanup(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
@@ -58,11 +57,17 @@ runBenchmark('scale', async (args) => {
   const idleSeconds = args.num('idle', args.quick ? 10 : 30);
   const { prefix, redis } = benchRedis();
   const servers = await startServers();
-  const base = { targets: n, prefix, redisUrl, vaultUrl: servers.vaultUrl, vaultToken: servers.rootToken };
-  const scaleArgs = { ...base, endpoint: servers.huaweiUrl };
+  const configFile = await writeScaleConfig({
+    targets: n,
+    prefix,
+    redisUrl,
+    vaultUrl: servers.vaultUrl,
+    endpoint: servers.huaweiUrl,
+  });
+  const vaultToken = servers.rootToken;
 
   const parseStarted = performance.now();
-  const config = parseConfig(scaleConfigInput(scaleArgs));
+  const { config } = await readConfig(configFile, { ...process.env, VAULT_TOKEN: vaultToken });
   const configParseSeconds = (performance.now() - parseStarted) / 1000;
 
   // The scheduler's pieces, as startScheduler wires them (without its worker, so nothing fires).
@@ -91,7 +96,10 @@ runBenchmark('scale', async (args) => {
   const keys = await prefixMemory(redis, prefix);
   const schedulers = await queue.getJobSchedulersCount();
 
-  const idle = await runIdleWorker({ ...scaleArgs, settleSeconds: 10, seconds: idleSeconds });
+  const idle = await runIdleWorker(
+    { configFile, settleSeconds: 10, maxSettleSeconds: 90, seconds: idleSeconds },
+    vaultToken,
+  );
   const idleCpu = Number(idle.cpuPercent);
   const idleRss = Number(idle.rssMiB);
 

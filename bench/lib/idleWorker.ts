@@ -1,27 +1,25 @@
 /**
- * A rotation worker as `rotor worker` starts it (rotor with metrics, Vault awaited, the worker at the
- * configured concurrency), for N IAM targets with schedules, left idle: after a settling period, its
- * CPU (process.cpuUsage) and memory are read over a window. Prints one JSON line on stdout.
+ * A rotation worker as `rotor worker` starts it (the config file read by rotor's loader, rotor with
+ * metrics, Vault awaited, the worker at the configured concurrency), for N IAM targets with schedules,
+ * left idle: once it has settled, its CPU (process.cpuUsage) and memory are read over a window. Prints one JSON line on stdout.
  * Arguments: one JSON object (see IdleArgs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { makeRotor } from '../../src/app/makeRotor.js';
 import { makeLogger } from '../../src/observability/logger.js';
 import { makeMetrics } from '../../src/observability/metrics.js';
 import { startRotationWorker } from '../../src/queue/startWorker.js';
 import { makeRotateProcessor } from '../../jobs/rotate.js';
-import { scaleConfigInput } from './scaleTargets.js';
-import { parseConfig } from './targets.js';
+import { readConfig } from '../../src/config/loadConfig.js';
 
 export interface IdleArgs {
-  targets: number;
-  prefix: string;
-  redisUrl: string;
-  vaultUrl: string;
-  vaultToken: string;
-  endpoint: string;
+  /** The config file (scaleTargets.ts), read with VAULT_TOKEN from the environment. */
+  configFile: string;
+  /** At least this long after start-up, then until V8's next full collection (at most maxSettleSeconds more). */
   settleSeconds: number;
+  maxSettleSeconds: number;
   seconds: number;
 }
 
@@ -50,24 +48,49 @@ function ticksByThread(): Record<string, number> {
   return out;
 }
 
+/** Resolves true at V8's next full (mark-compact) collection, false if none comes within `seconds`. */
+function nextFullCollection(seconds: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (collected: boolean) => {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(collected);
+    };
+    const observer = new PerformanceObserver((list) => {
+      const full = list
+        .getEntries()
+        .some(
+          (e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR,
+        );
+      if (full) done(true);
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    const timer = setTimeout(() => done(false), seconds * 1000);
+  });
+}
+
 async function main(): Promise<void> {
   const startedAt = performance.now();
   // What the process holds before it has a config (Node, the loader, every module): the fixed part.
   const rssBeforeConfig = process.memoryUsage().rss;
-  const config = parseConfig(scaleConfigInput(args));
+  const { config } = await readConfig(args.configFile);
   const logger = makeLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
   const rotor = await makeRotor(config, logger, { metrics: makeMetrics(), waitForVault: true });
   await rotor.audit.append({ type: 'config.loaded', actor: 'worker', detail: { targets: config.targets.length } });
   const worker = await startRotationWorker(rotor, makeRotateProcessor(rotor));
   const startupSeconds = (performance.now() - startedAt) / 1000;
+  // Start-up leaves garbage (the whole config was read and validated) that V8 collects on its own once
+  // the process idles — its memory reducer, some 30–40 s after start-up — and gives the pages back.
+  // The window starts after that collection, as a worker that has run for a minute is: nothing is
+  // forced, and the peak before it is reported too.
+  let startupPeakRss = process.memoryUsage().rss;
+  const peakSampler = setInterval(() => (startupPeakRss = Math.max(startupPeakRss, process.memoryUsage().rss)), 250);
   await sleep(args.settleSeconds * 1000);
-  // Start-up's garbage is collected before the window (the process runs with --expose-gc), so that a
-  // short window measures the idle worker and not the end of start-up.
-  if (global.gc) {
-    global.gc();
-    // The collection's concurrent sweeping runs on after it returns: let it end outside the window.
-    await sleep(2_000);
-  }
+  const collected = await nextFullCollection(args.maxSettleSeconds);
+  clearInterval(peakSampler);
+  // The collection's concurrent sweeping runs on after it: let it end outside the window.
+  await sleep(2_000);
+  const settledAfterSeconds = (performance.now() - startedAt) / 1000 - startupSeconds;
   const threadsBefore = ticksByThread();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
@@ -94,6 +117,9 @@ async function main(): Promise<void> {
     rssMiB: Math.round((Math.max(peakRss, mem.rss) / 2 ** 20) * 10) / 10,
     heapUsedMiB: Math.round((mem.heapUsed / 2 ** 20) * 10) / 10,
     rssBeforeConfigMiB: Math.round((rssBeforeConfig / 2 ** 20) * 10) / 10,
+    startupPeakRssMiB: Math.round((startupPeakRss / 2 ** 20) * 10) / 10,
+    settledAfterSeconds: Math.round(settledAfterSeconds),
+    settledByFullCollection: collected,
   };
   await worker.close(5_000);
   await rotor.close();

@@ -18,6 +18,10 @@ export interface InterpolatedValue {
   whole: boolean;
 }
 
+/**
+ * Interpolates every string in `value`: objects and arrays are changed in place (the value is the
+ * reader's own, and a config of 100,000 targets is too large to copy); a string is returned anew.
+ */
 export function interpolateValue(
   value: unknown,
   env: NodeJS.ProcessEnv,
@@ -25,25 +29,42 @@ export function interpolateValue(
   path: (string | number)[] = [],
   interpolated: InterpolatedValue[] = [],
 ): unknown {
-  if (typeof value === 'string') {
-    let matched = false;
-    const result = value.replace(pattern, (_whole, name: string, fallback: string | undefined) => {
-      matched = true;
-      const found = env[name];
-      if (found !== undefined && found !== '') return found;
-      if (fallback !== undefined) return fallback;
-      unset.push({ name, path });
-      return '';
-    });
-    if (matched) interpolated.push({ path, source: value, whole: wholePattern.test(value.trim()) });
-    return result;
-  }
-  const at = (key: string | number, item: unknown) => interpolateValue(item, env, unset, [...path, key], interpolated);
-  if (Array.isArray(value)) return value.map((item, i) => at(i, item));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, at(key, item)]));
-  }
-  return value;
+  // One path, extended and shortened as the walk goes: copied only for what is recorded.
+  const at = [...path];
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return interpolateString(item, env, unset, at, interpolated);
+    if (item === null || typeof item !== 'object') return item;
+    const record = item as Record<string, unknown>;
+    const array = Array.isArray(item);
+    for (const key of Object.keys(record)) {
+      at.push(array ? Number(key) : key);
+      record[key] = walk(record[key]);
+      at.pop();
+    }
+    return item;
+  };
+  return walk(value);
+}
+
+function interpolateString(
+  value: string,
+  env: NodeJS.ProcessEnv,
+  unset: UnsetVariable[],
+  path: readonly (string | number)[],
+  interpolated: InterpolatedValue[],
+): string {
+  if (!value.includes('${')) return value;
+  let matched = false;
+  const result = value.replace(pattern, (_whole, name: string, fallback: string | undefined) => {
+    matched = true;
+    const found = env[name];
+    if (found !== undefined && found !== '') return found;
+    if (fallback !== undefined) return fallback;
+    unset.push({ name, path: [...path] });
+    return '';
+  });
+  if (matched) interpolated.push({ path: [...path], source: value, whole: wholePattern.test(value.trim()) });
+  return result;
 }
 
 /**

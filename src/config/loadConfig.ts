@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import { checkPolicyConfig } from '../connectors/kindPolicy.js';
 import { connectors, targetSchemaOf, type ConnectorRegistry } from '../connectors/registry.js';
 import { crossReferenceIssues } from './crossReferences.js';
 import { interpolateValue, typedValue, type InterpolatedValue, type UnsetVariable } from './interpolate.js';
 import { deferVaultCredentials, takeVaultCredentials } from './lazyCredentials.js';
-import { positionOf } from './positions.js';
 import { ConfigError, describeIssue, formatPath, type ConfigProblem } from './problems.js';
 import { accountIssues, configSchemaFor, type RotorConfig } from './schema.js';
 import { keysAt, scalarKindAt, schemaAt, valueAt } from './schemaWalk.js';
 import { configWarnings, literalSecretWarnings, placePolicyMessage, type ConfigNotice } from './warnings.js';
-import { yamlProblems } from './yamlErrors.js';
+import { readYamlSource } from './yamlSource.js';
 
 export const defaultConfigPath = 'config/rotor.yaml';
 
@@ -76,22 +74,25 @@ export function parseConfigWithWarnings(
   registry: ConnectorRegistry = connectors,
 ): LoadedConfig {
   const configSchema = configSchemaFor(registry);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  // A half-parsed document would add a schema problem for every line the parser misread.
-  if (doc.errors.length > 0) throw new ConfigError(yamlProblems(doc.errors, text, file, lineCounter));
+  const source = readYamlSource(text, file);
   const at = (path: readonly PropertyKey[], where: 'value' | 'key' = 'value') => ({
     file,
-    ...positionOf(doc, lineCounter, path, where),
+    ...source.positionOf(path, where),
+  });
+  // What does not stop the load names its line only where that is cheap (yamlSource.ts).
+  const hint = (path: readonly PropertyKey[], where: 'value' | 'key' = 'value') => ({
+    file,
+    ...source.positionIfCheap(path, where),
   });
 
   const problems: ConfigProblem[] = [];
   const unset: UnsetVariable[] = [];
   const interpolated: InterpolatedValue[] = [];
-  const written: unknown = doc.toJS() ?? {};
-  const raw = interpolateValue(written, env, unset, [], interpolated);
+  // Which secrets are written in the file is read before interpolation, which changes the value in place.
+  const literalSecrets = literalSecretWarnings(source.value);
+  const raw = interpolateValue(source.value, env, unset, [], interpolated);
   // Vault credentials are checked when Vault is opened, not here (lazyCredentials.ts).
-  const vaultCredentials = takeVaultCredentials(raw, unset, (path) => at(path));
+  const vaultCredentials = takeVaultCredentials(raw, unset, (path) => hint(path));
   dropCommentedOut(configSchema, raw);
   typeWholeVariables(configSchema, raw, interpolated);
   const sourceOf = (path: readonly PropertyKey[]) =>
@@ -124,15 +125,15 @@ export function parseConfigWithWarnings(
   // at load, rather than at 3 a.m. in a rotation.
   const policyReport = checkPolicyConfig(config, registry);
   const { conflicts } = policyReport;
-  const place = (n: ConfigNotice): ConfigProblem => ({
-    ...at(n.locate ?? n.path),
+  const place = (n: ConfigNotice, locate = at): ConfigProblem => ({
+    ...locate(n.locate ?? n.path),
     path: formatPath(n.path),
     message: n.message,
   });
   if (conflicts.length > 0) throw new ConfigError(conflicts.map((c) => place(placePolicyMessage(config, c))));
   return {
     config: deferVaultCredentials(config, vaultCredentials),
-    warnings: [...literalSecretWarnings(written), ...configWarnings(config, policyReport)].map(place),
+    warnings: [...literalSecrets, ...configWarnings(config, policyReport)].map((n) => place(n, hint)),
   };
 }
 

@@ -35,32 +35,55 @@ export function checkPolicyConfig(
   const policies = config.policies ?? {};
   const conflicts: string[] = [];
   const warnings: string[] = [];
-  const check = (prefix: string, input: EffectivePolicyInput) => {
+  const findings = (input: EffectivePolicyInput): Findings => {
     try {
-      warnings.push(...describePolicyWarnings(effectivePolicy(input)).map((w) => prefix + w));
+      return { warnings: describePolicyWarnings(effectivePolicy(input)), conflicts: [] };
     } catch (err) {
-      if (err instanceof PolicyConflictError) conflicts.push(...err.conflicts.map((c) => prefix + c));
-      else if (isRotorError(err, 'Misconfigured')) conflicts.push(prefix + err.message);
-      else throw err;
+      if (err instanceof PolicyConflictError) return { warnings: [], conflicts: err.conflicts };
+      if (isRotorError(err, 'Misconfigured')) return { warnings: [], conflicts: [err.message] };
+      throw err;
     }
   };
+  const report = (prefix: string, found: Findings) => {
+    warnings.push(...found.warnings.map((w) => prefix + w));
+    conflicts.push(...found.conflicts.map((c) => prefix + c));
+  };
+  // Targets of one kind with one policy and the same rules get the same findings: worked out once
+  // (a config of 100,000 targets has a handful of such pairs).
+  const known = new Map<string, Map<ConnectorPasswordRules | undefined, Findings>>();
+  const findingsFor = (policyName: string | undefined, kind: string, rules: ConnectorPasswordRules | undefined) => {
+    const key = `${policyName ?? ''}\0${kind}`;
+    const byRules = known.get(key) ?? new Map<ConnectorPasswordRules | undefined, Findings>();
+    known.set(key, byRules);
+    let found = byRules.get(rules);
+    if (!found) {
+      const configured = policyName === undefined ? undefined : policies[policyName];
+      found = findings({
+        ...(policyName === undefined ? {} : { policyName }),
+        ...(configured === undefined ? {} : { configured }),
+        kind,
+        rules,
+      });
+      byRules.set(rules, found);
+    }
+    return found;
+  };
 
-  for (const [policyName, configured] of Object.entries(policies)) check('', { policyName, configured });
+  for (const [policyName, configured] of Object.entries(policies)) report('', findings({ policyName, configured }));
   for (const target of config.targets ?? []) {
     const prefix = `target ${target.id}: `;
     if (target.policy !== undefined && !Object.hasOwn(policies, target.policy)) {
       conflicts.push(`${prefix}policy ${target.policy} is not defined under policies`);
       continue;
     }
-    const configured = target.policy === undefined ? undefined : policies[target.policy];
-    check(prefix, {
-      ...(target.policy === undefined ? {} : { policyName: target.policy }),
-      ...(configured === undefined ? {} : { configured }),
-      kind: target.kind,
-      rules: rulesOf(target.kind, target),
-    });
+    report(prefix, findingsFor(target.policy, target.kind, rulesOf(target.kind, target)));
   }
   return { conflicts: dedupe(conflicts), warnings: dedupe(warnings) };
+}
+
+interface Findings {
+  warnings: string[];
+  conflicts: string[];
 }
 
 function dedupe(lines: string[]): string[] {
