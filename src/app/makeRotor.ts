@@ -56,12 +56,7 @@ export interface RotorOverrides {
 
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
   const store = overrides.store ?? (await connectVault(config, logger, overrides.waitForVault ?? false));
-  // Auto-pipelining: commands that concurrent rotations send in one turn of the event loop leave in one
-  // write and come back in one read; a socket write and read per command were most of its cost here.
-  const redis = makeRedisClient(redisSettingsOf(config.redis), {
-    maxRetriesPerRequest: 20,
-    enableAutoPipelining: true,
-  });
+  const redis = makeRedisClient(redisSettingsOf(config.redis), { maxRetriesPerRequest: 20 });
   // ioredis reconnects by itself; without a listener each failed reconnect would be an unhandled error.
   redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'));
   const prefix = config.redis.prefix;
