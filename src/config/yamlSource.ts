@@ -70,7 +70,8 @@ function nodesWithin(value: unknown, limit: number): boolean {
   while (stack.length > 0) {
     if (++seen > limit) return false;
     const next = stack.pop();
-    if (next !== null && typeof next === 'object') stack.push(...Object.values(next));
+    // One at a time: spreading a list of 100,000s of targets into push() exceeds the argument limit.
+    if (next !== null && typeof next === 'object') for (const item of Object.values(next)) stack.push(item);
   }
   return true;
 }
@@ -81,24 +82,34 @@ function nodesWithin(value: unknown, limit: number): boolean {
  * - the strings js-yaml returns are slices of the file's text, and V8 keeps a whole string alive for
  *   any slice of it (a 100,000-target file's 31 MiB would stay as long as the config): each is copied.
  */
-function asTree(value: unknown, seen = new Set<object>()): unknown {
+function asTree(value: unknown, seen: Set<object> | undefined): unknown {
   if (typeof value === 'string') return value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
   if (value === null || typeof value !== 'object') return value;
-  const own = (seen.has(value) ? structuredClone(value) : value) as Record<string, unknown>;
-  seen.add(own);
+  const own = (seen?.has(value) ? structuredClone(value) : value) as Record<string, unknown>;
+  seen?.add(own);
   for (const key of Object.keys(own)) own[key] = asTree(own[key], seen);
   return own;
 }
 
+/**
+ * Whether the text may hold an alias (`*name` where a node begins). Without one no value is shared,
+ * and reading a large config skips the alias checks (a set of millions of objects).
+ */
+function mayHoldAliases(text: string): boolean {
+  return /(?:^|[\s[{,])\*[^\s,[\]{}]/m.test(text);
+}
+
 /** The value js-yaml reads, or undefined where `yaml` must read the file (js-yaml refused it, or aliases expand it). */
-function quickValue(text: string): { value: unknown } | undefined {
+function quickValue(text: string, aliases: boolean): { value: unknown } | undefined {
+  let value: unknown;
   try {
-    const value = jsyaml.load(text, { schema: sameAsYamlCore });
-    // A value node takes at least one character unless an alias repeats it: `yaml` bounds aliases.
-    return nodesWithin(value, text.length + 1) ? { value } : undefined;
-  } catch {
-    return undefined;
+    value = jsyaml.load(text, { schema: sameAsYamlCore });
+  } catch (err) {
+    if (err instanceof jsyaml.YAMLException) return undefined;
+    throw err;
   }
+  // A value node takes at least one character unless an alias repeats it: `yaml` bounds aliases.
+  return !aliases || nodesWithin(value, text.length + 1) ? { value } : undefined;
 }
 
 /** Reads `text` (the file `file`); a ConfigError lists the YAML errors, each with its line, when it is not valid YAML. */
@@ -114,8 +125,9 @@ export function readYamlSource(text: string, file: string): YamlSource {
     }
     return parsed;
   };
-  const quick = quickValue(text);
-  const value = asTree(quick ? quick.value : document().doc.toJS());
+  const aliases = mayHoldAliases(text);
+  const quick = quickValue(text, aliases);
+  const value = asTree(quick ? quick.value : document().doc.toJS(), aliases ? new Set() : undefined);
   const locate = (path: readonly PropertyKey[], at: 'value' | 'key' = 'value') =>
     positionOf(document().doc, document().lines, path, at);
   return {
