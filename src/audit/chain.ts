@@ -6,10 +6,12 @@ import type { AuditEvent, ChainAnchor, ChainedAuditEvent } from './types.js';
 export const genesisHash = '0'.repeat(64);
 export const genesisAnchor: ChainAnchor = { seq: 0, hash: genesisHash };
 
+/** The fields the chain adds to an event: not part of its content. */
+const linkFields: ReadonlySet<string> = new Set(['seq', 'prevHash', 'hash']);
+
 /** sha256 of the canonical JSON of the event's own fields (everything but `seq`, `prevHash`, `hash`). */
 export function contentHash(event: AuditEvent): string {
-  const { seq: _s, prevHash: _p, hash: _h, ...content } = event as Partial<ChainedAuditEvent> & AuditEvent;
-  return sha256(canonicalJson(content));
+  return sha256(canonicalJson(event, linkFields));
 }
 
 /** The link: `sha256(prevHash + "\n" + seq + "\n" + contentHash)`. The append script computes the same in Lua. */

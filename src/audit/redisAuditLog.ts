@@ -152,7 +152,9 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
 
   return {
     append(event) {
-      const full: AuditEvent = { ...event, time: event.time ?? new Date().toISOString() };
+      // Stringified below at once, so an event that already has its time needs no copy.
+      const full: AuditEvent =
+        event.time === undefined ? { ...event, time: new Date().toISOString() } : (event as AuditEvent);
       let content: string;
       try {
         assertNoSecret(full);

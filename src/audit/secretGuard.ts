@@ -51,9 +51,15 @@ const secretValuePatterns: Array<[RegExp, string]> = [
   [/\b(?:password|passwd|pwd|secret|token)\s*[=:]\s*\S+/i, 'a key=value credential'],
 ];
 
+/**
+ * What every pattern above needs somewhere in the text: a text without any of these cannot match one,
+ * so most texts (ids, times, step names) cost one search instead of one per pattern.
+ */
+const secretValueHint = /bearer|basic|hv[sbr]\.|eyJ|-----BEGIN|(?:password|passwd|pwd|secret|token)\s*[=:]/i;
+
 /** True when a text is shaped like a credential (a bearer token, a Vault token, a JWT, `password=...`, ...). */
 export function valueLooksSecret(value: string): boolean {
-  return secretValuePatterns.some(([pattern]) => pattern.test(value));
+  return secretValueHint.test(value) && secretValuePatterns.some(([pattern]) => pattern.test(value));
 }
 
 export class AuditSecretRefused extends Error {
@@ -67,10 +73,19 @@ function normalise(name: string): string {
   return name.toLowerCase().replace(/[-_]/g, '');
 }
 
+// Events use a few dozen field names over and over: each is judged once (bounded, in case of many).
+const judgedNames = new Map<string, boolean>();
+
 /** True for field names that hold secrets: the list above, and anything ending in password/token/secret. */
 export function isSecretFieldName(name: string): boolean {
-  const n = normalise(name);
-  return secretNames.has(n) || /(password|passwd|token|secret)$/.test(n);
+  let secret = judgedNames.get(name);
+  if (secret === undefined) {
+    const n = normalise(name);
+    secret = secretNames.has(n) || /(password|passwd|token|secret)$/.test(n);
+    if (judgedNames.size >= 10_000) judgedNames.clear();
+    judgedNames.set(name, secret);
+  }
+  return secret;
 }
 
 /**
@@ -79,6 +94,7 @@ export function isSecretFieldName(name: string): boolean {
  */
 export function assertNoSecret(event: unknown, path = 'event'): void {
   if (typeof event === 'string') {
+    if (!secretValueHint.test(event)) return;
     for (const [pattern, what] of secretValuePatterns) {
       if (pattern.test(event)) throw new AuditSecretRefused(`audit: refused ${path}: its value looks like ${what}`);
     }
@@ -93,6 +109,9 @@ export function assertNoSecret(event: unknown, path = 'event'): void {
     if (isSecretFieldName(key)) {
       throw new AuditSecretRefused(`audit: refused ${path}.${key}: a field named like a secret`);
     }
-    assertNoSecret(value, `${path}.${key}`);
+    // Numbers, booleans and absent values hold nothing to check: no path text is built for them.
+    if (typeof value === 'string' || (value !== null && typeof value === 'object')) {
+      assertNoSecret(value, `${path}.${key}`);
+    }
   }
 }

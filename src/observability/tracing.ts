@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Telemetry } from 'bullmq';
 
 /**
@@ -11,6 +11,19 @@ const tracerName = 'rotor';
 
 export function rotorTracer() {
   return trace.getTracer(tracerName);
+}
+
+// What the API's tracer provider hands spans to while no SDK is registered: the no-op provider.
+const noopDelegate = new ProxyTracerProvider().getDelegate();
+
+/**
+ * True once a tracer provider is registered (tracingSdk.ts, or a test's). Until then every span would
+ * be a no-op, so the per-request and per-step spans below are not made at all — nor their attributes
+ * and URLs, which would be built for nothing on every call.
+ */
+export function tracingActive(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== noopDelegate;
 }
 
 /**
@@ -87,14 +100,17 @@ export interface HttpCallInfo {
 
 /**
  * One HTTP call as a client span: method, host, port and path (no query, which could hold a token).
- * `statusOf` reads the status from the result, `statusOfError` from a failure (none: no HTTP answer).
+ * `describe` is asked only when tracing is active; `statusOf` reads the status from the result,
+ * `statusOfError` from a failure (none: no HTTP answer).
  */
 export function traceHttp<T>(
-  info: HttpCallInfo,
+  describe: () => HttpCallInfo,
   fn: () => Promise<T>,
   statusOf: (result: T) => number,
   statusOfError: (err: unknown) => number | undefined = () => undefined,
 ): Promise<T> {
+  if (!tracingActive()) return fn();
+  const info = describe();
   const { url } = info;
   const attributes: Attributes = {
     'http.request.method': info.method,
@@ -151,11 +167,12 @@ export function stepSpans(target: { id: string; kind: string }, attempt: number,
   return {
     observe(step, seconds) {
       const now = Date.now();
-      record(step, now - Math.round(seconds * 1000), 'done');
+      if (tracingActive()) record(step, now - Math.round(seconds * 1000), 'done');
       last = now;
       lastStep = step;
     },
     failed(outcome, errorCode) {
+      if (!tracingActive()) return;
       // The engine's timer does not know which step was under way, only the last one finished.
       record(`after-${lastStep}`, last, outcome, errorCode);
     },

@@ -1,4 +1,3 @@
-import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { TargetLock } from './targetLock.js';
 import { failureCode, type Fate } from './fate.js';
@@ -25,10 +24,9 @@ export async function recordSuccess(
   });
   // The status (with the lock's release) and the attempt's held audit events, written side by side;
   // the attempt returns once both are.
-  let undoRelease: (() => void) | undefined;
-  const releaseLock = lock && ((tx: ChainableCommander) => void (undoRelease = lock.releaseIn(tx)));
-  const status = deps.status.succeeded(deps.target.id, new Date(), releaseLock).catch((err: unknown) => {
-    undoRelease?.(); // not sent: the attempt's own release still runs
+  const handover = lock?.handOver();
+  const status = deps.status.succeeded(deps.target.id, new Date(), handover).catch((err: unknown) => {
+    handover?.undo(); // not written: the attempt's own release still runs
     throw err;
   });
   await Promise.all([status, audit.flush()]);

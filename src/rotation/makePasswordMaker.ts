@@ -7,6 +7,7 @@ import {
   validatePassword,
   type AccountPasswordPolicy,
   type ConnectorPasswordRules,
+  type EffectivePolicy,
   type PasswordContext,
   type PolicyConfig,
 } from '../policy/index.js';
@@ -25,6 +26,59 @@ export interface PasswordRequest {
 /** Produces a password that satisfies the target's effective policy. */
 export type PasswordMaker = (request: PasswordRequest) => Promise<string>;
 
+/** The effective policies of one set of inputs: as known, and with the strictest account rules (null: they conflict). */
+interface Intersections {
+  plain(): EffectivePolicy;
+  strictest(): EffectivePolicy | null;
+}
+
+const none = {};
+// rules → configured policy → policy name and kind → account policy. Targets of one kind share their
+// rules and a policy's config object, and the account policy is one cached object for a while
+// (app/accountPolicy.ts): the intersection is made once per combination, not per rotation. Weak keys:
+// a reloaded config or a new account policy leaves the old entries to the garbage collector.
+const memo = new WeakMap<object, WeakMap<object, Map<string, WeakMap<object, Intersections>>>>();
+
+function intersections(
+  rules: ConnectorPasswordRules,
+  configured: PolicyConfig | undefined,
+  policyName: string | undefined,
+  kind: string,
+  account: AccountPasswordPolicy | undefined,
+): Intersections {
+  let byConfigured = memo.get(rules);
+  if (!byConfigured) memo.set(rules, (byConfigured = new WeakMap()));
+  let byName = byConfigured.get(configured ?? none);
+  if (!byName) byConfigured.set(configured ?? none, (byName = new Map()));
+  const nameKey = `${policyName ?? ''}\n${kind}`;
+  let byAccount = byName.get(nameKey);
+  if (!byAccount) byName.set(nameKey, (byAccount = new WeakMap()));
+  let found = byAccount.get(account ?? none);
+  if (!found) {
+    const intersect = (accountPolicy: AccountPasswordPolicy | undefined) =>
+      effectivePolicy({ policyName, configured, kind, rules, accountPolicy });
+    let plain: EffectivePolicy | undefined;
+    let strictest: EffectivePolicy | null | undefined;
+    found = {
+      // A conflict is thrown each time it is asked, as before: only results are kept.
+      plain: () => (plain ??= intersect(account)),
+      strictest() {
+        if (strictest === undefined) {
+          try {
+            strictest = intersect(strictestAccountPolicy(account));
+          } catch (err) {
+            if (!(err instanceof PolicyConflictError)) throw err;
+            strictest = null;
+          }
+        }
+        return strictest;
+      },
+    };
+    byAccount.set(account ?? none, found);
+  }
+  return found;
+}
+
 /**
  * Binds a target to its effective policy: the generator draws, and the validator checks the result
  * again before it can reach the change call (a rejection on the target costs a round trip, or worse).
@@ -41,17 +95,14 @@ export function makePasswordMaker(
 ): PasswordMaker {
   const { rules, context } = connector;
   const policyFor = (account: AccountPasswordPolicy | undefined) =>
-    effectivePolicy({ policyName, configured, kind: target.kind, rules, accountPolicy: account });
+    intersections(rules, configured, policyName, target.kind, account);
   return async ({ oldPassword, accountPolicy, readHistory, strictest }) => {
-    let policy = policyFor(accountPolicy);
+    const known = policyFor(accountPolicy);
+    let policy = known.plain();
     if (accountRules && (accountPolicy === undefined || strictest)) {
       // Unknown rules, or rules the target just refused: draw with the strictest rules its API allows,
       // unless the configured policy cannot meet them (then the known rules are all there is).
-      try {
-        policy = policyFor(strictestAccountPolicy(accountPolicy));
-      } catch (err) {
-        if (!(err instanceof PolicyConflictError)) throw err;
-      }
+      policy = known.strictest() ?? policy;
     }
     const history = policy.historyCount > 0 ? await readHistory(policy.historyCount) : [];
     const ctx = { ...context, oldPassword, history };

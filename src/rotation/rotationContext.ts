@@ -100,18 +100,20 @@ export function auditFor(deps: RotationDeps, run: RotationAttempt) {
     jobId: run.jobId,
     attempt: run.attempt,
   };
-  const held: Array<Omit<AuditEvent, 'time'> & { time: string }> = [];
-  const hold = (event: Omit<AuditEvent, 'time'>) => {
-    held.push({ ...event, time: new Date().toISOString() });
-  };
+  const held: AuditEvent[] = [];
   return {
     event(type: AuditEvent['type'], rotationId: string | undefined, extra: Partial<AuditEvent> = {}): void {
       if (type === 'rotation.started') lap('load');
-      hold({ ...base, type, rotationId, ...extra });
+      held.push({ ...base, type, rotationId, ...extra, time: new Date().toISOString() });
     },
     step(step: string, rotationId: string, detail?: Detail): void {
       lap(step);
-      hold({ ...base, type: 'rotation.step', step, rotationId, ...(detail ? { detail } : {}) });
+      const time = new Date().toISOString();
+      held.push(
+        detail
+          ? { ...base, type: 'rotation.step', step, rotationId, detail, time }
+          : { ...base, type: 'rotation.step', step, rotationId, time },
+      );
     },
     /** Appends the events held so far, in order and in one write; resolves when all are in the chain. */
     async flush(): Promise<void> {

@@ -22,7 +22,9 @@ export function withStepLines(audit: RotationAudit, log: Logger, started = Date.
     step(step, rotationId, detail) {
       audit.step(step, rotationId, detail);
       const now = Date.now();
-      log.debug({ rotationId, step, durationMs: now - last }, `rotation step ${step} done`);
+      // Built only when written: at the default level (info) these lines are dropped.
+      if (log.isLevelEnabled('debug'))
+        log.debug({ rotationId, step, durationMs: now - last }, `rotation step ${step} done`);
       last = now;
     },
   };

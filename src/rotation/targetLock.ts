@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ChainableCommander } from 'ioredis';
 import { redisScript, type RedisClient } from '../types/redis.js';
-import { readTargetStatus, targetStatusKey, type TargetStatus } from './targetStatus.js';
+import { readTargetStatus, targetStatusKey, type LockHandover, type TargetStatus } from './targetStatus.js';
 
 /**
  * One rotation per target at a time, across every worker process. The lock carries a fencing token
@@ -15,10 +14,10 @@ export interface TargetLock {
   /** Throws LockLost when another worker holds the lock now. */
   assertHeld(): Promise<void>;
   /**
-   * Lets go of the lock in `tx`, a transaction the caller sends; `release()` then does nothing, unless
-   * the returned `undo` says the transaction failed.
+   * Hands the release over to a write the caller sends (the success status, `TargetStatusStore.succeeded`);
+   * `release()` then does nothing, unless `undo()` says that write failed.
    */
-  releaseIn(tx: ChainableCommander): () => void;
+  handOver(): LockHandover & { undo(): void };
   release(): Promise<void>;
 }
 
@@ -35,8 +34,9 @@ if not redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return fals
 return { redis.call('incr', KEYS[2]), redis.call('hgetall', KEYS[3]) }
 `;
 const acquire = redisScript(acquireScript);
-const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const release = redisScript(releaseScript);
+const release = redisScript(
+  `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`,
+);
 const extend = redisScript(
   `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`,
 );
@@ -99,13 +99,15 @@ export async function acquireTargetLock(opts: LockOptions, targetId: string): Pr
         throw new LockLost(targetId);
       }
     },
-    releaseIn(tx) {
+    handOver() {
       clearInterval(timer);
       released = true;
-      // In full, not by digest: a NOSCRIPT inside a transaction would not be retried.
-      tx.eval(releaseScript, 1, key, owner);
-      return () => {
-        released = false;
+      return {
+        key,
+        owner,
+        undo: () => {
+          released = false;
+        },
       };
     },
     async release() {

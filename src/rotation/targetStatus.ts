@@ -1,5 +1,4 @@
-import type { ChainableCommander } from 'ioredis';
-import type { RedisClient } from '../types/redis.js';
+import { redisScript, type RedisClient } from '../types/redis.js';
 
 /**
  * A small per-target record of how rotation is going, at `{prefix}:status:{targetId}`: what `rotor
@@ -30,6 +29,24 @@ export function readTargetStatus(raw: Record<string, string> | string[]): Target
   return fields as unknown as TargetStatus;
 }
 
+/** A lock to let go of together with a status write: its key and the owner token it was taken with. */
+export interface LockHandover {
+  key: string;
+  owner: string;
+}
+
+/**
+ * The success record, replacing the old one, and (KEYS[2], ARGV[2]) the release of the rotation's lock
+ * if this owner still holds it: one atomic step, one command (a MULTI of DEL, HSET and a release costs
+ * five, and cannot be pipelined with other commands).
+ */
+const succeededScript = redisScript(`
+redis.call('del', KEYS[1])
+redis.call('hset', KEYS[1], 'state', 'ok', 'lastAttemptAt', ARGV[1], 'since', ARGV[1])
+if KEYS[2] and redis.call('get', KEYS[2]) == ARGV[2] then redis.call('del', KEYS[2]) end
+return 1
+`);
+
 export function makeTargetStatusStore(redis: RedisClient, prefix: string) {
   const key = (targetId: string) => targetStatusKey(prefix, targetId);
   return {
@@ -37,19 +54,13 @@ export function makeTargetStatusStore(redis: RedisClient, prefix: string) {
       return readTargetStatus(await redis.hgetall(key(targetId)));
     },
     /**
-     * Replaces the record in one transaction: no reader sees it half written or gone. `also` adds
-     * commands to the same transaction (the rotation's lock release: one round trip for both).
+     * Replaces the record in one atomic step: no reader sees it half written or gone. `release` lets go
+     * of the rotation's lock in the same step (one round trip for both).
      */
-    async succeeded(targetId: string, at = new Date(), also?: (tx: ChainableCommander) => void): Promise<void> {
-      const tx = redis
-        .multi()
-        .del(key(targetId))
-        .hset(key(targetId), { state: 'ok', lastAttemptAt: at.toISOString(), since: at.toISOString() });
-      also?.(tx);
-      const replies = await tx.exec();
-      const failed = replies?.find(([err]) => err);
-      if (failed) throw failed[0];
-      if (!replies) throw new Error(`target ${targetId}: the status transaction was discarded`);
+    async succeeded(targetId: string, at = new Date(), release?: LockHandover): Promise<void> {
+      const when = at.toISOString();
+      const keys = release ? [key(targetId), release.key] : [key(targetId)];
+      await succeededScript(redis, keys, release ? [when, release.owner] : [when]);
     },
     async failed(targetId: string, state: Exclude<TargetState, 'ok'>, code: string, message: string): Promise<void> {
       const at = new Date().toISOString();

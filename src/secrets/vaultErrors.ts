@@ -11,16 +11,16 @@ export interface VaultOp {
   capability: 'read' | 'create' | 'update' | 'delete' | 'list';
 }
 
-const httpErrorSchema = z.object({
-  response: z.object({ statusCode: z.number().int(), body: z.unknown() }),
-});
-
 const errorsBodySchema = z.object({ errors: z.array(z.unknown()) });
 
 /** The status and body of a node-vault API error, or undefined for network errors and timeouts. */
 export function httpErrorOf(err: unknown): { status: number; body: unknown } | undefined {
-  const parsed = httpErrorSchema.safeParse(err);
-  return parsed.success ? { status: parsed.data.response.statusCode, body: parsed.data.response.body } : undefined;
+  // Asked of every failed request (a missing pending record is one each rotation): a plain check.
+  if (typeof err !== 'object' || err === null) return undefined;
+  const response: unknown = (err as { response?: unknown }).response;
+  if (typeof response !== 'object' || response === null) return undefined;
+  const { statusCode, body } = response as { statusCode?: unknown; body?: unknown };
+  return typeof statusCode === 'number' && Number.isInteger(statusCode) ? { status: statusCode, body } : undefined;
 }
 
 /** A 404 body with error strings is a routing failure (no such mount/path), not a missing key. */

@@ -98,11 +98,14 @@ export class VaultSession {
   }
 
   call(op: VaultOp, fn: (c: NodeVault.client) => Promise<unknown>, accept404 = false): Promise<VaultAnswer> {
-    // The op's path, not the request's: no query string, and never a value.
-    const url = new URL(`/v1/${op.path.replace(/\?.*$/, '')}`, this.config.address);
-    const info = { system: 'vault', method: vaultMethods[op.capability], url, operation: op.action };
     return traceHttp(
-      info,
+      () => ({
+        system: 'vault',
+        method: vaultMethods[op.capability],
+        // The op's path, not the request's: no query string, and never a value.
+        url: new URL(`/v1/${op.path.replace(/\?.*$/, '')}`, this.config.address),
+        operation: op.action,
+      }),
       () => this.untracedCall(op, fn, accept404),
       (answer) => answer.status,
       (err) => (err !== null && typeof err === 'object' ? statusOf(err) : undefined),

@@ -53,13 +53,26 @@ export interface VaultStoreDeps extends SessionOptions {
   checkMount?: boolean;
 }
 
+/**
+ * A path that `clean` returns unchanged: non-empty segments of characters encodeURIComponent keeps,
+ * none of them `.` or `..`. Most paths are such, and a rotation cleans the same one several times.
+ */
+const alreadyClean = /^[\w\-.!~*'()]+(?:\/[\w\-.!~*'()]+)*$/;
+const dotSegment = /(?:^|\/)\.\.?(?:\/|$)/;
+
 /** One secret path segment list, URL-encoded; leading/trailing slashes are not part of a secret path. */
 function clean(path: string): string {
+  if (alreadyClean.test(path) && !dotSegment.test(path)) return path;
   const segments = path.split('/').filter((s) => s.length > 0);
   if (segments.length === 0 || segments.some((s) => s === '.' || s === '..')) {
     throw new Misconfigured(`"${path}" is not a usable Vault secret path`);
   }
   return segments.map(encodeURIComponent).join('/');
+}
+
+function hasDataObject(body: unknown): boolean {
+  const data = (body as { data?: unknown } | null | undefined)?.data;
+  return typeof data === 'object' && data !== null;
 }
 
 /** A read: no such key/version, a deleted or destroyed version (metadata only), or a live one. */
@@ -80,6 +93,9 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
     if (answer.status === 404 && isRouteNotFound(answer.body)) {
       throw new Misconfigured(`Vault has no handler for ${path}: is "${mount}" a KV version 2 mount?`, { status: 404 });
     }
+    // Nothing at all at this path (the usual pending-record read): no KV answer to parse. A 404 for a
+    // deleted version carries its metadata under `data` and is parsed below.
+    if (answer.status === 404 && !hasDataObject(answer.body)) return { kind: 'missing' };
     const parsed = kvReadSchema.safeParse(answer.body);
     if (!parsed.success) {
       if (answer.status === 404) return { kind: 'missing' };

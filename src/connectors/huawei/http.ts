@@ -160,10 +160,13 @@ export class HuaweiHttp {
   }
 
   private once(call: HuaweiCall): Promise<HuaweiReply> {
-    const url = new URL(call.shownPath ?? call.path, this.opts.endpoint);
-    const info = { system: this.opts.system ?? 'huawei', method: call.method, url, operation: call.name };
     return traceHttp(
-      info,
+      () => ({
+        system: this.opts.system ?? 'huawei',
+        method: call.method,
+        url: new URL(call.shownPath ?? call.path, this.opts.endpoint),
+        operation: call.name,
+      }),
       () => this.untracedOnce(call),
       (reply) => reply.status,
     );

@@ -13,24 +13,72 @@ export type RateGateFactory = (origin: string, perSecond: number, burst: number)
 /**
  * GCRA (the generic cell rate algorithm, a token bucket kept as one timestamp) in Redis, on Redis's
  * own clock: every worker process on every host shares one limit per endpoint, so N workers do not
- * send N times the rate. Each call *reserves* the next slot and returns how many ms to wait for it,
- * so a request costs one round trip however busy the endpoint is, and the slots lie on one timeline
- * spaced exactly `1000 / ratePerSecond` ms apart (`rateBurst - 1` of them may be taken early).
+ * send N times the rate. Each call *reserves* the next ARGV[3] slots (one per waiting request) and
+ * returns how many ms each must wait for its slot, so requests cost one round trip however busy the
+ * endpoint is, and the slots lie on one timeline spaced exactly `1000 / ratePerSecond` ms apart
+ * (`rateBurst - 1` of them may be taken early) — as if each had been reserved by a call of its own.
  */
 const gcraScript = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
+local count = tonumber(ARGV[3] or '1')
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-local nextTat = tat + interval
-redis.call('SET', KEYS[1], tostring(nextTat), 'PX', math.ceil(nextTat - now + interval))
-local wait = tat - tolerance - now
-if wait < 0 then wait = 0 end
-return math.ceil(wait)
+local waits = {}
+for i = 1, count do
+  local wait = tat - tolerance - now
+  if wait < 0 then wait = 0 end
+  waits[i] = math.ceil(wait)
+  tat = tat + interval
+end
+redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now + interval))
+return waits
 `;
-const reserve = redisScript(gcraScript);
+const reserveScript = redisScript(gcraScript);
+/** Most slots reserved in one call; more waiting requests go in the next. */
+const maxBatch = 100;
+
+interface Waiter {
+  resolve(waitMs: number): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Reserves slots on one endpoint's timeline. While a call is on its way to Redis, requests that ask
+ * for a slot wait for it to return and then go together in the next call: under load a worker's
+ * concurrent rotations share round trips instead of sending one script call per request.
+ */
+function slotReserver(redis: RedisClient, key: string, interval: number, tolerance: number) {
+  const waiting: Waiter[] = [];
+  let inFlight = false;
+  const send = () => {
+    const batch = waiting.splice(0, maxBatch);
+    inFlight = true;
+    reserveScript(redis, [key], [String(interval), String(tolerance), String(batch.length)])
+      .then(
+        (reply) => {
+          const waits: unknown[] = Array.isArray(reply) ? reply : [];
+          batch.forEach((w, i) => {
+            const waitMs = Number(waits[i]);
+            if (Number.isFinite(waitMs)) w.resolve(waitMs);
+            else w.reject(new Error('shared rate limit: the reply holds no slot for this request'));
+          });
+        },
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        inFlight = false;
+        if (waiting.length > 0) send();
+      });
+  };
+  return () =>
+    new Promise<number>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      if (!inFlight) send();
+    });
+}
 
 export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: Logger): RateGateFactory {
   const gates = new Map<string, RateGate>();
@@ -42,6 +90,7 @@ export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: 
     const interval = 1000 / perSecond;
     const tolerance = interval * (burst - 1);
     const local = bucketFor(origin, perSecond, burst);
+    const reserve = slotReserver(redis, key, interval, tolerance);
     // A provider counts requests as they arrive: requests that leave late (a busy event loop, a
     // paused process) bunch with the ones on time, and a sliding second then holds up to
     // rate × (1 s + the lateness). One that wakes more than a slot, or 20 ms, late takes a fresh slot
@@ -53,7 +102,7 @@ export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: 
         for (let round = 1; ; round++) {
           let waitMs: number;
           try {
-            waitMs = Number(await reserve(redis, [key], [String(interval), String(tolerance)]));
+            waitMs = await reserve();
           } catch (err) {
             // Redis away: pace by this process alone rather than stop every rotation.
             if (!warned) logger.warn({ err, origin }, 'shared rate limit unavailable; pacing per process');
