@@ -1,10 +1,11 @@
 import { withLockedAttempt, type LockedAttempt } from './attempt.js';
 import { randomUUID } from 'node:crypto';
 import type { PendingRecord, SecretVersion } from '../types/secretStore.js';
-import { Misconfigured, OutOfSync, OutcomeUnknown, isRotorError, leftTargetUnchanged } from '../errors/index.js';
+import { Misconfigured, OutOfSync, OutcomeUnknown, isRotorError } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
 import { checkpoint } from './checkpoint.js';
 import { markOutOfSync } from './outOfSync.js';
+import { prepareAndChange } from './prepareChange.js';
 import {
   type AlternatingAccounts,
   type RotationAttempt,
@@ -49,11 +50,6 @@ async function rotateAlternatingLocked(
   { lock, audit, log, started }: LockedAttempt,
 ): Promise<RotationOutcome> {
   const { target, store } = deps;
-  // The status was read with the lock, in the same round trip.
-  const status = lock.status;
-  if (status?.state === 'out-of-sync') {
-    throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
-  }
   const current = await loadSecret(deps);
   const pending = await store.readPending(target.id);
   audit.event('rotation.started', pending?.record.rotation_id, {
@@ -87,41 +83,16 @@ async function rotateAlternatingLocked(
     throw new OutOfSync(`target ${target.id}: the password stored for account ${standby} is refused by the target`);
   }
   const accountPolicy = await deps.accountPolicy();
-  let newPassword = '';
-  for (let round = 1; ; round++) {
-    newPassword = await deps.makePassword({
-      oldPassword,
-      accountPolicy,
-      strictest: round > 1,
-      readHistory: async () => [],
-    });
-    await lock.assertHeld();
-    await store.writePending(
-      target.id,
-      {
-        password: newPassword,
-        rotation_id: rotationId,
-        started_at: new Date().toISOString(),
-        step: 'prepared',
-        from_version: current.version,
-        account: standby,
-      },
-      0,
-    );
-    checkpoint('pending-written');
-    audit.step('prepare', rotationId, { round, account: standby });
-    // Everything up to here is in the chain before the change is sent.
-    await audit.flush();
-    try {
-      await connector.change({ oldPassword, newPassword });
-      break;
-    } catch (err) {
-      if (!leftTargetUnchanged(err)) throw err;
-      await store.deletePending(target.id);
-      if (err.code === 'PolicyRejected' && round === 1) continue;
-      throw err;
-    }
-  }
+  // No history across the two accounts: each account's earlier passwords are not kept apart.
+  const newPassword = await prepareAndChange(deps, lock, audit, {
+    rotationId,
+    fromVersion: current.version,
+    oldPassword,
+    accountPolicy,
+    readHistory: async () => [],
+    account: standby,
+    change: (password) => connector.change({ oldPassword, newPassword: password }),
+  });
   checkpoint('changed');
   audit.step('commit', rotationId, { account: standby });
   let verified = false;

@@ -1,4 +1,4 @@
-import { TargetBusy } from '../errors/index.js';
+import { OutOfSync, TargetBusy } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import { enterCredentialGate } from './credentialGate.js';
 import { auditFor, type RotationAudit, type RotationAttempt, type RotationDeps } from './rotationContext.js';
@@ -15,7 +15,7 @@ export interface LockedAttempt {
 
 /**
  * The frame every kind of rotation attempt runs in (single account, alternating accounts, issued
- * credentials): lock → credential gate → body → (on failure, the held audit events first) → release.
+ * credentials): lock → credential gate → out-of-sync check → body → (on failure, the held audit events first) → release.
  * One frame, so no strategy can skip the gate or leave its events unwritten.
  */
 export async function withLockedAttempt<T>(
@@ -31,6 +31,12 @@ export async function withLockedAttempt<T>(
   if (!lock) throw new TargetBusy(`target ${deps.target.id}: another rotation of this target is in progress`);
   const gate = await enterCredentialGate(deps, lock);
   try {
+    // The status came with the lock: a target out of sync waits for `rotor reconcile`, whatever the strategy.
+    const status = lock.status;
+    if (status?.state === 'out-of-sync') {
+      const { id } = deps.target;
+      throw new OutOfSync(`target ${id} is out of sync since ${status.since}; run rotor reconcile ${id}`);
+    }
     return await body({ lock, audit, log, started });
   } catch (err) {
     await flushBeforeFailure(audit, log);

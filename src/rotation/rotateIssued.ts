@@ -39,10 +39,6 @@ async function rotateIssuedLocked(
   { lock, audit, log, started }: LockedAttempt,
 ): Promise<RotationOutcome> {
   const { target, store } = deps;
-  const status = lock.status;
-  if (status?.state === 'out-of-sync') {
-    throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
-  }
   const current = await loadIssued(deps, issuer);
   const pending = await store.readIssuePending(target.id);
   audit.event('rotation.started', pending?.record.rotation_id, {

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { auditText } from '../audit/freeText.js';
 import type { SecretVersion } from '../types/secretStore.js';
 import { checkpoint } from './checkpoint.js';
-import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown, leftTargetUnchanged } from '../errors/index.js';
+import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
 import { finalize } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
+import { prepareAndChange } from './prepareChange.js';
 import { recover } from './recover.js';
 import { rotateIssued } from './rotateIssued.js';
 import { rotateAlternating } from './alternating.js';
@@ -40,11 +41,6 @@ async function rotateLocked(
   { lock, audit, log, started }: LockedAttempt,
 ): Promise<RotationOutcome> {
   const { target, connector, store } = deps;
-  const status = lock.status;
-  if (status?.state === 'out-of-sync') {
-    throw new OutOfSync(`target ${target.id} is out of sync since ${status.since}; run rotor reconcile ${target.id}`);
-  }
-
   // load
   const current = await loadCurrent(deps);
   const pending = await store.readPending(target.id);
@@ -82,44 +78,14 @@ async function rotateLocked(
   const cooldownMinutes = accountPolicy?.minimum_password_age ?? 0;
   assertCooledDown(deps, current, cooldownMinutes * 60_000);
 
-  // prepare (generate, write the pending record), then commit (the change call); a policy rejection
-  // gets one fresh password, never a loop.
-  let newPassword = '';
-  for (let round = 1; ; round++) {
-    newPassword = await deps.makePassword({
-      oldPassword: current.password,
-      accountPolicy,
-      // The second draw follows a refusal: the target's rules are stricter than rotor knows.
-      strictest: round > 1,
-      readHistory: (count) => store.passwordHistory(target.secretPath, count),
-    });
-    await lock.assertHeld();
-    await store.writePending(
-      target.id,
-      {
-        password: newPassword,
-        rotation_id: rotationId,
-        started_at: new Date().toISOString(),
-        step: 'prepared',
-        from_version: current.version,
-      },
-      0,
-    );
-    checkpoint('pending-written');
-    audit.step('prepare', rotationId, { round });
-    // Everything up to here is in the chain before the change is sent.
-    await audit.flush();
-    // commit
-    try {
-      await connector.change({ oldPassword: current.password, newPassword });
-      break;
-    } catch (err) {
-      if (!leftTargetUnchanged(err)) throw err; // unknown: keep the note
-      await store.deletePending(target.id);
-      if (err.code === 'PolicyRejected' && round === 1) continue;
-      throw err;
-    }
-  }
+  const newPassword = await prepareAndChange(deps, lock, audit, {
+    rotationId,
+    fromVersion: current.version,
+    oldPassword: current.password,
+    accountPolicy,
+    readHistory: (count) => store.passwordHistory(target.secretPath, count),
+    change: (password) => connector.change({ oldPassword: current.password, newPassword: password }),
+  });
   checkpoint('changed');
   audit.step('commit', rotationId);
 
