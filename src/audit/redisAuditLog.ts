@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import { appendScript, auditKeys } from './appendScript.js';
 import { makeAuditArchiver, type AuditArchiver } from './auditArchiver.js';
 import { compareStreamIds, headFields, parseHead, readHead, streamPages, toStreamEvents } from './auditStream.js';
-import { contentHash, verifyChain, type ChainVerdict } from './chain.js';
+import { contentHash, linkHash, verifyChain, type ChainVerdict } from './chain.js';
 import { writeChainFile } from './chainFile.js';
 import { assertNoSecret } from './secretGuard.js';
 import type { AuditEvent, AuditSink, ChainAnchor, ChainedAuditEvent } from './types.js';
@@ -78,6 +78,8 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
     : undefined;
   const queue: Queued[] = [];
   let draining: Promise<void> | undefined;
+  /** The head as this writer's last call left it: the next batch is linked to it here, not in Redis. */
+  let knownHead: ChainAnchor | undefined;
   // The archive claims its place (and holds retention back) before this log writes anything.
   let archiveStarted: Promise<unknown> | undefined;
 
@@ -106,7 +108,21 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
   }
 
   async function writeBatch(batch: Queued[]): Promise<void> {
-    await runScript([String(maxEvents), String(maxAgeMs), ...batch.flatMap((q) => [q.json, q.content])]);
+    const expected = knownHead;
+    // Cleared first: if the call fails, nobody knows what the head is now.
+    knownHead = undefined;
+    const args = [String(maxEvents), String(maxAgeMs), expected ? String(expected.seq) : '', expected?.hash ?? ''];
+    let prev = expected;
+    for (const q of batch) {
+      let link = '';
+      if (prev) {
+        const seq = prev.seq + 1;
+        link = linkHash(prev.hash, seq, q.content);
+        prev = { seq, hash: link };
+      }
+      args.push(q.json, q.content, link);
+    }
+    knownHead = headOf(await runScript(args));
   }
 
   async function runScript(args: string[]): Promise<unknown> {
@@ -234,6 +250,16 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
       await archiver?.close();
     },
   };
+}
+
+/** The head an append reply names (`{headSeq, headHash, trimmed}`), if it is readable. */
+function headOf(reply: unknown): ChainAnchor | undefined {
+  if (!Array.isArray(reply)) return undefined;
+  const seq = Number(reply[0]);
+  const hash: unknown = reply[1];
+  return Number.isSafeInteger(seq) && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)
+    ? { seq, hash }
+    : undefined;
 }
 
 function checkLimit(name: string, value: number | undefined): number {
