@@ -39,6 +39,14 @@ return waits
 const reserveScript = redisScript(gcraScript);
 /** Most slots reserved in one call; more waiting requests go in the next. */
 const maxBatch = 100;
+/**
+ * The stretch of the timeline one call may reserve beyond the requests waiting for it. At rates where
+ * a slot lasts less than a round trip to Redis (above a few hundred requests per second) a call per
+ * request would cost more than the pacing is worth, so each call also takes the slots of the next
+ * 2 ms and the process hands them out itself. Below 500 requests per second this is no slot at all.
+ * A reserved slot not used in time is dropped: the others lose at most 2 ms of the rate per call.
+ */
+const leaseSpanMs = 2;
 
 interface Waiter {
   resolve(waitMs: number): void;
@@ -49,35 +57,61 @@ interface Waiter {
  * Reserves slots on one endpoint's timeline. While a call is on its way to Redis, requests that ask
  * for a slot wait for it to return and then go together in the next call: under load a worker's
  * concurrent rotations share round trips instead of sending one script call per request.
+ * Resolves with the ms to wait for the slot; a slot reserved ahead is handed out only while it is
+ * at most `maxLateMs` past its time, as a request waking that late would take a fresh one.
  */
-function slotReserver(redis: RedisClient, key: string, interval: number, tolerance: number) {
+function slotReserver(redis: RedisClient, key: string, interval: number, tolerance: number, maxLateMs: number) {
   const waiting: Waiter[] = [];
+  /** Slots reserved ahead, as the `performance.now()` times they are due, earliest first. */
+  const ahead: number[] = [];
+  const extra = Math.min(maxBatch - 1, Math.floor(leaseSpanMs / interval));
   let inFlight = false;
+  const takeAhead = (): number | undefined => {
+    const now = performance.now();
+    while (ahead.length > 0) {
+      const due = ahead.shift() as number;
+      if (now - due <= maxLateMs) return Math.max(0, due - now);
+    }
+    return undefined;
+  };
   const send = () => {
     const batch = waiting.splice(0, maxBatch);
+    const count = Math.min(maxBatch, batch.length + extra);
     inFlight = true;
-    reserveScript(redis, [key], [String(interval), String(tolerance), String(batch.length)])
+    reserveScript(redis, [key], [String(interval), String(tolerance), String(count)])
       .then(
         (reply) => {
+          const now = performance.now();
           const waits: unknown[] = Array.isArray(reply) ? reply : [];
           batch.forEach((w, i) => {
             const waitMs = Number(waits[i]);
             if (Number.isFinite(waitMs)) w.resolve(waitMs);
             else w.reject(new Error('shared rate limit: the reply holds no slot for this request'));
           });
+          for (let i = batch.length; i < waits.length; i++) {
+            const waitMs = Number(waits[i]);
+            if (Number.isFinite(waitMs)) ahead.push(now + waitMs);
+          }
         },
         (err: unknown) => batch.forEach((w) => w.reject(err)),
       )
       .finally(() => {
         inFlight = false;
+        // Requests that asked meanwhile take the slots reserved ahead first.
+        for (let slot = takeAhead(); slot !== undefined && waiting.length > 0; slot = takeAhead()) {
+          (waiting.shift() as Waiter).resolve(slot);
+        }
         if (waiting.length > 0) send();
       });
   };
-  return () =>
-    new Promise<number>((resolve, reject) => {
+  return () => {
+    const slot = takeAhead();
+    if (slot !== undefined) return Promise.resolve(slot);
+    return new Promise<number>((resolve, reject) => {
       waiting.push({ resolve, reject });
       if (!inFlight) send();
     });
+  };
 }
 
 export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: Logger): RateGateFactory {
@@ -90,12 +124,12 @@ export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: 
     const interval = 1000 / perSecond;
     const tolerance = interval * (burst - 1);
     const local = bucketFor(origin, perSecond, burst);
-    const reserve = slotReserver(redis, key, interval, tolerance);
     // A provider counts requests as they arrive: requests that leave late (a busy event loop, a
     // paused process) bunch with the ones on time, and a sliding second then holds up to
     // rate × (1 s + the lateness). One that wakes more than a slot, or 20 ms, late takes a fresh slot
     // instead, so a sliding second holds at most about rate + 2 (the burst's early slots aside).
     const maxLateMs = Math.max(interval, 20);
+    const reserve = slotReserver(redis, key, interval, tolerance, maxLateMs);
     let warned = false;
     gate = {
       async take() {
