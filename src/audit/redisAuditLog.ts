@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import { appendScript, auditKeys } from './appendScript.js';
 import { makeAuditArchiver, type AuditArchiver } from './auditArchiver.js';
 import { compareStreamIds, headFields, parseHead, readHead, streamPages, toStreamEvents } from './auditStream.js';
-import { contentHash, linkHash, verifyChain, type ChainVerdict } from './chain.js';
+import { canonicalContent, linkHash, verifyChain, type ChainVerdict } from './chain.js';
 import { writeChainFile } from './chainFile.js';
 import { assertNoSecret } from './secretGuard.js';
 import type { AuditEvent, AuditSink, ChainAnchor, ChainedAuditEvent } from './types.js';
@@ -168,19 +168,19 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
 
   return {
     append(event) {
-      // Stringified below at once, so an event that already has its time needs no copy.
+      // Serialised below at once, so an event that already has its time needs no copy.
       const full: AuditEvent =
         event.time === undefined ? { ...event, time: new Date().toISOString() } : (event as AuditEvent);
-      let content: string;
+      let stored: { json: string; content: string };
       try {
         assertNoSecret(full);
-        // Only the content hash is taken here; Redis hashes the short link (see appendScript).
-        content = contentHash(full);
+        // Stored as its canonical JSON: the text hashed is the text kept, made once.
+        stored = canonicalContent(full);
       } catch (err) {
         return Promise.reject(err);
       }
       return new Promise<void>((resolve, reject) => {
-        queue.push({ json: JSON.stringify(full), content, resolve, reject });
+        queue.push({ ...stored, resolve, reject });
         draining ??= drain();
       });
     },
