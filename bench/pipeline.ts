@@ -7,6 +7,8 @@
  * efficiency = b × c / a (1.0: rotor adds nothing to its necessary calls).
  * The two are measured in alternating rounds (replay, rotor, rotor, replay, ...) so that load from
  * other work on the machine hits both alike; the figure is the median of the rounds.
+ * Each round also runs the replay's calls as BullMQ jobs (lib/queuedReplay.ts): `queueFloor` is the
+ * efficiency of the queue alone, the most rotor could reach with its engine costing nothing.
  * Run: `npx tsx bench/pipeline.ts [--quick] [--targets=N] [--rounds=R] [--concurrency=C] [--latency=ms]`
  * (`--latency` adds that much to every simulator request; the benchmark's figure is without). One JSON line.
  */
@@ -15,6 +17,7 @@ import { cpuPercent, round, runBenchmark } from './lib/main.js';
 import { rotatePhase, type RotationPhase } from './lib/phases.js';
 import { benchRedis, redisUrl } from './lib/redisKit.js';
 import { replayIamRotations, type ReplayResult } from './lib/replay.js';
+import { openQueuedReplay, type QueuedReplayPhase } from './lib/queuedReplay.js';
 import { openRotorEnv } from './lib/rotorEnv.js';
 import { serversCpuPercent, startServers } from './lib/serverHost.js';
 import { percentile } from './lib/stats.js';
@@ -35,11 +38,23 @@ runBenchmark('pipeline', async (args) => {
   const baseTargets = Array.from({ length: warm + n }, (_, i) =>
     target({ variant: 'iam', tag: 'base', index: i, endpoint: servers.huaweiUrl }),
   );
+  const queuedTargets = Array.from({ length: warm + n }, (_, i) =>
+    target({ variant: 'iam', tag: 'queued', index: i, endpoint: servers.huaweiUrl }),
+  );
   const vault = { vaultUrl: servers.vaultUrl, vaultToken: servers.rootToken };
   const common = { redisUrl, prefix, ...vault, concurrency };
-  await servers.seed({ config: configInput({ ...common, targets: [...rotorTargets, ...baseTargets] }) });
+  await servers.seed({
+    config: configInput({ ...common, targets: [...rotorTargets, ...baseTargets, ...queuedTargets] }),
+  });
   const config = parseConfig(configInput({ ...common, targets: rotorTargets }));
   const base = parseConfig(configInput({ ...common, targets: baseTargets })).targets as IamUserTarget[];
+  const queuedConfig = parseConfig(configInput({ ...common, targets: queuedTargets }));
+  const queuedIds = queuedConfig.targets.map((t) => t.id);
+  const queued = await openQueuedReplay(config, {
+    ...vault,
+    concurrency,
+    targets: queuedConfig.targets as IamUserTarget[],
+  });
   const env = await openRotorEnv(config);
   await env.startWorker(concurrency);
   const ids = config.targets.map((t) => t.id);
@@ -56,24 +71,33 @@ runBenchmark('pipeline', async (args) => {
   // Warm-up (JIT, connection pools, Redis scripts) of both paths.
   await rotatePhase(env, servers, ids.slice(0, warm));
   await replay(base.slice(0, warm));
+  await queued.run(queuedIds.slice(0, warm));
 
   const chunk = Math.floor(n / rounds);
-  const results: { replay: ReplayResult & { cpu: { client: number; servers: number } }; rotor: RotationPhase }[] = [];
+  const results: {
+    replay: ReplayResult & { cpu: { client: number; servers: number } };
+    rotor: RotationPhase;
+    queued: QueuedReplayPhase;
+  }[] = [];
   for (let r = 0; r < rounds; r += 1) {
     const from = warm + r * chunk;
     const to = r === rounds - 1 ? warm + n : from + chunk;
     const runReplay = () => replay(base.slice(from, to));
     const runRotor = () => rotatePhase(env, servers, ids.slice(from, to));
+    const runQueued = () => queued.run(queuedIds.slice(from, to));
+    // Alternating order: rotor in the middle, the two floors before and after it in turn.
     if (r % 2 === 0) {
       const rep = await runReplay();
-      results.push({ replay: rep, rotor: await runRotor() });
-    } else {
       const rot = await runRotor();
-      results.push({ rotor: rot, replay: await runReplay() });
+      results.push({ replay: rep, rotor: rot, queued: await runQueued() });
+    } else {
+      const que = await runQueued();
+      const rot = await runRotor();
+      results.push({ queued: que, rotor: rot, replay: await runReplay() });
     }
   }
 
-  const perRound = results.map(({ replay: rep, rotor }) => {
+  const perRound = results.map(({ replay: rep, rotor, queued: que }) => {
     const a = rep.calls / rep.seconds;
     const c = (rotor.huaweiCalls + rotor.vaultCalls) / rotor.rotations;
     // CPU of the benchmarked process per HTTP call: replay client vs rotor (insensitive to other load).
@@ -84,6 +108,8 @@ runBenchmark('pipeline', async (args) => {
       b: rotor.rotationsPerSec,
       c,
       efficiency: (rotor.rotationsPerSec * c) / a,
+      queueEfficiency: ((que.rotations / que.seconds) * (que.calls / que.rotations)) / a,
+      queuedCpuPerCall: (que.cpu * que.seconds) / que.calls,
       cpuEfficiency: replayCpuPerCall / rotorCpuPerCall,
       replayCpuPerCall,
       rotorCpuPerCall,
@@ -129,6 +155,14 @@ runBenchmark('pipeline', async (args) => {
     cpuMsPerRotation: {
       rotor: round((median((x) => x.rotorCpuPerCall) * 10 * (total.huawei + total.vault)) / total.rotations, 3),
       replay: round((median((x) => x.replayCpuPerCall) * 10 * total.replayCalls) / total.replayRotations, 3),
+    },
+    // The replay's calls as BullMQ jobs: what the queue alone leaves of the bare calls' rate.
+    queueFloor: {
+      efficiency: round(
+        median((x) => x.queueEfficiency),
+        3,
+      ),
+      cpuMsPerRotation: round((median((x) => x.queuedCpuPerCall) * 10 * total.replayCalls) / total.replayRotations, 3),
     },
     target: 0.9,
     meetsTarget: efficiency >= 0.9,
