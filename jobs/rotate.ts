@@ -58,8 +58,7 @@ export function makeRotateProcessor(rotor: Rotor) {
     }
     const data = parsed.data;
     const spans = stepSpans(target, job.attemptsMade + 1, jobId);
-    const deps = {
-      ...rotor.rotationDeps(target),
+    const deps = Object.assign({}, rotor.rotationDeps(target), {
       observeStep: (step: string, seconds: number) => {
         rotor.metrics?.observeStep(target.kind, step, seconds);
         // `total` is the whole attempt, which the worker's process span already covers.
@@ -67,7 +66,7 @@ export function makeRotateProcessor(rotor: Rotor) {
       },
       countRotation: (outcome: Parameters<NonNullable<Rotor['metrics']>['countRotation']>[1]) =>
         rotor.metrics?.countRotation(target.kind, outcome),
-    };
+    });
     if (data.dryRun) return dryRunTarget(await withCurrentAccount(deps));
 
     // Who asked is free text from the payload: checked like any text bound for the audit chain.

@@ -170,7 +170,7 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
     append(event) {
       // Serialised below at once, so an event that already has its time needs no copy.
       const full: AuditEvent =
-        event.time === undefined ? { ...event, time: new Date().toISOString() } : (event as AuditEvent);
+        event.time === undefined ? Object.assign({}, event, { time: new Date().toISOString() }) : (event as AuditEvent);
       let stored: { json: string; content: string };
       try {
         assertNoSecret(full);
@@ -180,7 +180,7 @@ export function makeRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
         return Promise.reject(err);
       }
       return new Promise<void>((resolve, reject) => {
-        queue.push({ ...stored, resolve, reject });
+        queue.push({ json: stored.json, content: stored.content, resolve, reject });
         draining ??= drain();
       });
     },

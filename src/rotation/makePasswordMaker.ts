@@ -105,7 +105,7 @@ export function makePasswordMaker(
       policy = known.strictest() ?? policy;
     }
     const history = policy.historyCount > 0 ? await readHistory(policy.historyCount) : [];
-    const ctx = { ...context, oldPassword, history };
+    const ctx = Object.assign({}, context, { oldPassword, history });
     const password = generatePassword(policy, ctx);
     const violations = validatePassword(password, policy, ctx);
     if (violations.length > 0) {

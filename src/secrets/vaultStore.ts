@@ -213,7 +213,7 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
       const base = args.cas > 0 && !args.base ? await read(path, args.cas, 'read secret before promote') : undefined;
       const fields = args.base ?? (base?.kind === 'live' ? base.meta.data : {});
       const managed = args.fields ?? { password: args.password };
-      const written = await casWrite(path, { ...fields, ...managed }, args.cas, 'promote new password');
+      const written = await casWrite(path, Object.assign({}, fields, managed), args.cas, 'promote new password');
       await stamp(secretPath, args, written.custom_metadata ?? {});
       return written.version;
     },

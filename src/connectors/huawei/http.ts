@@ -214,10 +214,13 @@ export class HuaweiHttp {
       const contentType = res.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
       const error = res.statusCode >= 400 ? parseHuaweiError(parsed) : { style: 'none' as const };
       error.message = scrub(error.message, call.secrets);
-      this.opts.logger.debug(
-        { ...log, status: res.statusCode, upstreamCode: error.code, ms: Date.now() - started },
-        'huawei request',
-      );
+      // Built only when written: at the default level (info) the line is dropped.
+      if (this.opts.logger.isLevelEnabled('debug')) {
+        this.opts.logger.debug(
+          { ...log, status: res.statusCode, upstreamCode: error.code, ms: Date.now() - started },
+          'huawei request',
+        );
+      }
       const text = res.body.slice(0, 65_536);
       return {
         status: res.statusCode,
