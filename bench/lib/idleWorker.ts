@@ -17,7 +17,10 @@ import { readConfig } from '../../src/config/loadConfig.js';
 export interface IdleArgs {
   /** The config file (scaleTargets.ts), read with VAULT_TOKEN from the environment. */
   configFile: string;
-  /** At least this long after start-up, then until V8's next full collection (at most maxSettleSeconds more). */
+  /**
+   * At least this long after start-up, then until V8's full collections of start-up's garbage are over
+   * (12 s without one; at most maxSettleSeconds more).
+   */
   settleSeconds: number;
   maxSettleSeconds: number;
   seconds: number;
@@ -48,13 +51,20 @@ function ticksByThread(): Record<string, number> {
   return out;
 }
 
-/** Resolves true at V8's next full (mark-compact) collection, false if none comes within `seconds`. */
-function nextFullCollection(seconds: number): Promise<boolean> {
+/**
+ * Resolves once V8's memory reducer is done with start-up's garbage: after a full collection, none for
+ * `quietSeconds` (the reducer runs up to three, about 8 s apart, while the heap still shrinks). False
+ * when no full collection came within `maxSeconds`; also gives up waiting for quiet after `maxSeconds`.
+ */
+function fullCollectionsSettled(quietSeconds: number, maxSeconds: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = (collected: boolean) => {
+    let collected = false;
+    let quiet: NodeJS.Timeout | undefined;
+    const done = (result: boolean) => {
       observer.disconnect();
-      clearTimeout(timer);
-      resolve(collected);
+      clearTimeout(limit);
+      clearTimeout(quiet);
+      resolve(result);
     };
     const observer = new PerformanceObserver((list) => {
       const full = list
@@ -62,10 +72,13 @@ function nextFullCollection(seconds: number): Promise<boolean> {
         .some(
           (e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR,
         );
-      if (full) done(true);
+      if (!full) return;
+      collected = true;
+      clearTimeout(quiet);
+      quiet = setTimeout(() => done(true), quietSeconds * 1000);
     });
     observer.observe({ entryTypes: ['gc'] });
-    const timer = setTimeout(() => done(false), seconds * 1000);
+    const limit = setTimeout(() => done(collected), maxSeconds * 1000);
   });
 }
 
@@ -80,13 +93,14 @@ async function main(): Promise<void> {
   const worker = await startRotationWorker(rotor, makeRotateProcessor(rotor));
   const startupSeconds = (performance.now() - startedAt) / 1000;
   // Start-up leaves garbage (the whole config was read and validated) that V8 collects on its own once
-  // the process idles — its memory reducer, some 30–40 s after start-up — and gives the pages back.
-  // The window starts after that collection, as a worker that has run for a minute is: nothing is
-  // forced, and the peak before it is reported too.
+  // the process idles — its memory reducer, some 30–40 s after start-up, in up to three full
+  // collections about 8 s apart — and gives the pages back. The window starts after the last of them,
+  // as a worker that has run for a few minutes is: nothing is forced, and the peak before it is
+  // reported too.
   let startupPeakRss = process.memoryUsage().rss;
   const peakSampler = setInterval(() => (startupPeakRss = Math.max(startupPeakRss, process.memoryUsage().rss)), 250);
   await sleep(args.settleSeconds * 1000);
-  const collected = await nextFullCollection(args.maxSettleSeconds);
+  const collected = await fullCollectionsSettled(12, args.maxSettleSeconds);
   clearInterval(peakSampler);
   // The collection's concurrent sweeping runs on after it: let it end outside the window.
   await sleep(2_000);

@@ -99,17 +99,20 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
       logger.warn({ targetId: t.id }, 'TLS verification is OFF for this target (insecureSkipVerify)');
   }
 
-  // Targets by secret path, made once: a lookup per target build instead of a scan of every target.
-  const targetsBySecretPath = new Map<string, TargetConfig[]>();
+  // The targets whose secret is an operator credential, found in one pass: building a target's
+  // rotation then looks them up instead of scanning every target for each credential.
+  const credentialPaths = new Set(Object.values(config.credentials).map((ref) => ref.secretPath));
+  const rotatorsByPath = new Map<string, TargetConfig[]>();
   for (const t of config.targets) {
-    const same = targetsBySecretPath.get(t.secretPath);
+    if (!credentialPaths.has(t.secretPath)) continue;
+    const same = rotatorsByPath.get(t.secretPath);
     if (same) same.push(t);
-    else targetsBySecretPath.set(t.secretPath, [t]);
+    else rotatorsByPath.set(t.secretPath, [t]);
   }
   /** Targets whose secret is an operator credential: rotating one changes that credential. */
   const rotatorsOf = (name: string): readonly TargetConfig[] => {
     const ref = config.credentials[name];
-    return (ref && targetsBySecretPath.get(ref.secretPath)) || [];
+    return (ref && rotatorsByPath.get(ref.secretPath)) || [];
   };
   function credentialGateFor(target: TargetConfig, used: string[]) {
     const uses = used.filter((name) => rotatorsOf(name).some((r) => r.id !== target.id));
