@@ -10,7 +10,11 @@ describe('the shared rate gate', () => {
   const redis = new Redis(redisUrl);
   const prefix = `test-${randomUUID()}`;
   afterAll(async () => {
-    await redis.del(`${prefix}:rate:http://rate.example`, `${prefix}:rate:http://fast.example`, `${prefix}:rate:http://slow.example`);
+    await redis.del(
+      `${prefix}:rate:http://rate.example`,
+      `${prefix}:rate:http://fast.example`,
+      `${prefix}:rate:http://slow.example`,
+    );
     await redis.quit();
   });
 
@@ -66,5 +70,21 @@ describe('the shared rate gate', () => {
     expect(roundTrips).toBe(5);
     expect(slots).toBe(5);
     expect(ms).toBeGreaterThanOrEqual(4 * 10 - 5);
+  });
+
+  it('takes a fresh slot when the reservation is read late, instead of bunching with the next slots', async () => {
+    const gate = makeSharedRateGates(redis, prefix, silentLogger)('http://late.example', 100, 1);
+    const calls = jest.spyOn(redis, 'evalsha');
+    const taken = gate.take();
+    // The event loop is busy while the reply arrives: it is read 60 ms after its slot (10 ms apart).
+    const until = performance.now() + 60;
+    while (performance.now() < until) {
+      // busy
+    }
+    await taken;
+    const roundTrips = calls.mock.calls.length;
+    calls.mockRestore();
+    await redis.del(`${prefix}:rate:http://late.example`);
+    expect(roundTrips).toBe(2);
   });
 });

@@ -49,7 +49,7 @@ const maxBatch = 100;
 const leaseSpanMs = 2;
 
 interface Waiter {
-  resolve(waitMs: number): void;
+  resolve(due: number): void;
   reject(err: unknown): void;
 }
 
@@ -57,8 +57,11 @@ interface Waiter {
  * Reserves slots on one endpoint's timeline. While a call is on its way to Redis, requests that ask
  * for a slot wait for it to return and then go together in the next call: under load a worker's
  * concurrent rotations share round trips instead of sending one script call per request.
- * Resolves with the ms to wait for the slot; a slot reserved ahead is handed out only while it is
- * at most `maxLateMs` past its time, as a request waking that late would take a fresh one.
+ * Resolves with the slot's time on this process's `performance.now()` clock, counted from when the
+ * reservation was sent (Redis ran it no earlier): a reply read late — the event loop busy — then shows
+ * its slots as late instead of moving them later, where they would bunch with the next ones. A slot
+ * reserved ahead is handed out only while it is at most `maxLateMs` past its time, as a request waking
+ * that late would take a fresh one.
  */
 function slotReserver(redis: RedisClient, key: string, interval: number, tolerance: number, maxLateMs: number) {
   const waiting: Waiter[] = [];
@@ -70,7 +73,7 @@ function slotReserver(redis: RedisClient, key: string, interval: number, toleran
     const now = performance.now();
     while (ahead.length > 0) {
       const due = ahead.shift() as number;
-      if (now - due <= maxLateMs) return Math.max(0, due - now);
+      if (now - due <= maxLateMs) return due;
     }
     return undefined;
   };
@@ -78,19 +81,19 @@ function slotReserver(redis: RedisClient, key: string, interval: number, toleran
     const batch = waiting.splice(0, maxBatch);
     const count = Math.min(maxBatch, batch.length + extra);
     inFlight = true;
+    const sentAt = performance.now();
     reserveScript(redis, [key], [String(interval), String(tolerance), String(count)])
       .then(
         (reply) => {
-          const now = performance.now();
           const waits: unknown[] = Array.isArray(reply) ? reply : [];
           batch.forEach((w, i) => {
             const waitMs = Number(waits[i]);
-            if (Number.isFinite(waitMs)) w.resolve(waitMs);
+            if (Number.isFinite(waitMs)) w.resolve(sentAt + waitMs);
             else w.reject(new Error('shared rate limit: the reply holds no slot for this request'));
           });
           for (let i = batch.length; i < waits.length; i++) {
             const waitMs = Number(waits[i]);
-            if (Number.isFinite(waitMs)) ahead.push(now + waitMs);
+            if (Number.isFinite(waitMs)) ahead.push(sentAt + waitMs);
           }
         },
         (err: unknown) => batch.forEach((w) => w.reject(err)),
@@ -134,18 +137,17 @@ export function makeSharedRateGates(redis: RedisClient, prefix: string, logger: 
     gate = {
       async take() {
         for (let round = 1; ; round++) {
-          let waitMs: number;
+          let due: number;
           try {
-            waitMs = await reserve();
+            due = await reserve();
           } catch (err) {
             // Redis away: pace by this process alone rather than stop every rotation.
             if (!warned) logger.warn({ err, origin }, 'shared rate limit unavailable; pacing per process');
             warned = true;
             return local.take();
           }
-          if (waitMs <= 0) return;
-          const due = performance.now() + waitMs;
-          await new Promise((r) => setTimeout(r, waitMs));
+          const waitMs = due - performance.now();
+          if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
           // Bounded: on a machine too busy to keep time, go rather than wait for ever.
           if (performance.now() - due <= maxLateMs || round >= 3) return;
         }
