@@ -107,7 +107,11 @@ export interface Completion {
  * jobs of `targetIds`. Start it before the jobs can finish. When nothing moved for 2 s, the jobs'
  * states are read (a job another process finished, a missed event).
  */
-export function watchCompletions(env: Pick<RotorEnv, 'worker' | 'queue'>, targetIds: readonly string[], timeoutMs: number): Completion {
+export function watchCompletions(
+  env: Pick<RotorEnv, 'worker' | 'queue'>,
+  targetIds: readonly string[],
+  timeoutMs: number,
+): Completion {
   const running = env.worker?.worker;
   if (!running) throw new Error('watchCompletions: start a worker first');
   const worker = running;
