@@ -1,17 +1,19 @@
 /**
  * The servers process of a benchmark: the Huawei Cloud simulator and the Vault emulator (plus, when
- * asked, a rate-limiting gateway and a counting Vault proxy), in a process of their own so that
- * their CPU is not the benchmarked process's — as remote systems would be. Driven over IPC by
+ * asked, a counting Vault proxy, and a rate-limiting gateway in a process of its own, gateway.ts), in a
+ * process of their own so that their CPU is not the benchmarked process's — as remote systems would be. Driven over IPC by
  * bench/lib/serverHost.ts; options come as JSON in argv[2].
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { configSchema } from '../../src/config/schema.js';
 import { startHuaweiSimulator } from '../../src/dev/huaweiSimulator.js';
-import { gatewayError } from '../../src/dev/huawei/server.js';
 import { seedTargets } from '../../src/dev/seedTargets.js';
 import { startVaultEmulator } from '../../src/dev/vaultEmulator.js';
+import { startGateway } from './gatewayHost.js';
+import type { GatewayCounters } from './gateway.js';
+import { forward } from './proxy.js';
 import type { ServerOptions, ServerReply, ServerRequest, ServerStats, SeedRequest } from './protocol.js';
 import { maxInWindow } from './stats.js';
 
@@ -27,32 +29,6 @@ async function listen(server: http.Server): Promise<string> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Passes a request on to `target` and its answer back. */
-function forward(agent: http.Agent, target: URL, req: IncomingMessage, res: ServerResponse): void {
-  const upstream = http.request(
-    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
-    (answer) => {
-      answer.on('error', () => res.destroy());
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  upstream.on('error', () => {
-    if (!res.headersSent) res.writeHead(502);
-    res.end();
-  });
-  // A client gone mid-request (the benchmark ending) must not take the servers down.
-  req.on('error', () => upstream.destroy());
-  res.on('error', () => upstream.destroy());
-  req.pipe(upstream);
-}
-
-function writeJson(res: ServerResponse, out: { status: number; headers?: Record<string, string>; body?: unknown }) {
-  const payload = JSON.stringify(out.body ?? {});
-  res.writeHead(out.status, { 'Content-Type': 'application/json;charset=UTF-8', ...out.headers });
-  res.end(payload);
 }
 
 /** `GET secret data ?version`, `POST pending data`, `DELETE pending metadata`, ... */
@@ -77,46 +53,16 @@ async function main(): Promise<void> {
   if (options.latencyMs) sim.inject({ route: '*', kind: 'latency', ms: options.latencyMs, times: Infinity });
   const closers: (() => Promise<void>)[] = [() => sim.close(), () => vault.close()];
 
-  // Gateway: a sliding 1-second window of admitted requests, like a provider's per-second limit.
-  const gateway = { admitted: 0, rejected: 0, maxPerSecond: 0 };
+  // Gateway: a sliding 1-second window of admitted requests, like a provider's per-second limit, in a
+  // process of its own (gateway.ts) so that this busy process's stalls do not bunch its arrivals.
+  let gatewayStats: () => Promise<GatewayCounters> = async () => ({ admitted: 0, rejected: 0, maxPerSecond: 0 });
   let huaweiUrl = sim.url;
   const limit = options.rateLimitPerSecond;
   if (limit !== undefined) {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-    const target = new URL(sim.url);
-    const admittedAt: number[] = [];
-    let head = 0;
-    const server = http.createServer((req, res) => {
-      const now = performance.now();
-      while (head < admittedAt.length && admittedAt[head]! <= now - 1000) head += 1;
-      if (head > 10_000) {
-        admittedAt.splice(0, head);
-        head = 0;
-      }
-      const inWindow = admittedAt.length - head;
-      if (inWindow >= limit) {
-        gateway.rejected += 1;
-        req.on('error', () => undefined);
-        req.resume();
-        const out = gatewayError(
-          429,
-          'APIG.0308',
-          `The throttling threshold has been reached: policy user over ratelimit,limit:${limit},time:1 second`,
-          { 'Retry-After': '1' },
-        );
-        return writeJson(res, out);
-      }
-      admittedAt.push(now);
-      gateway.admitted += 1;
-      gateway.maxPerSecond = Math.max(gateway.maxPerSecond, inWindow + 1);
-      forward(agent, target, req, res);
-    });
-    huaweiUrl = await listen(server);
-    closers.unshift(async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      agent.destroy();
-    });
+    const gateway = await startGateway({ target: sim.url, limit });
+    huaweiUrl = gateway.url;
+    gatewayStats = gateway.stats;
+    closers.unshift(async () => gateway.close());
   }
 
   const vaultOps: Record<string, number> = {};
@@ -160,14 +106,14 @@ async function main(): Promise<void> {
     return { targets: config.targets.length };
   }
 
-  function stats(windows: boolean): ServerStats {
+  async function stats(windows: boolean): Promise<ServerStats> {
     const cpu = process.cpuUsage();
     return {
       sim: sim.counters(),
       sim429: sim.requestLog.reduce((n, r) => n + (r.status === 429 ? 1 : 0), 0),
       vaultRequests: vault.counters.requests,
       vaultOps: { ...vaultOps },
-      gateway: { ...gateway },
+      gateway: await gatewayStats(),
       ...(windows ? { simMaxPerSecond: maxInWindow(sim.requestLog.map((r) => r.at)) } : {}),
       cpuMicros: cpu.user + cpu.system,
       rssBytes: process.memoryUsage().rss,
@@ -184,7 +130,7 @@ async function main(): Promise<void> {
       try {
         let value: unknown;
         if (msg.op === 'seed') value = await seed(msg.seed);
-        else if (msg.op === 'stats') value = stats(msg.windows === true);
+        else if (msg.op === 'stats') value = await stats(msg.windows === true);
         else if (msg.op === 'close') {
           await close();
           value = true;
