@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { RotorConfig } from '../../src/config/schema.js';
 import type { IamUserTarget } from '../../src/connectors/huawei-iam-user/schema.js';
 import { makeConnectionSet } from '../../src/queue/redis.js';
-import { rotationBackoffStrategy } from '../../src/queue/retryDelay.js';
+import { rotationWorkerOptions } from '../../src/queue/startWorker.js';
 import { cpuPercent, onCleanup } from './main.js';
 import { makeIamReplayer, type ReplayOptions } from './replay.js';
 import { enqueueRotations, watchCompletions } from './rotorEnv.js';
@@ -41,15 +41,7 @@ export async function openQueuedReplay(
       await replayer.rotate(t);
       return { targetId };
     },
-    {
-      connection: connections.create(),
-      prefix: config.redis.prefix,
-      concurrency: args.concurrency,
-      lockDuration: config.rotation.lockDurationMs,
-      stalledInterval: config.rotation.stalledIntervalMs,
-      settings: { backoffStrategy: rotationBackoffStrategy },
-      maxStalledCount: 3,
-    },
+    { connection: connections.create(), ...rotationWorkerOptions(config, { concurrency: args.concurrency }) },
   );
   onCleanup(() => worker.close(true));
   await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);

@@ -26,16 +26,31 @@ export interface RotationWorker {
   close(timeoutMs?: number): Promise<void>;
 }
 
-/**
- * A BullMQ worker on the `rotate` queue running `processor` (`makeRotateProcessor(rotor)` from
- * `jobs/rotate.ts`, handed in by the composition root: the library never imports `jobs/`).
- */
 /** What the worker needs of a `Rotor`. */
 export interface WorkerHost {
   config: RotorConfig;
   logger: Logger;
 }
 
+/** The rotate worker's options but its connection (the pipeline benchmark's queued replay uses them too). */
+export function rotationWorkerOptions(config: RotorConfig, settings: WorkerSettings = {}) {
+  return {
+    prefix: config.redis.prefix,
+    concurrency: settings.concurrency ?? config.worker.concurrency,
+    lockDuration: settings.lockDurationMs ?? config.rotation.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs ?? config.rotation.stalledIntervalMs,
+    // The `rotor` backoff type (queue/names.ts): the delay the processor decided and audited.
+    settings: { backoffStrategy: rotationBackoffStrategy },
+    // A worker killed twice in one rotation still leaves the job to recovery, not to the failed set.
+    maxStalledCount: 3,
+    ...queueTelemetry(),
+  };
+}
+
+/**
+ * A BullMQ worker on the `rotate` queue running `processor` (`makeRotateProcessor(rotor)` from
+ * `jobs/rotate.ts`, handed in by the composition root: the library never imports `jobs/`).
+ */
 export async function startRotationWorker(
   rotor: WorkerHost,
   processor: RotateProcessor,
@@ -44,15 +59,7 @@ export async function startRotationWorker(
   const connections = makeClientSet(redisSettingsOf(rotor.config.redis));
   const worker = new Worker(rotateQueueName, processor, {
     connection: connections.create(),
-    prefix: rotor.config.redis.prefix,
-    concurrency: settings.concurrency ?? rotor.config.worker.concurrency,
-    lockDuration: settings.lockDurationMs ?? rotor.config.rotation.lockDurationMs,
-    stalledInterval: settings.stalledIntervalMs ?? rotor.config.rotation.stalledIntervalMs,
-    // The `rotor` backoff type (queue/names.ts): the delay the processor decided and audited.
-    settings: { backoffStrategy: rotationBackoffStrategy },
-    // A worker killed twice in one rotation still leaves the job to recovery, not to the failed set.
-    maxStalledCount: 3,
-    ...queueTelemetry(),
+    ...rotationWorkerOptions(rotor.config, settings),
   });
   worker.on('error', (err) => rotor.logger.error({ err }, 'worker error'));
   await worker.waitUntilReady();
