@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startOwnRedis } from '../helpers/ownRedis.js';
+import { itWithOwnRedis } from '../helpers/redisServer.js';
 import { chaosTargets, makeChaosFixture, type ChaosFixture } from './chaosFixture.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -14,26 +15,30 @@ describe('rotation across Redis restarts and competing workers', () => {
     redis = undefined;
   });
 
-  it('a Redis restart in the middle of a run: the worker reconnects and finishes, no pending record left', async () => {
-    redis = await startOwnRedis();
-    fx = await makeChaosFixture({
-      targets: chaosTargets(30, ['huawei-iam-user', 'huawei-meeting-user', 'huawei-cbh-admin'], 'redis'),
-      redisUrl: redis.url,
-    });
-    for (const route of ['iam.changePassword', 'meeting.changePassword', 'cbh.changePassword']) {
-      fx.sim.inject({ route, kind: 'latency', ms: 150, times: Infinity });
-    }
-    const worker = fx.spawnWorker({ ROTOR_REDIS_URL: redis.url });
-    await fx.enqueueAll();
-    const deadline = Date.now() + 20_000;
-    while (fx.sim.requests('iam.changePassword').length === 0 && Date.now() < deadline) await sleep(20);
-    await redis.kill();
-    await sleep(1_000);
-    await redis.restart();
-    fx.sim.clearFaults();
-    await fx.waitInSync(60_000);
-    expect(worker.child.exitCode).toBeNull();
-  }, 120_000);
+  itWithOwnRedis(
+    'a Redis restart in the middle of a run: the worker reconnects and finishes, no pending record left',
+    async () => {
+      redis = await startOwnRedis();
+      fx = await makeChaosFixture({
+        targets: chaosTargets(30, ['huawei-iam-user', 'huawei-meeting-user', 'huawei-cbh-admin'], 'redis'),
+        redisUrl: redis.url,
+      });
+      for (const route of ['iam.changePassword', 'meeting.changePassword', 'cbh.changePassword']) {
+        fx.sim.inject({ route, kind: 'latency', ms: 150, times: Infinity });
+      }
+      const worker = fx.spawnWorker({ ROTOR_REDIS_URL: redis.url });
+      await fx.enqueueAll();
+      const deadline = Date.now() + 20_000;
+      while (fx.sim.requests('iam.changePassword').length === 0 && Date.now() < deadline) await sleep(20);
+      await redis.kill();
+      await sleep(1_000);
+      await redis.restart();
+      fx.sim.clearFaults();
+      await fx.waitInSync(60_000);
+      expect(worker.child.exitCode).toBeNull();
+    },
+    120_000,
+  );
 
   it('two workers, 100 targets, three requests each at once: no two rotations of a target overlap', async () => {
     // Meeting's 5-minute cooldown would park the 2nd and 3rd requests for minutes; IAM and CBH have none.

@@ -1,19 +1,9 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findOnPath } from '../helpers/onPath.js';
 
 /** `promtool` on PATH (Debian's `prometheus` package puts it in /usr/bin), or undefined. */
 export function findPromtool(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'promtool');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
+  return findOnPath('promtool', env);
 }
 
 /** `.ci/run` sets ROTOR_REQUIRE_PROMTOOL=1: there a missing promtool is a failure, not a skip. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describeWithOwnRedis } from '../helpers/redisServer.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
@@ -47,7 +48,7 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
   }
 }
 
-describe('/readyz', () => {
+describeWithOwnRedis('/readyz', () => {
   let port: number;
   let redisServer: ChildProcess | undefined;
   let redis: Redis;

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { describeWithOwnRedis } from '../helpers/redisServer.js';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { makeRotateProcessor } from '../../jobs/rotate.js';
@@ -20,7 +21,7 @@ import { startLocalCluster, type LocalCluster } from './redisCluster.js';
  * two workers (each with its own connections), and targets due three ways — by the max-age sweep,
  * by their schedule, and on demand from two services at once.
  */
-describe('two schedulers and two workers on a 3-node Redis Cluster', () => {
+describeWithOwnRedis('two schedulers and two workers on a 3-node Redis Cluster', () => {
   let cluster: LocalCluster;
   let sim: HuaweiSimulator;
   let vault: VaultEmulator;

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { describeWithOwnRedis } from '../helpers/redisServer.js';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { makeRedisAuditLog } from '../../src/audit/redisAuditLog.js';
@@ -51,7 +52,7 @@ async function takeOneJob(config: RotorConfig): Promise<string | undefined> {
   }
 }
 
-describe('Redis over TLS with a private CA, a client certificate and an ACL user', () => {
+describeWithOwnRedis('Redis over TLS with a private CA, a client certificate and an ACL user', () => {
   let pki: TestPki;
   let redis: TlsRedis;
   let good: Record<string, string>;
@@ -168,7 +169,7 @@ describe('Redis over TLS with a private CA, a client certificate and an ACL user
   });
 });
 
-describe('Redis Cluster over TLS with a private CA, a client certificate and an ACL user', () => {
+describeWithOwnRedis('Redis Cluster over TLS with a private CA, a client certificate and an ACL user', () => {
   let pki: TestPki;
   let cluster: Awaited<ReturnType<typeof startTlsCluster>>;
 
