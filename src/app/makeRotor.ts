@@ -54,6 +54,9 @@ export interface RotorOverrides {
   connectors?: ConnectorRegistry;
 }
 
+/** How many targets' rotation parts (connector, logger, password maker) a rotor keeps built. */
+export const builtTargetsKept = 1_000;
+
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
   const store = overrides.store ?? (await connectVault(config, logger, overrides.waitForVault ?? false));
   const redis = makeRedisClient(redisSettingsOf(config.redis), { maxRetriesPerRequest: 20 });
@@ -80,6 +83,9 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
   const byId = new Map(config.targets.map((t) => [t.id, t]));
   // One limit per endpoint for every worker sharing this Redis, not one per process.
   const rateGate = makeSharedRateGates(redis, prefix, logger);
+  // The targets rotated lately, built once each: a target is rotated every few weeks, so keeping every
+  // target ever rotated would grow a long-lived worker by some kB per target (100,000 targets: half a
+  // GB) for nothing. Shared state (login guards, account policies, operator tokens) lives outside.
   const built = new Map<string, RotationDeps>();
   const accountConnectors: Connector[] = [];
   const registry = overrides.connectors ?? connectors;
@@ -174,6 +180,17 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
   }
 
   /**
+   * Lets go of the least recently used targets beyond `keep`. A connector with resources of its own
+   * to close (none of the built-in kinds has) stays, so that nothing in use is closed under a rotation.
+   */
+  function evictBeyond(keep: number): void {
+    for (const [id, deps] of built) {
+      if (built.size <= keep) return;
+      if (!deps.connector.close) built.delete(id);
+    }
+  }
+
+  /**
    * The two accounts of an alternating target: each the target's fields with its own on top, with a
    * connector of its own (its own login guard, token cache); and rotor's record of their passwords.
    */
@@ -230,10 +247,14 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     target: (id) => byId.get(id),
     rotationDeps(target) {
       let deps = built.get(target.id);
-      if (!deps) {
+      if (deps) {
+        // Most recently used last: the Map's order is the eviction order.
+        built.delete(target.id);
+      } else {
         deps = build(target);
-        built.set(target.id, deps);
+        evictBeyond(builtTargetsKept - 1);
       }
+      built.set(target.id, deps);
       return deps;
     },
     async close() {

@@ -8,6 +8,10 @@
 export type Checkpoint =
   'pending-written' | 'issued' | 'changed' | 'verified' | 'promoted' | 'retire-deactivated' | 'retire-deleted';
 
+/** Read once, when the process starts (the fault suite sets it on the worker it spawns): a read of
+ * `process.env` is a call into the C++ environment, several per rotation otherwise. */
+const crashAt = process.env.ROTOR_TEST_CRASH_AT;
+
 export function checkpoint(step: Checkpoint): void {
-  if (process.env.ROTOR_TEST_CRASH_AT === step) process.kill(process.pid, 'SIGKILL');
+  if (crashAt === step) process.kill(process.pid, 'SIGKILL');
 }
