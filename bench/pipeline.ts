@@ -13,7 +13,7 @@
  * (`--latency` adds that much to every simulator request; the benchmark's figure is without). One JSON line.
  */
 import type { IamUserTarget } from '../src/connectors/huawei-iam-user/schema.js';
-import { cpuPercent, round, runBenchmark } from './lib/main.js';
+import { cpuPercent, heapUsedAfterGc, round, runBenchmark } from './lib/main.js';
 import { rotatePhase, type RotationPhase } from './lib/phases.js';
 import { benchRedis, redisUrl } from './lib/redisKit.js';
 import { replayIamRotations, type ReplayResult } from './lib/replay.js';
@@ -73,6 +73,8 @@ runBenchmark('pipeline', async (args) => {
   await replay(base.slice(0, warm));
   await queued.run(queuedIds.slice(0, warm));
 
+  // What the worker keeps per target it rotated (its built targets, shared caches), read around the rounds.
+  const heapBefore = heapUsedAfterGc();
   const chunk = Math.floor(n / rounds);
   const results: {
     replay: ReplayResult & { cpu: { client: number; servers: number } };
@@ -97,6 +99,7 @@ runBenchmark('pipeline', async (args) => {
     }
   }
 
+  const retainedBytesPerTarget = (heapUsedAfterGc() - heapBefore) / n;
   const perRound = results.map(({ replay: rep, rotor, queued: que }) => {
     const a = rep.calls / rep.seconds;
     const c = (rotor.huaweiCalls + rotor.vaultCalls) / rotor.rotations;
@@ -185,6 +188,8 @@ runBenchmark('pipeline', async (args) => {
       ),
     },
     failedAttempts: total.failed,
+    // Heap kept after the rounds, per target rotated in them (the replays keep nothing per target).
+    retainedBytesPerRotatedTarget: round(retainedBytesPerTarget),
     cpuPercent: {
       rotor: {
         worker: avg(results.map((x) => x.rotor.cpu.rotor)),

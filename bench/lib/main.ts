@@ -1,4 +1,6 @@
 import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 /** Command-line switches every benchmark understands: `--quick`, and `--name=value` overrides. */
 export interface BenchArgs {
@@ -121,4 +123,15 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export function cpuPercent(from: NodeJS.CpuUsage, ms: number): number {
   const d = process.cpuUsage(from);
   return round(((d.user + d.system) / 1000 / ms) * 100, 1);
+}
+
+/**
+ * The JavaScript heap in use after a full garbage collection: what the process keeps, not what it has
+ * yet to collect. (`--expose-gc` set at run time, the collector fetched from a fresh context.)
+ */
+export function heapUsedAfterGc(): number {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  gc();
+  return process.memoryUsage().heapUsed;
 }
