@@ -147,7 +147,7 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     if (!descriptor) throw new Misconfigured(`target ${target.id}: no connector for kind "${target.kind}"`);
     // Every line about this target carries its id and kind once; lines add only what they know.
     const targetLogger = logger.child({ targetId: target.id, kind: target.kind });
-    // One connector per target for the process's life: it keeps token caches and keep-alive agents.
+    // One connector per target while the target stays built (builtTargetsKept): it keeps the user's token.
     const connector: Connector = descriptor.create(target, { logger: targetLogger, readCredential, rateGate });
     const traits = resolvedFor(descriptor, target);
     const policyName = target.policy;

@@ -44,6 +44,7 @@ export interface Connector {
    * create-then-retire (rotation/rotateIssued.ts) and the password methods above are not called.
    */
   issuer?: CredentialIssuer;
+  /** Resources of its own to release when rotor closes; a connector that has it is never let go of before. */
   close?(): Promise<void>;
 }
 
