@@ -212,7 +212,8 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
           const account = { ...target, ...fields, strategy: 'single', accounts: undefined } as TargetConfig;
           c = descriptor.create(account, { logger: targetLogger.child({ account: name }), readCredential, rateGate });
           made.set(name, c);
-          accountConnectors.push(c);
+          // Kept for close() only when there is something to close: a rebuilt target makes new ones.
+          if (c.close) accountConnectors.push(c);
         }
         return c;
       },
