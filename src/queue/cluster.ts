@@ -51,9 +51,12 @@ function nodeOptions(settings: RedisSettings): RedisOptions {
 export function makeRedisClient(settings: RedisSettings, extra: RedisOptions = {}): RedisClient {
   if (!settings.cluster) return makeRedisConnection(settings, extra);
   assertClusterPrefix(settings);
+  // Auto-pipelining is the cluster's own option (it groups commands by node); the rest is per node.
+  const { enableAutoPipelining, ...perNode } = extra;
   return new Cluster(settings.cluster.nodes, {
     enableReadyCheck: true,
-    redisOptions: { maxRetriesPerRequest: null, ...nodeOptions(settings), ...extra },
+    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
+    redisOptions: { maxRetriesPerRequest: null, ...nodeOptions(settings), ...perNode },
   });
 }
 
