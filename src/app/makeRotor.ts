@@ -59,14 +59,7 @@ export const builtTargetsKept = 1_000;
 
 export async function makeRotor(config: RotorConfig, logger: Logger, overrides: RotorOverrides = {}): Promise<Rotor> {
   const store = overrides.store ?? (await connectVault(config, logger, overrides.waitForVault ?? false));
-  // Auto-pipelining: the commands concurrent rotations send in one turn of the event loop (locks, audit
-  // appends, status writes, rate-gate reservations) leave in one write and come back in one read. Each
-  // round trip costs the worker a system call each way, more than the command itself; order per
-  // connection is kept. Nothing blocking runs on this connection (blocking reads get a copy of their own).
-  const redis = makeRedisClient(redisSettingsOf(config.redis), {
-    maxRetriesPerRequest: 20,
-    enableAutoPipelining: true,
-  });
+  const redis = makeRedisClient(redisSettingsOf(config.redis), { maxRetriesPerRequest: 20 });
   // ioredis reconnects by itself; without a listener each failed reconnect would be an unhandled error.
   redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'));
   const prefix = config.redis.prefix;

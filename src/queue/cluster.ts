@@ -51,12 +51,9 @@ function nodeOptions(settings: RedisSettings): RedisOptions {
 export function makeRedisClient(settings: RedisSettings, extra: RedisOptions = {}): RedisClient {
   if (!settings.cluster) return makeRedisConnection(settings, extra);
   assertClusterPrefix(settings);
-  // Auto-pipelining is the cluster's own option (it groups commands by node); the rest is per node.
-  const { enableAutoPipelining, ...perNode } = extra;
   return new Cluster(settings.cluster.nodes, {
     enableReadyCheck: true,
-    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
-    redisOptions: { maxRetriesPerRequest: null, ...nodeOptions(settings), ...perNode },
+    redisOptions: { maxRetriesPerRequest: null, ...nodeOptions(settings), ...extra },
   });
 }
 

@@ -93,16 +93,12 @@ export async function listenForJobs(
   };
 }
 
-/**
- * A new connection like `redis` for a blocking read, which BullMQ wants without a per-command retry
- * limit and without auto-pipelining (a command queued behind a blocking read would wait for it).
- */
+/** A new connection like `redis` for a blocking read, which BullMQ wants without a per-command retry limit. */
 function blockingCopy(redis: RedisClient): RedisClient {
   if (redis instanceof Cluster) {
     return redis.duplicate(undefined, {
-      enableAutoPipelining: false,
       redisOptions: { ...redis.options.redisOptions, maxRetriesPerRequest: null },
     });
   }
-  return redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
+  return redis.duplicate({ maxRetriesPerRequest: null });
 }
