@@ -97,7 +97,7 @@ describe('the shared rate gate', () => {
   it('lets a request go at most one slot, or 10 ms, after its time: 12 ms late at 100 req/s takes a fresh slot', async () => {
     // Paced at 97 % of a provider's limit, lateness is what bunches arrivals into a second over the
     // limit. 12 ms (and the test's own few ms) late at 100 req/s takes a fresh slot; up to 20 ms once went.
-    const gate = makeSharedRateGates(redis, prefix, silentLogger)('http://fifteen.example', 100, 1);
+    const gate = makeSharedRateGates(redis, prefix, silentLogger)('http://twelve.example', 100, 1);
     const calls = jest.spyOn(redis, 'evalsha');
     const taken = gate.take();
     const until = performance.now() + 12;
@@ -107,7 +107,7 @@ describe('the shared rate gate', () => {
     await taken;
     const roundTrips = calls.mock.calls.length;
     calls.mockRestore();
-    await redis.del(`${prefix}:rate:http://fifteen.example`);
+    await redis.del(`${prefix}:rate:http://twelve.example`);
     expect(roundTrips).toBeGreaterThanOrEqual(2);
   });
 });
