@@ -41,9 +41,9 @@ async function rotateLocked(
   { lock, audit, log, started }: LockedAttempt,
 ): Promise<RotationOutcome> {
   const { target, connector, store } = deps;
-  // load
-  const current = await loadCurrent(deps);
-  const pending = await store.readPending(target.id);
+  // load: the secret and the pending record, read side by side (both under the lock, neither depends
+  // on the other); a failure of the secret's read is the one reported, as when they were read in turn.
+  const [current, pending] = await bothOrFirstError(loadCurrent(deps), store.readPending(target.id));
   audit.event('rotation.started', pending?.record.rotation_id, {
     // The reason is payload text: verbatim only when short, printable and secret-free, else a digest.
     detail: { resume: pending !== null, fence: lock.fence, ...(run.reason ? { reason: auditText(run.reason) } : {}) },
@@ -101,6 +101,14 @@ async function rotateLocked(
   audit.step('finalize', rotationId, { version });
   const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
   return await recordSuccess(deps, audit, log, outcome, started, lock);
+}
+
+/** Both results, or the first promise's error if it failed, else the second's: an order that does not depend on timing. */
+async function bothOrFirstError<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 async function loadCurrent(deps: RotationDeps): Promise<SecretVersion & { password: string }> {
