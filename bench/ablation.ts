@@ -8,7 +8,9 @@
  * Parts (`--part=`): `audit` (the attempt's audit events go nowhere), `auditEvents` (each event is
  * still checked for secrets, serialised and hashed, but not written), `auditWrites` (the writes go to
  * Redis as usual, each with a near-empty event), `metrics`, `logs` (the target's log lines),
- * `status` (the success status write), `lock` (no target lock), `none`.
+ * `status` (the success status write), `lock` (no target lock), `none`; and one the other way round,
+ * `roundTrips`: the sets with it send four more Redis round trips per rotation (`PING`s, one after
+ * another before the lock), what fewer of rotor's own round trips could save at most.
  * A diagnostic, not part of `npm run bench`:
  * `npx tsx bench/ablation.ts --part=audit [--sets=16] [--setSize=500] [--concurrency=16]`. One JSON line.
  */
@@ -18,6 +20,7 @@ import type { AuditEvent, AuditSink } from '../src/audit/types.js';
 import { silentLogger } from '../src/observability/logger.js';
 import type { RotationDeps } from '../src/rotation/rotationContext.js';
 import type { TargetLock } from '../src/rotation/targetLock.js';
+import type { RedisClient } from '../src/types/redis.js';
 import { round, runBenchmark } from './lib/main.js';
 import { rotatePhase } from './lib/phases.js';
 import { benchRedis, redisUrl } from './lib/redisKit.js';
@@ -25,10 +28,33 @@ import { openRotorEnv } from './lib/rotorEnv.js';
 import { startServers } from './lib/serverHost.js';
 import { configInput, parseConfig, target } from './lib/targets.js';
 
-const parts = ['none', 'audit', 'auditEvents', 'auditWrites', 'metrics', 'logs', 'status', 'lock'] as const;
+const parts = [
+  'none',
+  'audit',
+  'auditEvents',
+  'auditWrites',
+  'metrics',
+  'logs',
+  'status',
+  'lock',
+  'roundTrips',
+] as const;
 type Part = (typeof parts)[number];
 
 const nowhere: AuditSink = { append: async () => undefined };
+
+/** The sets with `roundTrips` have these more round trips per rotation than rotor's own. */
+const addedRoundTrips = 4;
+
+/** For `roundTrips`: the lock taken after `addedRoundTrips` more round trips to Redis, one after another. */
+function withRoundTrips(deps: RotationDeps, redis: RedisClient): Partial<RotationDeps> {
+  return {
+    async acquireLock() {
+      for (let i = 0; i < addedRoundTrips; i++) await redis.ping();
+      return deps.acquireLock();
+    },
+  };
+}
 
 /** The stand-in for `part` in one target's rotation deps (the rest as rotor built them). */
 function without(part: Part, deps: RotationDeps, realAudit: AuditSink): Partial<RotationDeps> {
@@ -89,6 +115,8 @@ runBenchmark('ablation', async (args) => {
   let off = false;
   rotor.rotationDeps = (t) => {
     const deps = built(t);
+    // `roundTrips` adds to the sets with it; every other part is taken out of the sets without it.
+    if (part === 'roundTrips') return off ? deps : Object.assign({}, deps, withRoundTrips(deps, rotor.redis));
     return off ? Object.assign({}, deps, without(part, deps, realAudit)) : deps;
   };
   await env.startWorker(concurrency);
