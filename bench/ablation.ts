@@ -10,7 +10,8 @@
  * Redis as usual, each with a near-empty event), `metrics`, `logs` (the target's log lines),
  * `status` (the success status write), `lock` (no target lock), `none`; and one the other way round,
  * `roundTrips`: the sets with it send four more Redis round trips per rotation (`PING`s, one after
- * another before the lock), what fewer of rotor's own round trips could save at most.
+ * another before the lock), what fewer of rotor's own round trips could save at most;
+ * `parallelRoundTrips`: the same four sent side by side (one wait).
  * A diagnostic, not part of `npm run bench`:
  * `npx tsx bench/ablation.ts --part=audit [--sets=16] [--setSize=500] [--concurrency=16]`. One JSON line.
  */
@@ -38,6 +39,7 @@ const parts = [
   'status',
   'lock',
   'roundTrips',
+  'parallelRoundTrips',
 ] as const;
 type Part = (typeof parts)[number];
 
@@ -46,11 +48,12 @@ const nowhere: AuditSink = { append: async () => undefined };
 /** The sets with `roundTrips` have these more round trips per rotation than rotor's own. */
 const addedRoundTrips = 4;
 
-/** For `roundTrips`: the lock taken after `addedRoundTrips` more round trips to Redis, one after another. */
-function withRoundTrips(deps: RotationDeps, redis: RedisClient): Partial<RotationDeps> {
+/** The lock taken after `addedRoundTrips` more round trips to Redis: one after another, or side by side. */
+function withRoundTrips(deps: RotationDeps, redis: RedisClient, sideBySide: boolean): Partial<RotationDeps> {
   return {
     async acquireLock() {
-      for (let i = 0; i < addedRoundTrips; i++) await redis.ping();
+      if (sideBySide) await Promise.all(Array.from({ length: addedRoundTrips }, () => redis.ping()));
+      else for (let i = 0; i < addedRoundTrips; i++) await redis.ping();
       return deps.acquireLock();
     },
   };
@@ -115,8 +118,10 @@ runBenchmark('ablation', async (args) => {
   let off = false;
   rotor.rotationDeps = (t) => {
     const deps = built(t);
-    // `roundTrips` adds to the sets with it; every other part is taken out of the sets without it.
-    if (part === 'roundTrips') return off ? deps : Object.assign({}, deps, withRoundTrips(deps, rotor.redis));
+    // The round trips are added to the sets with them; every other part is taken out of the sets without it.
+    if (part === 'roundTrips' || part === 'parallelRoundTrips') {
+      return off ? deps : Object.assign({}, deps, withRoundTrips(deps, rotor.redis, part === 'parallelRoundTrips'));
+    }
     return off ? Object.assign({}, deps, without(part, deps, realAudit)) : deps;
   };
   await env.startWorker(concurrency);

@@ -2,7 +2,7 @@
  * What rotor's own code costs per rotation with nothing remote in it: the step machine of an IAM
  * rotation (`rotateTarget`) with each target built as `makeRotor` builds it — password policy and
  * generation, the audit events (checked for secrets, serialised and hashed, then dropped), the log
- * line, the metrics — but the connector, the Vault store, the lock, the status and the audit writes
+ * line, the metrics (each step timed, the outcome counted, as the worker's processor adds them) — but the connector, the Vault store, the lock, the status and the audit writes
  * answered in memory at once. No queue, no HTTP, no Redis during the measured rotations: the CPU
  * per rotation is the engine's own JavaScript, to read against the pipeline benchmark's gap between
  * rotor and its bare calls (section 1 of docs/benchmarks.md).
@@ -91,6 +91,9 @@ runBenchmark('engineAlone', async (args) => {
       audit: auditInMemory,
       acquireLock: async () => heldLock,
       accountPolicy: async () => undefined,
+      // As the worker's processor adds them (jobs/rotate.ts): every step timed, every outcome counted.
+      observeStep: (step: string, seconds: number) => rotor.metrics?.observeStep(deps.target.kind, step, seconds),
+      countRotation: (outcome: 'succeeded') => rotor.metrics?.countRotation(deps.target.kind, outcome),
     });
   };
   const ids = config.targets.map((t) => t.id);
