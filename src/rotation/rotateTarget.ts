@@ -5,7 +5,7 @@ import type { SecretVersion } from '../types/secretStore.js';
 import { checkpoint } from './checkpoint.js';
 import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
-import { finalize } from './finalize.js';
+import { finalize, removePending } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
 import { prepareAndChange } from './prepareChange.js';
 import { recover } from './recover.js';
@@ -93,11 +93,9 @@ async function rotateLocked(
   const verified = await verifyChange(deps, audit, rotationId, newPassword);
   checkpoint('verified');
 
-  // finalize
+  // finalize: the pending record goes once the password is in the secret, beside its stamp
   await lock.assertHeld();
-  const version = await finalize(deps, current, newPassword, rotationId);
-  checkpoint('promoted');
-  await store.deletePending(target.id);
+  const version = await finalize(deps, current, newPassword, rotationId, () => removePending(deps));
   audit.step('finalize', rotationId, { version });
   const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
   return await recordSuccess(deps, audit, log, outcome, started, lock);

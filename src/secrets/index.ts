@@ -3,6 +3,7 @@ export type {
   IssuePendingRecord,
   PendingRecord,
   PromoteArgs,
+  RotationStamp,
   SecretStore,
   SecretVersion,
 } from '../types/secretStore.js';

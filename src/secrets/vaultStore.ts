@@ -6,6 +6,7 @@ import type {
   IssuePendingRecord,
   PendingRecord,
   PromoteArgs,
+  RotationStamp,
   SecretStore,
   SecretVersion,
 } from '../types/secretStore.js';
@@ -214,9 +215,17 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
       const fields = args.base ?? (base?.kind === 'live' ? base.meta.data : {});
       const managed = args.fields ?? { password: args.password };
       const written = await casWrite(path, Object.assign({}, fields, managed), args.cas, 'promote new password');
-      await stamp(secretPath, args, written.custom_metadata ?? {});
+      // The stamp never throws; what runs beside it waits on Vault too, so neither waits for the other.
+      const stamping = stamp(secretPath, args, written.custom_metadata ?? {});
+      try {
+        await args.alongside?.();
+      } finally {
+        await stamping;
+      }
       return written.version;
     },
+
+    stampRotation: (secretPath, rotation, existing) => stamp(secretPath, rotation, existing),
 
     async createSecret(secretPath, fields) {
       return (await casWrite(data(secretPath), { ...fields }, 0, 'create secret')).version;
@@ -276,7 +285,7 @@ export async function makeVaultStore(config: VaultConfig, deps: VaultStoreDeps =
    * current version by then, so a failure here is logged and not thrown: throwing would make the caller
    * retry a promote whose cas can no longer match.
    */
-  async function stamp(secretPath: string, args: PromoteArgs, existing: Record<string, string>): Promise<void> {
+  async function stamp(secretPath: string, args: RotationStamp, existing: Record<string, string>): Promise<void> {
     const path = metadata(secretPath);
     const custom_metadata = {
       ...existing,

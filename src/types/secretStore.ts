@@ -72,7 +72,16 @@ export interface PromoteArgs {
   rotatedAt: Date;
   /** The fields of version `cas`, when the caller already read them: saves a read. */
   base?: Record<string, unknown>;
+  /**
+   * Work that needs the new version written but not its stamp (the pending record's removal): started
+   * once the write is accepted and run while `custom_metadata` is stamped; `promote` resolves when both
+   * are done and rejects with this work's error. Never started when the write fails.
+   */
+  alongside?: () => Promise<void>;
 }
+
+/** What a rotation's stamp on the secret's `custom_metadata` records. */
+export type RotationStamp = Pick<PromoteArgs, 'rotationId' | 'targetId' | 'rotatedAt'>;
 
 export interface SecretStore {
   /** Current version, or null when the secret does not exist. */
@@ -94,6 +103,11 @@ export interface SecretStore {
   deletePending(targetId: string): Promise<void>;
   /** Writes the new password with cas, keeping all other fields; stamps custom_metadata. Returns the new version. */
   promote(secretPath: string, args: PromoteArgs): Promise<number>;
+  /**
+   * Stamps custom_metadata (`rotated_at`, `rotation_id`, `rotor_target`) over `existing`, as `promote`
+   * does: for a rotation found promoted but not stamped. A failure is logged, not thrown.
+   */
+  stampRotation(secretPath: string, stamp: RotationStamp, existing: Record<string, string>): Promise<void>;
   /** Capabilities the token lacks for rotating these secrets (and their pending records); [] = none. */
   checkAccess(secretPaths: string[]): Promise<AccessProblem[]>;
   close(): Promise<void>;

@@ -30,6 +30,17 @@ describe('a worker killed at a step boundary', () => {
       (e) => e.type === 'rotation.recovered' || (e.type === 'rotation.step' && e.step === 'recover'),
     );
     expect(recovered.length).toBeGreaterThan(0);
+    // Each secret's stamp names the rotation that finished it (rotated_at is what compliance reads),
+    // also when the worker was killed between the promotion and the stamp.
+    for (const t of f.config.targets) {
+      const finished = (events ?? []).filter((e) => e.targetId === t.id && e.type === 'rotation.succeeded');
+      const stamp = (await f.rotor.store.readSecret(t.secretPath))?.customMetadata;
+      expect({ target: t.id, rotationId: stamp?.rotation_id, stamped: Boolean(stamp?.rotated_at) }).toEqual({
+        target: t.id,
+        rotationId: finished[finished.length - 1]?.rotationId,
+        stamped: true,
+      });
+    }
     // Recovery is for the crash, not for a fault of rotor's own: no attempt failed for any other reason.
     const failures = (events ?? []).filter((e) => e.type === 'rotation.failed' && e.errorCode !== 'OutcomeUnknown');
     expect(failures.map((e) => e.errorCode)).toEqual([]);
