@@ -11,7 +11,9 @@
  * `status` (the success status write), `lock` (no target lock), `none`; and one the other way round,
  * `roundTrips`: the sets with it send four more Redis round trips per rotation (`PING`s, one after
  * another before the lock), what fewer of rotor's own round trips could save at most;
- * `parallelRoundTrips`: the same four sent side by side (one wait).
+ * `parallelRoundTrips`: the same four sent side by side (one wait); `vaultSideBySide` (the Vault calls
+ * rotor sends side by side — the load's two reads, the stamp and the pending record's removal — sent
+ * one after another instead: a negative figure is what sending them together saves).
  * A diagnostic, not part of `npm run bench`:
  * `npx tsx bench/ablation.ts --part=audit [--sets=16] [--setSize=500] [--concurrency=16]`. One JSON line.
  */
@@ -22,6 +24,7 @@ import { silentLogger } from '../src/observability/logger.js';
 import type { RotationDeps } from '../src/rotation/rotationContext.js';
 import type { TargetLock } from '../src/rotation/targetLock.js';
 import type { RedisClient } from '../src/types/redis.js';
+import type { PromoteArgs, SecretStore } from '../src/types/secretStore.js';
 import { round, runBenchmark } from './lib/main.js';
 import { rotatePhase } from './lib/phases.js';
 import { benchRedis, redisUrl } from './lib/redisKit.js';
@@ -40,6 +43,7 @@ const parts = [
   'lock',
   'roundTrips',
   'parallelRoundTrips',
+  'vaultSideBySide',
 ] as const;
 type Part = (typeof parts)[number];
 
@@ -80,11 +84,34 @@ function without(part: Part, deps: RotationDeps, realAudit: AuditSink): Partial<
       return { logger: silentLogger };
     case 'status':
       return { status: { ...deps.status, succeeded: async () => undefined } };
+    case 'vaultSideBySide':
+      return { store: oneAfterAnother(deps.store) };
     case 'lock':
       return { acquireLock: async () => freeLock };
     default:
       return {};
   }
+}
+
+/** The store with its side-by-side calls in turn: the pending record read after the secret, the removal after the stamp. */
+function oneAfterAnother(store: SecretStore): SecretStore {
+  let secretRead: Promise<unknown> = Promise.resolve();
+  return Object.assign({}, store, {
+    readSecret(secretPath: string) {
+      const read = store.readSecret(secretPath);
+      secretRead = read.catch(() => undefined);
+      return read;
+    },
+    async readPending(targetId: string) {
+      await secretRead;
+      return store.readPending(targetId);
+    },
+    async promote(secretPath: string, args: PromoteArgs) {
+      const version = await store.promote(secretPath, Object.assign({}, args, { alongside: undefined }));
+      await args.alongside?.();
+      return version;
+    },
+  });
 }
 
 const freeLock: TargetLock = {

@@ -130,6 +130,68 @@ describe('promoting a new password', () => {
     expect(errorTexts(err)).not.toContain('stale-pw');
     expect((await store.readSecret(path))?.password).toBe('two-by-someone-else');
   });
+
+  it('runs what goes alongside only once the new version is written, and fails with its error after stamping', async () => {
+    const path = vut.secretPath('alongside');
+    const v1 = await seed(vut, path, { password: 'old' });
+    const store = await vut.store();
+    const seen: Array<string | undefined> = [];
+    const args = (password: string, cas: number, alongside: () => Promise<void>) => ({
+      password,
+      cas,
+      rotationId: `rot-${password}`,
+      targetId: 't',
+      rotatedAt: new Date('2025-04-01T00:00:00.000Z'),
+      alongside,
+    });
+
+    // Refused (stale cas): the work alongside never starts.
+    const refused = await store
+      .promote(
+        path,
+        args('never', v1 - 1, async () => void seen.push('stale')),
+      )
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'Conflict' });
+    // Accepted: it starts with the new password already readable; its failure is the promote's.
+    const failed = await store
+      .promote(
+        path,
+        args('new', v1, async () => {
+          seen.push((await store.readSecret(path))?.password);
+          throw new Error('pending record not removed');
+        }),
+      )
+      .catch((e: unknown) => e);
+
+    expect(seen).toEqual(['new']);
+    expect(failed).toMatchObject({ message: 'pending record not removed' });
+    expect((await store.readSecret(path))?.customMetadata).toMatchObject({
+      rotation_id: 'rot-new',
+      rotated_at: '2025-04-01T00:00:00.000Z',
+    });
+  });
+
+  it('stamps a rotation over the custom_metadata it is given, without a new version', async () => {
+    const path = vut.secretPath('stamp-only');
+    const v1 = await seed(vut, path, { password: 'live' });
+    const store = await vut.store();
+
+    await store.stampRotation(
+      path,
+      { rotationId: 'rot-7', targetId: 'iam-bob', rotatedAt: new Date('2025-05-01T00:00:00.000Z') },
+      { owner: 'team-b', rotation_id: 'rot-6' },
+    );
+
+    const current = await store.readSecret(path);
+    expect(current?.version).toBe(v1);
+    expect(current?.customMetadata).toEqual({
+      owner: 'team-b',
+      rotated_at: '2025-05-01T00:00:00.000Z',
+      rotation_id: 'rot-7',
+      rotor_target: 'iam-bob',
+    });
+  });
 });
 
 describe('pending records', () => {
