@@ -22,10 +22,10 @@ import { assertNoSecret } from '../src/audit/secretGuard.js';
 import type { AuditEvent, AuditSink } from '../src/audit/types.js';
 import { silentLogger } from '../src/observability/logger.js';
 import type { RotationDeps } from '../src/rotation/rotationContext.js';
-import type { TargetLock } from '../src/rotation/targetLock.js';
 import type { RedisClient } from '../src/types/redis.js';
 import type { PromoteArgs, SecretStore } from '../src/types/secretStore.js';
 import { round, runBenchmark } from './lib/main.js';
+import { heldLock } from './lib/standIns.js';
 import { rotatePhase } from './lib/phases.js';
 import { benchRedis, redisUrl } from './lib/redisKit.js';
 import { openRotorEnv } from './lib/rotorEnv.js';
@@ -87,7 +87,7 @@ function without(part: Part, deps: RotationDeps, realAudit: AuditSink): Partial<
     case 'vaultSideBySide':
       return { store: oneAfterAnother(deps.store) };
     case 'lock':
-      return { acquireLock: async () => freeLock };
+      return { acquireLock: async () => heldLock };
     default:
       return {};
   }
@@ -113,14 +113,6 @@ function oneAfterAnother(store: SecretStore): SecretStore {
     },
   });
 }
-
-const freeLock: TargetLock = {
-  fence: 1,
-  status: undefined,
-  assertHeld: async () => undefined,
-  handOver: () => ({ key: 'ablation', owner: 'ablation', undo: () => undefined }),
-  release: async () => undefined,
-};
 
 runBenchmark('ablation', async (args) => {
   const part = (args.values.get('part') ?? 'none') as Part;

@@ -14,10 +14,10 @@ import { assertNoSecret } from '../src/audit/secretGuard.js';
 import type { AuditSink } from '../src/audit/types.js';
 import type { Connector } from '../src/connectors/types.js';
 import { rotateTarget, type RotationDeps } from '../src/rotation/rotateTarget.js';
-import type { TargetLock } from '../src/rotation/targetLock.js';
 import type { TargetStatusStore } from '../src/rotation/targetStatus.js';
 import type { SecretStore, SecretVersion } from '../src/types/secretStore.js';
 import { round, runBenchmark } from './lib/main.js';
+import { heldLock } from './lib/standIns.js';
 import { benchRedis, redisUrl } from './lib/redisKit.js';
 import { openRotorEnv } from './lib/rotorEnv.js';
 import { startServers } from './lib/serverHost.js';
@@ -44,14 +44,6 @@ function storeInMemory(): SecretStore {
   };
   return answers as SecretStore;
 }
-
-const heldLock: TargetLock = {
-  fence: 1,
-  status: undefined,
-  assertHeld: async () => undefined,
-  handOver: () => ({ key: 'engine-alone', owner: 'engine-alone', undo: () => undefined }),
-  release: async () => undefined,
-};
 
 /** The audit writer's own work on each event (its time, secret check, canonical JSON, hash), then nothing. */
 const auditInMemory: AuditSink = {

@@ -4,6 +4,7 @@ import type { PendingRecord, SecretVersion } from '../types/secretStore.js';
 import { Misconfigured, OutOfSync, OutcomeUnknown, isRotorError } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
 import { checkpoint } from './checkpoint.js';
+import { finalize, stampIfMissing } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
 import { prepareAndChange } from './prepareChange.js';
 import {
@@ -108,7 +109,8 @@ async function rotateAlternatingLocked(
   audit.step('verify', rotationId, { verified, account: standby });
   checkpoint('verified');
   await lock.assertHeld();
-  const version = await switchTo(deps, current, standby, newPassword, rotationId);
+  // Consumers switch to the standby account: the secret names it with its new password.
+  const version = await finalize(deps, current, newPassword, rotationId, { fields: { account: standby } });
   checkpoint('promoted');
   await remember(deps, { [standby]: newPassword, [active]: current.password });
   await store.deletePending(target.id);
@@ -131,38 +133,6 @@ async function loadSecret(deps: AlternatingDeps): Promise<SecretVersion & { pass
     );
   }
   return secret as SecretVersion & { password: string };
-}
-
-/**
- * Consumers switch to `account`: the secret is promoted (check-and-set on the version read) to name it
- * with its new password, keeping every other field. A lost race is read again: someone already
- * promoted this very password, or edited the secret, whose other fields are then kept.
- */
-async function switchTo(
-  deps: AlternatingDeps,
-  current: SecretVersion,
-  account: string,
-  password: string,
-  rotationId: string,
-): Promise<number> {
-  const { store, target } = deps;
-  const promote = (cas: number, base: Record<string, unknown>) =>
-    store.promote(target.secretPath, {
-      password,
-      cas,
-      rotationId,
-      targetId: target.id,
-      rotatedAt: new Date(),
-      base: { ...base, account },
-    });
-  try {
-    return await promote(current.version, current.deleted ? {} : current.data);
-  } catch (err) {
-    if (!isRotorError(err, 'Conflict')) throw err;
-    const now = await store.readSecret(target.secretPath);
-    if (now && now.password === password && now.data.account === account) return now.version;
-    return promote(now?.version ?? 0, now?.data ?? {});
-  }
 }
 
 /** The accounts record learns the passwords given, keeping the others (check-and-set, one retry). */
@@ -195,11 +165,12 @@ async function recoverAlternating(
   if (account === undefined || !deps.accountNames.includes(account)) {
     throw new Misconfigured(`target ${target.id}: the pending record names no account of this target`);
   }
+  const promoted = current.password === pending.password && current.data.account === account;
   const finish = async (verified: boolean) => {
-    const version =
-      current.password === pending.password && current.data.account === account
-        ? current.version
-        : await switchTo(deps, current, account, pending.password, rotationId);
+    if (promoted) await stampIfMissing(deps, current, rotationId);
+    const version = promoted
+      ? current.version
+      : await finalize(deps, current, pending.password, rotationId, { fields: { account } });
     checkpoint('promoted');
     const previous = currentAccountOf(current, deps.accountNames);
     await remember(deps, {
@@ -211,7 +182,7 @@ async function recoverAlternating(
     return { version, verified };
   };
 
-  if (current.password === pending.password && current.data.account === account) {
+  if (promoted) {
     audit.step('recover', rotationId, { found: 'already-promoted', account });
     return finish(capabilities.canVerify);
   }

@@ -3,49 +3,77 @@ import { isRotorError } from '../errors/index.js';
 import { checkpoint } from './checkpoint.js';
 import type { RotationDeps } from './rotationContext.js';
 
+/** What a promotion adds to the plain one. */
+export interface FinalizeOptions {
+  /**
+   * Run once the password is in the secret, beside the custom_metadata stamp: the caller's removal of
+   * the pending record after its own crash checkpoint (`removePending`).
+   */
+  alongside?: () => Promise<void>;
+  /** Fields written with the password (an alternating target's `account`): part of what "already promoted" means. */
+  fields?: Record<string, string>;
+}
+
 /**
  * Promotes the live password into the consumer secret with check-and-set on the version read at
- * load. It leaves the pending record to the caller, who deletes it after its own crash checkpoint
- * (`alongside`, run once the password is in the secret, beside the custom_metadata stamp), so a
- * crash between the two is a boundary the fault suite covers. A lost check-and-set race is resolved by reading again:
+ * load, keeping every other field. It leaves the pending record to the caller, so a crash between the
+ * two is a boundary the fault suite covers. A lost check-and-set race is resolved by reading again:
  * either someone (a concurrent recovery) already promoted this very password, or someone edited the
  * secret, in which case the password we know to be live is written over their version, keeping
  * their other fields.
  */
 export async function finalize(
-  deps: RotationDeps,
+  deps: Pick<RotationDeps, 'store' | 'target'>,
   current: SecretVersion,
   password: string,
   rotationId: string,
-  alongside?: () => Promise<void>,
+  options: FinalizeOptions = {},
 ): Promise<number> {
   const { store, target } = deps;
-  const promote = (cas: number, base?: Record<string, unknown>) =>
+  const fields = options.fields ?? {};
+  const promote = (cas: number, base: Record<string, unknown>) =>
     store.promote(target.secretPath, {
       password,
       cas,
       rotationId,
       targetId: target.id,
       rotatedAt: new Date(),
-      base,
-      alongside,
+      base: Object.assign({}, base, fields),
+      alongside: options.alongside,
     });
-  let version: number;
   try {
-    version = await promote(current.version, current.deleted ? undefined : current.data);
+    return await promote(current.version, current.deleted ? {} : current.data);
   } catch (err) {
     if (!isRotorError(err, 'Conflict')) throw err;
     const now = await store.readSecret(target.secretPath);
-    if (now && now.password === password) {
-      version = now.version;
-      await alongside?.();
-    } else version = await promote(now?.version ?? 0);
+    const promoted =
+      now !== null && now.password === password && Object.entries(fields).every(([k, v]) => now.data[k] === v);
+    if (!promoted) return promote(now?.version ?? 0, now?.data ?? {});
+    await options.alongside?.();
+    return now.version;
   }
-  return version;
 }
 
 /** The pending record's removal once its password is promoted (`finalize`'s `alongside`): its crash checkpoint first. */
 export async function removePending(deps: Pick<RotationDeps, 'store' | 'target'>): Promise<void> {
   checkpoint('promoted');
   await deps.store.deletePending(deps.target.id);
+}
+
+/**
+ * For a secret found already holding the rotation's password: stamps it when its stamp names another
+ * rotation — a worker stopped between the promotion and the stamp left rotated_at at the last one's.
+ */
+export async function stampIfMissing(
+  deps: Pick<RotationDeps, 'store' | 'target'>,
+  current: SecretVersion,
+  rotationId: string,
+): Promise<void> {
+  if (current.customMetadata.rotation_id === rotationId) return;
+  const { store, target } = deps;
+  await store.stampRotation(
+    target.secretPath,
+    { rotationId, targetId: target.id, rotatedAt: new Date() },
+    current.customMetadata,
+  );
 }

@@ -1,6 +1,6 @@
 import type { PendingRecord, SecretVersion } from '../types/secretStore.js';
 import { OutOfSync } from '../errors/index.js';
-import { finalize, removePending } from './finalize.js';
+import { finalize, removePending, stampIfMissing } from './finalize.js';
 import { markOutOfSync } from './outOfSync.js';
 import type { RotationAudit, RotationDeps } from './rotationContext.js';
 
@@ -27,11 +27,7 @@ export async function recover(
 
   if (current.password === pending.password) {
     audit.step('recover', rotationId, { found: 'already-promoted' });
-    // Stopped between the promotion and its stamp: the secret's rotated_at is still the last rotation's.
-    if (current.customMetadata.rotation_id !== rotationId) {
-      const stamp = { rotationId, targetId: target.id, rotatedAt: new Date() };
-      await store.stampRotation(target.secretPath, stamp, current.customMetadata);
-    }
+    await stampIfMissing(deps, current, rotationId);
     await store.deletePending(target.id);
     return { finished: true, version: current.version, verified: capabilities.canVerify };
   }
@@ -41,7 +37,9 @@ export async function recover(
     await audit.flush();
     await connector.change({ oldPassword: current.password, newPassword: pending.password });
     audit.step('recover', rotationId, { found: 'unknown', resolvedBy: 'idempotent-resend' });
-    const version = await finalize(deps, current, pending.password, rotationId, () => removePending(deps));
+    const version = await finalize(deps, current, pending.password, rotationId, {
+      alongside: () => removePending(deps),
+    });
     return { finished: true, version, verified: false };
   }
 
@@ -49,7 +47,9 @@ export async function recover(
   if (!refused.has('pending')) {
     if (await connector.verify(pending.password)) {
       audit.step('recover', rotationId, { found: 'pending-live', resolvedBy: 'probe' });
-      const version = await finalize(deps, current, pending.password, rotationId, () => removePending(deps));
+      const version = await finalize(deps, current, pending.password, rotationId, {
+        alongside: () => removePending(deps),
+      });
       await probes.forget(rotationId);
       return { finished: true, version, verified: true };
     }

@@ -95,7 +95,7 @@ async function rotateLocked(
 
   // finalize: the pending record goes once the password is in the secret, beside its stamp
   await lock.assertHeld();
-  const version = await finalize(deps, current, newPassword, rotationId, () => removePending(deps));
+  const version = await finalize(deps, current, newPassword, rotationId, { alongside: () => removePending(deps) });
   audit.step('finalize', rotationId, { version });
   const outcome = { rotationId, targetId: target.id, version, verified, recovered: false };
   return await recordSuccess(deps, audit, log, outcome, started, lock);
