@@ -13,7 +13,9 @@
  * another before the lock), what fewer of rotor's own round trips could save at most;
  * `parallelRoundTrips`: the same four sent side by side (one wait); `vaultSideBySide` (the Vault calls
  * rotor sends side by side — the load's two reads, the stamp and the pending record's removal — sent
- * one after another instead: a negative figure is what sending them together saves).
+ * one after another instead: a negative figure is what sending them together saves); `loginSideBySide`
+ * (the stored password's login and the pending record's write, side by side when the account policy is
+ * known, in turn instead).
  * A diagnostic, not part of `npm run bench`:
  * `npx tsx bench/ablation.ts --part=audit [--sets=16] [--setSize=500] [--concurrency=16]`. One JSON line.
  */
@@ -44,6 +46,7 @@ const parts = [
   'roundTrips',
   'parallelRoundTrips',
   'vaultSideBySide',
+  'loginSideBySide',
 ] as const;
 type Part = (typeof parts)[number];
 
@@ -86,6 +89,9 @@ function without(part: Part, deps: RotationDeps, realAudit: AuditSink): Partial<
       return { status: { ...deps.status, succeeded: async () => undefined } };
     case 'vaultSideBySide':
       return { store: oneAfterAnother(deps.store) };
+    case 'loginSideBySide':
+      // Without a policy known in advance, the stored password's login and the pending write go in turn.
+      return { knownAccountPolicy: undefined };
     case 'lock':
       return { acquireLock: async () => heldLock };
     default:

@@ -151,6 +151,11 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
     const connector: Connector = descriptor.create(target, { logger: targetLogger, readCredential, rateGate });
     const traits = resolvedFor(descriptor, target);
     const policyName = target.policy;
+    const accountPolicy = cachedAccountPolicy(
+      connector.accountPolicy,
+      config.rotation.accountPolicyTtlMs,
+      targetLogger,
+    );
     return {
       target,
       connector,
@@ -165,7 +170,8 @@ export async function makeRotor(config: RotorConfig, logger: Logger, overrides: 
         connector.accountPolicy !== undefined,
         { rules: traits.rules, context: descriptor.passwordContext(target) },
       ),
-      accountPolicy: cachedAccountPolicy(connector.accountPolicy, config.rotation.accountPolicyTtlMs, targetLogger),
+      accountPolicy: accountPolicy.read,
+      knownAccountPolicy: accountPolicy.known,
       acquireLock: () => acquireTargetLock({ redis, prefix, ttlMs: config.rotation.lockTtlMs }, target.id),
       credentialGate: credentialGateFor(target, descriptor.credentialsUsed?.(target) ?? []),
       ...(target.strategy === 'alternating'

@@ -79,17 +79,13 @@ async function rotateAlternatingLocked(
   if (record.passwords[active] !== current.password) await remember(deps, { [active]: current.password });
   const connector = deps.accountConnector(standby);
   const rotationId = randomUUID();
-  if (deps.capabilities.canVerify && !(await connector.verify(oldPassword))) {
-    await markOutOfSync(deps, audit, rotationId, `the password stored for account ${standby} is refused by the target`);
-    throw new OutOfSync(`target ${target.id}: the password stored for account ${standby} is refused by the target`);
-  }
-  const accountPolicy = await deps.accountPolicy();
   // No history across the two accounts: each account's earlier passwords are not kept apart.
   const newPassword = await prepareAndChange(deps, lock, audit, {
     rotationId,
     fromVersion: current.version,
     oldPassword,
-    accountPolicy,
+    stillLogsIn: async () => !deps.capabilities.canVerify || (await connector.verify(oldPassword)),
+    refusedWhy: `the password stored for account ${standby} is refused by the target`,
     readHistory: async () => [],
     account: standby,
     change: (password) => connector.change({ oldPassword, newPassword: password }),

@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { auditText } from '../audit/freeText.js';
 import type { SecretVersion } from '../types/secretStore.js';
 import { checkpoint } from './checkpoint.js';
-import { CooldownActive, Misconfigured, OutOfSync, OutcomeUnknown } from '../errors/index.js';
+import { CooldownActive, Misconfigured, OutcomeUnknown } from '../errors/index.js';
 import { recordSuccess } from './bookkeeping.js';
 import { finalize, removePending } from './finalize.js';
-import { markOutOfSync } from './outOfSync.js';
 import { prepareAndChange } from './prepareChange.js';
 import { recover } from './recover.js';
 import { rotateIssued } from './rotateIssued.js';
@@ -68,21 +67,14 @@ async function rotateLocked(
   // prepare: cooldown, the stored password still logs in, account policy
   const rotationId = randomUUID();
   assertCooledDown(deps, current);
-  if (deps.capabilities.canVerify && !(await connector.verify(current.password))) {
-    // Logging in with the stored password is also how the change authenticates; a refusal here
-    // means the password was changed behind rotor's back. One probe, then stop.
-    await markOutOfSync(deps, audit, rotationId, 'the password stored in Vault is refused by the target');
-    throw new OutOfSync(`target ${target.id}: the password stored in Vault is refused by the target`);
-  }
-  const accountPolicy = await deps.accountPolicy();
-  const cooldownMinutes = accountPolicy?.minimum_password_age ?? 0;
-  assertCooledDown(deps, current, cooldownMinutes * 60_000);
-
   const newPassword = await prepareAndChange(deps, lock, audit, {
     rotationId,
     fromVersion: current.version,
     oldPassword: current.password,
-    accountPolicy,
+    stillLogsIn: async () => !deps.capabilities.canVerify || (await connector.verify(current.password)),
+    refusedWhy: 'the password stored in Vault is refused by the target',
+    beforeWrite: (accountPolicy) =>
+      assertCooledDown(deps, current, (accountPolicy?.minimum_password_age ?? 0) * 60_000),
     readHistory: (count) => store.passwordHistory(target.secretPath, count),
     change: (password) => connector.change({ oldPassword: current.password, newPassword: password }),
   });

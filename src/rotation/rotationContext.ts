@@ -25,6 +25,11 @@ export interface RotationDeps {
   makePassword: PasswordMaker;
   /** The account policy (IAM), cached for a while: it changes rarely and costs a request. */
   accountPolicy(): Promise<AccountPasswordPolicy | undefined>;
+  /**
+   * The account policy when it is known without a request (the kind reads none, or it was read within
+   * its TTL); undefined when `accountPolicy()` would ask the target. Absent: always ask.
+   */
+  knownAccountPolicy?(): { value: AccountPasswordPolicy | undefined } | undefined;
   acquireLock(): Promise<TargetLock | undefined>;
   /** Ordering with operator credentials this target uses or is (credentialGate.ts); absent when neither. */
   credentialGate?: CredentialGate;

@@ -86,6 +86,32 @@ describe('rotation under faults', () => {
     expect(fx.sim.requests('meeting.changePassword')).toHaveLength(1);
   }, 90_000);
 
+  it('a stored-password login that fails removes the pending record written beside it: the retry probes nothing', async () => {
+    fx = await makeChaosFixture({ targets: chaosTargets(1, ['huawei-meeting-user'], 'login') });
+    const [meeting] = fx.config.targets;
+    if (!meeting) throw new Error('fixture targets');
+    // Every login is dropped until the first attempt has failed; the pending write goes beside it.
+    fx.sim.inject({ route: 'meeting.accountAuth', kind: 'drop', times: Infinity });
+    fx.spawnWorker();
+    await fx.enqueueAll();
+    const deadline = Date.now() + 20_000;
+    const failed = async () =>
+      ((await fx!.rotor.audit.read?.()) ?? []).some((e) => e.type === 'rotation.failed' && e.targetId === meeting.id);
+    while (!(await failed())) {
+      if (Date.now() > deadline) throw new Error('the first attempt never failed');
+      await sleep(50);
+    }
+    expect(await fx.rotor.store.readPending(meeting.id)).toBeNull();
+    expect(fx.sim.requests('meeting.changePassword')).toHaveLength(0);
+    fx.sim.clearFaults();
+    await fx.waitInSync(60_000);
+    // No recovery: not one login with a password the target never had, and one change.
+    expect(fx.sim.requests('meeting.accountAuth').filter((r) => r.status === 401)).toHaveLength(0);
+    expect(fx.sim.requests('meeting.changePassword')).toHaveLength(1);
+    const events = (await fx.rotor.audit.read?.()) ?? [];
+    expect(events.filter((e) => e.targetId === meeting.id).map((e) => e.type)).not.toContain('rotation.recovered');
+  }, 90_000);
+
   it("a password changed behind rotor's back costs one refused login, one alert, and no further attempts", async () => {
     hook = await startWebhookReceiver();
     const targets = chaosTargets(2, ['huawei-iam-user', 'huawei-meeting-user'], 'drift');
@@ -114,6 +140,10 @@ describe('rotation under faults', () => {
       fx!.sim.requests('iam.token').filter((r) => r.status === 401).length +
       fx!.sim.requests('meeting.accountAuth').filter((r) => r.status === 401).length;
     expect(refused()).toBe(2);
+    // Meeting's pending record went beside its refused login (its kind reads no account policy): it is
+    // removed again, so reconcile has no password to probe that the target never saw.
+    expect(await fx.rotor.store.readPending(meeting.id)).toBeNull();
+    expect(await fx.rotor.store.readPending(iam.id)).toBeNull();
 
     // Asked again: no probe, no change, no second alert.
     await fx.enqueueAll();

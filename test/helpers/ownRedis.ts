@@ -1,16 +1,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
+/**
+ * A loopback port nothing listens on, for a server another process starts later. Chosen below the
+ * kernel's ephemeral range: a port that `listen(0)` hands out is from that range, and between closing
+ * it and the other process binding it, any outgoing connection of the busy test run may take it as its
+ * local port (EADDRINUSE). Below the range only another listener can, and the pick is random.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const [ephemeralLow] = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').then(
+    (text) => text.trim().split(/\s+/).map(Number),
+    () => [32768],
+  );
+  const low = 20_000;
+  const high = Math.max(low + 1000, (ephemeralLow ?? 32768) - 1);
+  for (let tries = 0; ; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await bindable(port)) return port;
+    if (tries > 200) throw new Error(`freePort: no free port between ${low} and ${high}`);
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /**
