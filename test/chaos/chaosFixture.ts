@@ -81,7 +81,11 @@ export interface ChaosFixture {
   /** Starts `rotor worker` as a child process; its stdout/stderr lines are kept in `output`. */
   spawnWorker(env?: NodeJS.ProcessEnv, command?: 'worker' | 'run'): WorkerProcess;
   enqueueAll(ids?: string[]): Promise<void>;
-  /** Resolves when every target's live password equals Vault's current one and no pending record is left. */
+  /**
+   * Resolves when every target's live password equals Vault's current one, no pending record is left,
+   * and no job of the target is still running: Vault holds the new password before the attempt has
+   * written its outcome (status and audit events come last), so a test reading those waits for both.
+   */
   waitInSync(timeoutMs: number, ids?: string[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -185,7 +189,10 @@ export async function makeChaosFixture(opts: ChaosOptions): Promise<ChaosFixture
       const deadline = Date.now() + timeoutMs;
       let waiting = config.targets.filter((t) => ids.includes(t.id));
       while (waiting.length > 0) {
-        const states = await Promise.all(waiting.map(inSync));
+        const running = new Set(
+          (await queue.getActive()).map((job) => (job?.data as { targetId?: string } | undefined)?.targetId),
+        );
+        const states = await Promise.all(waiting.map(async (t) => !running.has(t.id) && (await inSync(t))));
         waiting = waiting.filter((_, i) => !states[i]);
         if (waiting.length === 0) return;
         if (Date.now() > deadline)
