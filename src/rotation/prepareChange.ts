@@ -61,7 +61,6 @@ export async function prepareAndChange(
   }
 
   for (let round = 1; ; round++) {
-    // The second draw follows a refusal: the target's rules are stricter than rotor knows.
     const written = writePending(deps, lock, step, accountPolicy, round);
     const newPassword = loggingIn ? await alongsideLogin(deps, loggingIn, written) : await written;
     loggingIn = undefined;
@@ -92,6 +91,7 @@ async function writePending(
   const newPassword = await deps.makePassword({
     oldPassword: step.oldPassword,
     accountPolicy,
+    // The second draw follows a refusal: the target's rules are stricter than rotor knows.
     strictest: round > 1,
     readHistory: step.readHistory,
   });
@@ -113,10 +113,10 @@ async function writePending(
 }
 
 /**
- * Waits for both the login and the pending write. The password when both went through; undefined when
- * the stored password was refused; the login's error before the write's. A refusal comes before the
- * write's error. Whenever the change will not be sent, a record that was written goes again: the target
- * never saw its password.
+ * Waits for both the login and the pending write: the password when both went through, undefined when
+ * the stored password was refused, else the login's error or, when the login went through, the write's.
+ * Whenever the change will not be sent, a record that was written goes again: the target never saw its
+ * password.
  */
 async function alongsideLogin(
   deps: RotationDeps,
