@@ -169,6 +169,12 @@ runBenchmark('pipeline', async (args) => {
         3,
       ),
       cpuMsPerRotation: round((median((x) => x.queuedCpuPerCall) * 10 * total.replayCalls) / total.replayRotations, 3),
+      // rotor's efficiency over the queue alone's, round by round (both in the same stretch of the run):
+      // what rotor's engine leaves of what the queue allows, apart from the queue's own cost.
+      rotorShare: round(
+        median((x) => x.efficiency / x.queueEfficiency),
+        3,
+      ),
     },
     target: 0.9,
     meetsTarget: efficiency >= 0.9,
