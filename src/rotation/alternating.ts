@@ -84,11 +84,10 @@ async function rotateAlternatingLocked(
     rotationId,
     fromVersion: current.version,
     oldPassword,
-    stillLogsIn: async () => !deps.capabilities.canVerify || (await connector.verify(oldPassword)),
+    connector,
     refusedWhy: `the password stored for account ${standby} is refused by the target`,
     readHistory: async () => [],
     account: standby,
-    change: (password) => connector.change({ oldPassword, newPassword: password }),
   });
   checkpoint('changed');
   audit.step('commit', rotationId, { account: standby });

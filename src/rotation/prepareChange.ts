@@ -1,5 +1,6 @@
 import { leftTargetUnchanged, OutOfSync } from '../errors/index.js';
 import type { AccountPasswordPolicy } from '../policy/index.js';
+import type { Connector } from '../types/connector.js';
 import { checkpoint } from './checkpoint.js';
 import { markOutOfSync } from './outOfSync.js';
 import type { RotationAudit, RotationDeps } from './rotationContext.js';
@@ -12,10 +13,11 @@ export interface ChangeStep {
   fromVersion: number;
   oldPassword: string;
   /**
-   * The stored password's login (true where the kind cannot verify): one probe, also how the change
-   * authenticates. A refusal means the password was changed behind rotor's back.
+   * The account's connector: it logs in with the stored password where the kind can verify (one probe,
+   * also how the change authenticates; a refusal means the password was changed behind rotor's back),
+   * and sends the change.
    */
-  stillLogsIn(): Promise<boolean>;
+  connector: Pick<Connector, 'verify' | 'change'>;
   /** What the out-of-sync record says when the stored password is refused. */
   refusedWhy: string;
   /** Checks the account policy allows before anything is written (IAM's minimum password age). */
@@ -23,7 +25,6 @@ export interface ChangeStep {
   readHistory(count: number): Promise<string[]>;
   /** Alternating targets: the account being changed, named in the pending record and the audit. */
   account?: string;
-  change(newPassword: string): Promise<void>;
 }
 
 /**
@@ -47,15 +48,16 @@ export async function prepareAndChange(
     await markOutOfSync(deps, audit, step.rotationId, step.refusedWhy);
     throw new OutOfSync(`target ${deps.target.id}: ${step.refusedWhy}`);
   };
+  const stillLogsIn = async () => !deps.capabilities.canVerify || (await step.connector.verify(step.oldPassword));
   const known = deps.knownAccountPolicy?.();
   let accountPolicy: AccountPasswordPolicy | undefined;
   let loggingIn: Promise<boolean> | undefined;
   if (known) {
     accountPolicy = known.value;
     step.beforeWrite?.(accountPolicy);
-    loggingIn = step.stillLogsIn();
+    loggingIn = stillLogsIn();
   } else {
-    if (!(await step.stillLogsIn())) return refused();
+    if (!(await stillLogsIn())) return refused();
     accountPolicy = await deps.accountPolicy();
     step.beforeWrite?.(accountPolicy);
   }
@@ -69,7 +71,7 @@ export async function prepareAndChange(
     // Everything up to here is in the chain before the change is sent.
     await audit.flush();
     try {
-      await step.change(newPassword);
+      await step.connector.change({ oldPassword: step.oldPassword, newPassword });
       return newPassword;
     } catch (err) {
       if (!leftTargetUnchanged(err)) throw err; // unknown: keep the note

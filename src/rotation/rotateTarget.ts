@@ -71,12 +71,11 @@ async function rotateLocked(
     rotationId,
     fromVersion: current.version,
     oldPassword: current.password,
-    stillLogsIn: async () => !deps.capabilities.canVerify || (await connector.verify(current.password)),
+    connector,
     refusedWhy: 'the password stored in Vault is refused by the target',
     beforeWrite: (accountPolicy) =>
       assertCooledDown(deps, current, (accountPolicy?.minimum_password_age ?? 0) * 60_000),
     readHistory: (count) => store.passwordHistory(target.secretPath, count),
-    change: (password) => connector.change({ oldPassword: current.password, newPassword: password }),
   });
   checkpoint('changed');
   audit.step('commit', rotationId);
