@@ -60,6 +60,35 @@ describe('simulated IAM', () => {
     expect(reuse.body).toMatchObject({ error: { code: 401, title: 'Unauthorized' } });
   });
 
+  it("keeps other users' tokens through a password change, and a new login after it works", async () => {
+    const { userId } = sim.iam.seedUser({ userName: 'keep', domainName: 'sim-iam', password: 'Keep-Passw0rd!' });
+    const { userId: otherId } = sim.iam.seedUser({
+      userName: 'keep2',
+      domainName: 'sim-iam',
+      password: 'Keep2-Passw0rd!',
+    });
+    const other = await tokenOf('keep2', 'Keep2-Passw0rd!');
+    expect(
+      (await change(userId, await tokenOf('keep', 'Keep-Passw0rd!'), 'Keep-Passw0rd#2', 'Keep-Passw0rd!')).status,
+    ).toBe(204);
+    expect((await change(otherId, other, 'Keep2-Passw0rd#2', 'Keep2-Passw0rd!')).status).toBe(204);
+    const again = await tokenOf('keep', 'Keep-Passw0rd#2');
+    expect((await change(userId, again, 'Keep-Passw0rd#3', 'Keep-Passw0rd#2')).status).toBe(204);
+  });
+
+  it('finds a user by name within its own account: one name in two accounts is two users', async () => {
+    sim.iam.seedUser({ userName: 'twin', domainName: 'sim-twin-a', password: 'TwinA-Passw0rd!' });
+    sim.iam.seedUser({ userName: 'twin', domainName: 'sim-twin-b', password: 'TwinB-Passw0rd!' });
+    expect((await iamLogin(sim.url, 'twin', 'TwinA-Passw0rd!', 'sim-twin-a')).status).toBe(201);
+    expect((await iamLogin(sim.url, 'twin', 'TwinB-Passw0rd!', 'sim-twin-b')).status).toBe(201);
+    expect((await iamLogin(sim.url, 'twin', 'TwinB-Passw0rd!', 'sim-twin-a')).status).toBe(401);
+    // Seeded again under the same id with another name: the old name no longer logs in.
+    const { userId } = sim.iam.seedUser({ userName: 'renamed', domainName: 'sim-ren', password: 'Ren-Passw0rd!' });
+    sim.iam.seedUser({ userId, userName: 'renamed2', domainName: 'sim-ren', password: 'Ren-Passw0rd!' });
+    expect((await iamLogin(sim.url, 'renamed', 'Ren-Passw0rd!', 'sim-ren')).status).toBe(401);
+    expect((await iamLogin(sim.url, 'renamed2', 'Ren-Passw0rd!', 'sim-ren')).status).toBe(201);
+  });
+
   it('expires tokens after 24 hours of simulated time', async () => {
     const { userId } = sim.iam.seedUser({ userName: 'exp', domainName: 'sim-iam', password: 'Exp-Passw0rd!' });
     const t = await tokenOf('exp', 'Exp-Passw0rd!');

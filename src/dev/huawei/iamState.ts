@@ -107,6 +107,12 @@ export class IamState {
   readonly tokens = new Map<string, IamToken>();
   readonly accessKeys = new Map<string, IamAccessKey>();
   readonly projects = new Map<string, { domainId: string; name: string }>();
+  /**
+   * Users by domain id and name, and tokens by user: a login or a password change costs one lookup
+   * however many users and tokens the simulator holds, as the service it stands in for does.
+   */
+  private readonly usersByName = new Map<string, IamUser>();
+  private readonly tokensByUser = new Map<string, Set<string>>();
 
   constructor(private readonly clock: SimClock) {}
 
@@ -142,9 +148,28 @@ export class IamState {
       permissions: new Set(seed.permissions ?? []),
       failedLogins: [],
     };
+    const replaced = this.users.get(user.userId);
     this.users.set(user.userId, user);
+    if (replaced) this.unindexName(replaced);
+    // The first user seeded with a name keeps it, as a scan in seeding order would find.
+    const key = nameKey(d.id, user.userName);
+    const named = this.usersByName.get(key);
+    if (!named || named.userId === user.userId) this.usersByName.set(key, user);
     this.clock.secrets.add(seed.password);
     return user;
+  }
+
+  /** Drops a replaced user's name, handing it to the next user seeded with it, if any. */
+  private unindexName(user: IamUser): void {
+    const key = nameKey(user.domainId, user.userName);
+    if (this.usersByName.get(key) !== user) return;
+    this.usersByName.delete(key);
+    for (const u of this.users.values()) {
+      if (u.domainId === user.domainId && u.userName === user.userName) {
+        this.usersByName.set(key, u);
+        return;
+      }
+    }
   }
 
   /** Whether the user may perform an IAM action. */
@@ -153,7 +178,7 @@ export class IamState {
   }
 
   findUser(domain: IamDomain, name: string): IamUser | undefined {
-    return [...this.users.values()].find((u) => u.domainId === domain.id && u.userName === name);
+    return this.usersByName.get(nameKey(domain.id, name));
   }
 
   seedAccessKey(ak: string, sk: string, userId: string, status: IamAccessKey['status'] = 'active'): void {
@@ -191,6 +216,9 @@ export class IamState {
     const token = `MIIsim${randomBytes(48).toString('base64url')}`;
     this.clock.secrets.add(token);
     this.tokens.set(token, record);
+    let mine = this.tokensByUser.get(userId);
+    if (!mine) this.tokensByUser.set(userId, (mine = new Set()));
+    mine.add(token);
     return { token, record };
   }
 
@@ -201,6 +229,7 @@ export class IamState {
     if (!rec) return undefined;
     if (rec.expiresAt <= this.clock.now()) {
       this.tokens.delete(token);
+      this.tokensByUser.get(rec.userId)?.delete(token);
       return undefined;
     }
     return rec;
@@ -208,7 +237,8 @@ export class IamState {
 
   /** A password change invalidates every token of the user at once. */
   revokeTokens(userId: string): void {
-    for (const [t, rec] of this.tokens) if (rec.userId === userId) this.tokens.delete(t);
+    for (const t of this.tokensByUser.get(userId) ?? []) this.tokens.delete(t);
+    this.tokensByUser.delete(userId);
   }
 
   /** Records a failed login; locks the user when the login policy says so. */
@@ -234,4 +264,8 @@ export class IamState {
     user.lastChangeAt = this.clock.now();
     this.revokeTokens(user.userId);
   }
+}
+
+function nameKey(domainId: string, userName: string): string {
+  return `${domainId}\u0000${userName}`;
 }
