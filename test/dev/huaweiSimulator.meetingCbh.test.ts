@@ -43,6 +43,22 @@ describe('simulated Meeting', () => {
     expect((await change(t, 'dora@acme.com', 'Dora-Old-Pa55!', 'Good-Pa55word#1')).status).toBe(200);
   });
 
+  it("keeps an account's newest 64 tokens, and a password change ends that account's other tokens", async () => {
+    sim.meeting.seedAccount({ account: 'tess@acme.com', password: 'Tess-Old-Pa55!' });
+    sim.meeting.seedAccount({ account: 'uma@acme.com', password: 'Uma-Old-Pa55!' });
+    const first = await token('tess@acme.com', 'Tess-Old-Pa55!');
+    for (let i = 0; i < 64; i++) await token('tess@acme.com', 'Tess-Old-Pa55!');
+    expect((await change(first, 'tess@acme.com', 'Tess-Old-Pa55!', 'Good-Pa55word#1')).status).toBe(401);
+    const used = await token('tess@acme.com', 'Tess-Old-Pa55!');
+    const spare = await token('tess@acme.com', 'Tess-Old-Pa55!');
+    const otherAccount = await token('uma@acme.com', 'Uma-Old-Pa55!');
+    expect((await change(used, 'tess@acme.com', 'Tess-Old-Pa55!', 'Good-Pa55word#1')).status).toBe(200);
+    sim.clock.advance(6 * 60_000);
+    expect((await change(spare, 'tess@acme.com', 'Good-Pa55word#1', 'Fresh-Secret-77%')).status).toBe(401);
+    expect((await change(used, 'tess@acme.com', 'Good-Pa55word#1', 'Fresh-Secret-77%')).status).toBe(200);
+    expect((await change(otherAccount, 'uma@acme.com', 'Uma-Old-Pa55!', 'Good-Pa55word#3')).status).toBe(200);
+  });
+
   it('refuses a second change within 5 minutes and a recently used password after that', async () => {
     sim.meeting.seedAccount({ account: 'eve@acme.com', password: 'Eve-First-Pa55!' });
     let t = await token('eve@acme.com', 'Eve-First-Pa55!');

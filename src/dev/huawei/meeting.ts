@@ -49,6 +49,8 @@ export class MeetingSim {
   readonly accounts = new Map<string, MeetingAccount>();
   readonly apps = new Map<string, { appKey: string; corpId: string }>();
   readonly tokens = new Map<string, MeetingToken>();
+  /** Each account's tokens, oldest first: a login or a password change looks at one account's, not all. */
+  private readonly tokensByAccount = new Map<string, string[]>();
   readonly loginPolicy = { failures: 5, periodMs: 15 * 60_000, lockMs: 15 * 60_000 };
 
   constructor(
@@ -147,8 +149,12 @@ export class MeetingSim {
       expiresAt: now + tokenTtlS * 1000,
     });
     // At most 64 API-calling tokens per user: the oldest is evicted.
-    const mine = [...this.tokens].filter(([, t]) => account && t.account === account.account);
-    for (const [tok] of mine.slice(0, Math.max(0, mine.length - 64))) this.tokens.delete(tok);
+    if (account) {
+      let mine = this.tokensByAccount.get(account.account);
+      if (!mine) this.tokensByAccount.set(account.account, (mine = []));
+      mine.push(accessToken);
+      while (mine.length > 64) this.tokens.delete(mine.shift() as string);
+    }
     return {
       status: 200,
       body: {
@@ -281,7 +287,9 @@ export class MeetingSim {
     a.password = b.newPwd;
     this.clock.secrets.add(b.newPwd);
     a.lastChangeAt = this.clock.now();
-    for (const [tok, rec] of this.tokens) if (rec.account === a.account && tok !== token) this.tokens.delete(tok);
+    const mine = this.tokensByAccount.get(a.account) ?? [];
+    for (const tok of mine) if (tok !== token) this.tokens.delete(tok);
+    this.tokensByAccount.set(a.account, typeof token === 'string' && mine.includes(token) ? [token] : []);
     return { status: 200 };
   }
 }
