@@ -145,6 +145,7 @@ runBenchmark('pipeline', async (args) => {
   );
   const median = (pick: (x: (typeof perRound)[number]) => number) => percentile(perRound.map(pick), 50);
   const efficiency = median((x) => x.efficiency);
+  const loopBusy = (pick: (x: (typeof results)[number]) => number) => round(percentile(results.map(pick), 50), 3);
   const avg = (xs: number[]) => round(xs.reduce((s, x) => s + x, 0) / xs.length, 1);
 
   return {
@@ -199,6 +200,13 @@ runBenchmark('pipeline', async (args) => {
     failedAttempts: total.failed,
     // Heap kept after the rounds, per target rotated in them (the replays keep nothing per target).
     retainedBytesPerRotatedTarget: round(retainedBytesPerTarget),
+    // The share of each phase's timed window the event loop was busy (median of the rounds): near 1
+    // when a phase is bound by this process's CPU, lower when it waits on the servers or Redis.
+    eventLoopUtilization: {
+      replay: loopBusy((x) => x.replay.eventLoopUtilization),
+      rotor: loopBusy((x) => x.rotor.eventLoopUtilization),
+      queued: loopBusy((x) => x.queued.eventLoopUtilization),
+    },
     cpuPercent: {
       rotor: {
         worker: avg(results.map((x) => x.rotor.cpu.rotor)),

@@ -15,6 +15,8 @@ export interface RotationPhase {
   vaultCalls: number;
   /** % of one core: this process (rotor), the servers process. */
   cpu: { rotor: number; servers: number };
+  /** Share of the timed window this process's event loop was busy rather than waiting (0–1). */
+  eventLoopUtilization: number;
   before: ServerStats;
   after: ServerStats;
 }
@@ -34,9 +36,11 @@ export async function rotatePhase(
   const before = await servers.stats();
   const cpu = process.cpuUsage();
   const started = performance.now();
+  const loop = performance.eventLoopUtilization();
   await enqueueRotations(env.queue, targetIds);
   await watch.done;
   const ms = performance.now() - started;
+  const eventLoopUtilization = performance.eventLoopUtilization(loop).utilization;
   const rotorCpu = cpuPercent(cpu, ms);
   const after = await servers.stats({ windows: opts.windows });
   const sim = delta(before.sim, after.sim);
@@ -49,6 +53,7 @@ export async function rotatePhase(
     huaweiCalls: sum(Object.values(sim)),
     vaultCalls: after.vaultRequests - before.vaultRequests,
     cpu: { rotor: rotorCpu, servers: serversCpuPercent(before, after, ms) },
+    eventLoopUtilization,
     before,
     after,
   };

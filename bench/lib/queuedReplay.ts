@@ -19,6 +19,8 @@ export interface QueuedReplayPhase {
   seconds: number;
   /** % of one core used by this process during the phase. */
   cpu: number;
+  /** Share of the timed window this process's event loop was busy rather than waiting (0–1). */
+  eventLoopUtilization: number;
 }
 
 export async function openQueuedReplay(
@@ -52,9 +54,11 @@ export async function openQueuedReplay(
       const watch = watchCompletions(env, targetIds, 600_000);
       const cpu = process.cpuUsage();
       const started = performance.now();
+      const loop = performance.eventLoopUtilization();
       await enqueueRotations(queue, targetIds);
       await watch.done;
       const ms = performance.now() - started;
+      const eventLoopUtilization = performance.eventLoopUtilization(loop).utilization;
       const after = replayer.counts();
       if (watch.failedAttempts() > 0) throw new Error(`queued replay: ${watch.failedAttempts()} jobs failed`);
       return {
@@ -62,6 +66,7 @@ export async function openQueuedReplay(
         calls: after.huaweiCalls + after.vaultCalls - before.huaweiCalls - before.vaultCalls,
         seconds: ms / 1000,
         cpu: cpuPercent(cpu, ms),
+        eventLoopUtilization,
       };
     },
   };

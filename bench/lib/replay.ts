@@ -20,6 +20,8 @@ export interface ReplayResult {
   huaweiCalls: number;
   vaultCalls: number;
   seconds: number;
+  /** Share of the timed window this process's event loop was busy rather than waiting (0–1). */
+  eventLoopUtilization: number;
 }
 
 interface VaultRead {
@@ -160,12 +162,21 @@ export async function replayIamRotations(
   const replayer = makeIamReplayer(args);
   const queue = [...args.targets];
   const started = performance.now();
+  const loop = performance.eventLoopUtilization();
   await Promise.all(
     Array.from({ length: args.concurrency }, async () => {
       for (let t = queue.shift(); t; t = queue.shift()) await replayer.rotate(t);
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const eventLoopUtilization = performance.eventLoopUtilization(loop).utilization;
   const { huaweiCalls, vaultCalls } = replayer.counts();
-  return { rotations: args.targets.length, calls: huaweiCalls + vaultCalls, huaweiCalls, vaultCalls, seconds };
+  return {
+    rotations: args.targets.length,
+    calls: huaweiCalls + vaultCalls,
+    huaweiCalls,
+    vaultCalls,
+    seconds,
+    eventLoopUtilization,
+  };
 }
