@@ -153,8 +153,7 @@ export class IamState {
     if (replaced) this.unindexName(replaced);
     // The first user seeded with a name keeps it, as a scan in seeding order would find.
     const key = nameKey(d.id, user.userName);
-    const named = this.usersByName.get(key);
-    if (!named || named.userId === user.userId) this.usersByName.set(key, user);
+    if (!this.usersByName.has(key)) this.usersByName.set(key, user);
     this.clock.secrets.add(seed.password);
     return user;
   }
