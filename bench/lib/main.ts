@@ -125,6 +125,29 @@ export function cpuPercent(from: NodeJS.CpuUsage, ms: number): number {
   return round(((d.user + d.system) / 1000 / ms) * 100, 1);
 }
 
+export interface Window {
+  ms: number;
+  /** % of one core used by this process over the window. */
+  cpuPercent: number;
+  /** Share of the window the event loop was busy rather than waiting (0–1). */
+  eventLoopUtilization: number;
+}
+
+/**
+ * Starts timing a phase; the function returned ends it. Every phase a benchmark compares with
+ * another is timed here, so that the wall clock, the CPU and the event loop cover the same window.
+ */
+export function startWindow(): () => Window {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const loop = performance.eventLoopUtilization();
+  return () => {
+    const ms = performance.now() - started;
+    const eventLoopUtilization = performance.eventLoopUtilization(loop).utilization;
+    return { ms, cpuPercent: cpuPercent(cpu, ms), eventLoopUtilization };
+  };
+}
+
 /**
  * The JavaScript heap in use after a full garbage collection: what the process keeps, not what it has
  * yet to collect. (`--expose-gc` set at run time, the collector fetched from a fresh context.)

@@ -1,6 +1,6 @@
 import type { ServerStats, Servers } from './serverHost.js';
 import { serversCpuPercent } from './serverHost.js';
-import { cpuPercent, round } from './main.js';
+import { round, startWindow } from './main.js';
 import { enqueueRotations, watchCompletions, type RotorEnv } from './rotorEnv.js';
 import { delta, sum } from './stats.js';
 
@@ -34,14 +34,10 @@ export async function rotatePhase(
 ): Promise<RotationPhase> {
   const watch = watchCompletions(env, targetIds, opts.timeoutMs ?? 600_000);
   const before = await servers.stats();
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const loop = performance.eventLoopUtilization();
+  const endWindow = startWindow();
   await enqueueRotations(env.queue, targetIds);
   await watch.done;
-  const ms = performance.now() - started;
-  const eventLoopUtilization = performance.eventLoopUtilization(loop).utilization;
-  const rotorCpu = cpuPercent(cpu, ms);
+  const { ms, cpuPercent: rotorCpu, eventLoopUtilization } = endWindow();
   const after = await servers.stats({ windows: opts.windows });
   const sim = delta(before.sim, after.sim);
   return {

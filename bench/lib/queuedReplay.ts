@@ -3,7 +3,7 @@ import type { RotorConfig } from '../../src/config/schema.js';
 import type { IamUserTarget } from '../../src/connectors/huawei-iam-user/schema.js';
 import { makeConnectionSet } from '../../src/queue/redis.js';
 import { rotationWorkerOptions } from '../../src/queue/startWorker.js';
-import { cpuPercent, onCleanup } from './main.js';
+import { onCleanup, startWindow } from './main.js';
 import { makeIamReplayer, type ReplayOptions } from './replay.js';
 import { enqueueRotations, watchCompletions } from './rotorEnv.js';
 
@@ -52,20 +52,17 @@ export async function openQueuedReplay(
     async run(targetIds) {
       const before = replayer.counts();
       const watch = watchCompletions(env, targetIds, 600_000);
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const loop = performance.eventLoopUtilization();
+      const endWindow = startWindow();
       await enqueueRotations(queue, targetIds);
       await watch.done;
-      const ms = performance.now() - started;
-      const eventLoopUtilization = performance.eventLoopUtilization(loop).utilization;
+      const { ms, cpuPercent: cpu, eventLoopUtilization } = endWindow();
       const after = replayer.counts();
       if (watch.failedAttempts() > 0) throw new Error(`queued replay: ${watch.failedAttempts()} jobs failed`);
       return {
         rotations: targetIds.length,
         calls: after.huaweiCalls + after.vaultCalls - before.huaweiCalls - before.vaultCalls,
         seconds: ms / 1000,
-        cpu: cpuPercent(cpu, ms),
+        cpu,
         eventLoopUtilization,
       };
     },

@@ -5,6 +5,7 @@ import { huaweiHttpSettingsSchema } from '../../src/connectors/huawei/settings.j
 import { silentLogger } from '../../src/observability/logger.js';
 import { generatePassword } from '../../src/policy/index.js';
 import { effectivePolicy } from '../../src/connectors/kindPolicy.js';
+import { startWindow } from './main.js';
 import { strongPolicy, unlimited } from './targets.js';
 
 /**
@@ -161,22 +162,20 @@ export async function replayIamRotations(
 ): Promise<ReplayResult> {
   const replayer = makeIamReplayer(args);
   const queue = [...args.targets];
-  const started = performance.now();
-  const loop = performance.eventLoopUtilization();
+  const endWindow = startWindow();
   await Promise.all(
     Array.from({ length: args.concurrency }, async () => {
       for (let t = queue.shift(); t; t = queue.shift()) await replayer.rotate(t);
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  const eventLoopUtilization = performance.eventLoopUtilization(loop).utilization;
+  const { ms, eventLoopUtilization } = endWindow();
   const { huaweiCalls, vaultCalls } = replayer.counts();
   return {
     rotations: args.targets.length,
     calls: huaweiCalls + vaultCalls,
     huaweiCalls,
     vaultCalls,
-    seconds,
+    seconds: ms / 1000,
     eventLoopUtilization,
   };
 }
